@@ -1,0 +1,86 @@
+"""Reading recordings from disk: any format FFmpeg (PyAV) decodes, to 16 kHz
+mono float32, with one clear French error per way a file can be unusable.
+
+This is the only module that opens audio files. It is used by batch
+transcription and by the replay source of the live pipeline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+
+from assistant.errors import AudioFileError
+from assistant.types import SAMPLE_RATE, AudioArray
+
+SILENCE_PEAK = 1e-3
+"""A recording whose loudest sample is below this (-60 dBFS) holds no speech."""
+
+_FORMATS_HINT = "Formats acceptés : WAV, FLAC, MP3, OGG/Opus, M4A… (tout ce que lit FFmpeg)."
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise AudioFileError(
+            f"Fichier introuvable : {path}.", "Vérifiez le chemin et le nom du fichier."
+        )
+    if path.is_dir():
+        raise AudioFileError(f"{path} est un dossier, pas un enregistrement.",
+                             "Indiquez un fichier audio.")
+    if path.stat().st_size == 0:
+        raise AudioFileError(f"Fichier vide : {path}.", "L'enregistrement a échoué : refaites-le.")
+
+
+def load_audio(path: Path, *, allow_silence: bool = False) -> AudioArray:
+    """Decode ``path`` to 16 kHz mono float32 samples in [-1, 1]."""
+    _check_file(path)
+    try:
+        container = av.open(str(path), metadata_errors="ignore")
+    except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as exc:
+        raise AudioFileError(
+            f"{path} n'est pas un fichier audio lisible ({type(exc).__name__}).", _FORMATS_HINT
+        ) from None
+    with container:
+        if not container.streams.audio:
+            raise AudioFileError(f"{path} ne contient aucune piste audio.", _FORMATS_HINT)
+        stream = container.streams.audio[0]
+        declared_s = (
+            float(stream.duration * stream.time_base)
+            if stream.duration is not None and stream.time_base is not None
+            else None
+        )
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        pieces: list[np.ndarray] = []
+        damaged = False
+        try:
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    pieces.append(out.to_ndarray().reshape(-1))
+            for out in resampler.resample(None):
+                pieces.append(out.to_ndarray().reshape(-1))
+        except (av.error.InvalidDataError, av.error.FFmpegError, ValueError):
+            damaged = True
+    samples = (
+        np.concatenate(pieces).astype(np.float32) / 32768.0
+        if pieces
+        else np.zeros(0, dtype=np.float32)
+    )
+    decoded_s = len(samples) / SAMPLE_RATE
+    if len(samples) == 0:
+        raise AudioFileError(
+            f"{path} ne contient aucun échantillon audio décodable.", _FORMATS_HINT
+        )
+    if damaged or (declared_s is not None and declared_s > 1.0 and decoded_s < 0.9 * declared_s):
+        raise AudioFileError(
+            f"{path} est tronqué ou abîmé : {decoded_s:.1f} s lisibles"
+            + (f" sur {declared_s:.1f} s annoncées." if declared_s else "."),
+            "Récupérez une copie complète de l'enregistrement.",
+        )
+    if not allow_silence and float(np.max(np.abs(samples))) < SILENCE_PEAK:
+        raise AudioFileError(
+            f"{path} est silencieux ({decoded_s:.1f} s sans aucun son).",
+            "Vérifiez le micro ou le niveau d'enregistrement.",
+        )
+    return samples

@@ -1,0 +1,80 @@
+"""Command-line entry point: ``assistant <command> ...``.
+
+Each command lives in its own module under ``assistant.commands`` and is
+imported only when it runs, so ``assistant --help`` stays fast and a command
+does not pay for the libraries of another. A command module defines::
+
+    HELP: str                                   # one line, French
+    def add_arguments(parser: argparse.ArgumentParser) -> None: ...
+    def run(args: argparse.Namespace) -> int: ...
+
+Errors of the ``AssistantError`` family are printed in French on stderr with
+their way out, and the process exits with the error's code; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from assistant import __version__
+from assistant.errors import AssistantError
+
+# command name -> module under assistant.commands (add one line per command)
+COMMANDS: dict[str, str] = {
+    "transcribe": "transcribe",
+    "models": "models",
+    "config": "config",
+}
+
+DEFAULT_COMMAND: str | None = None
+"""Command run when ``assistant`` is called with no command (the live app, once it exists)."""
+
+
+def _load(name: str) -> ModuleType:
+    return importlib.import_module(f"assistant.commands.{COMMANDS[name]}")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Assistant de transcription hors ligne pour l'accueil du public.",
+    )
+    parser.add_argument("--version", action="version", version=f"assistant {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
+    for name in COMMANDS:
+        if only is not None and name != only:
+            # Cheap entry so that --help lists it without importing it.
+            sub.add_parser(name, add_help=False)
+            continue
+        module = _load(name)
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list and DEFAULT_COMMAND is not None:
+        args_list = [DEFAULT_COMMAND]
+    chosen = next((a for a in args_list if not a.startswith("-")), None)
+    only = chosen if chosen in COMMANDS else None
+    try:
+        parser = build_parser(only if only else None)
+        args = parser.parse_args(args_list)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        code: int = _load(args.command).run(args)
+        return code
+    except AssistantError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,65 @@
+"""Guards against Whisper's known failure modes (pure, no I/O).
+
+Whisper invents text on silence or noise: French subtitle credits learnt from
+its training data ("Sous-titres réalisés par la communauté d'Amara.org"),
+"Merci d'avoir regardé", and loops that repeat one phrase. These functions
+say whether a piece of decoded text is such an invention.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_KNOWN_INVENTIONS = (
+    "sous-titres realises par la communaute d'amara.org",
+    "sous-titres realises par",
+    "sous-titrage st'501",
+    "sous-titrage st' 501",
+    "sous-titrage societe radio-canada",
+    "sous-titrage fr",
+    "merci d'avoir regarde",
+    "abonnez-vous",
+    "n'oubliez pas de vous abonner",
+    "amara.org",
+    "sous-titres par",
+    "traduction et sous-titres",
+)
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, spaces collapsed: for comparisons only."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.replace("’", "'")
+    return re.sub(r"\s+", " ", plain).strip()
+
+
+def is_known_invention(text: str) -> bool:
+    """True for the credits and sign-offs Whisper writes over silence."""
+    folded = fold(text).strip(" .!…")
+    if not folded:
+        return True
+    return any(phrase in folded for phrase in _KNOWN_INVENTIONS)
+
+
+def repetition_ratio(text: str, n: int = 3) -> float:
+    """Share of word n-grams that are repeats (0: none; near 1: a loop)."""
+    words = fold(text).split()
+    if len(words) < 2 * n:
+        return 0.0
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return 1.0 - len(set(grams)) / len(grams)
+
+
+def is_repetition_loop(text: str, threshold: float = 0.5) -> bool:
+    """True when most of ``text`` repeats itself (a decoding loop)."""
+    return repetition_ratio(text) >= threshold
+
+
+def is_hallucination(text: str, no_speech_prob: float = 0.0, avg_logprob: float = 0.0) -> bool:
+    """Whether a decoded segment should be dropped rather than shown."""
+    if is_known_invention(text) or is_repetition_loop(text):
+        return True
+    # Whisper's own signal: likely no speech and a low-confidence decode.
+    return no_speech_prob > 0.6 and avg_logprob < -1.0

@@ -1,0 +1,202 @@
+"""All settings, in one documented pydantic-settings tree.
+
+Sources, highest priority first:
+
+1. arguments given to the constructor (the CLI passes its flags this way);
+2. environment variables ``ASSISTANT_<SECTION>__<FIELD>``, for example
+   ``ASSISTANT_MODEL__PATH=/opt/whisper-small`` or
+   ``ASSISTANT_DECODING__BEAM_SIZE=1``;
+3. a TOML file: ``$ASSISTANT_CONFIG`` if set, else ``config.toml`` in the
+   user's config folder (``~/.config/assistant/config.toml`` on Linux,
+   ``%APPDATA%\\assistant\\config.toml`` on Windows), with one table per
+   section (``[model]``, ``[decoding]``, ...);
+4. the defaults below.
+
+Every field has a default, so a fresh machine needs no file at all.
+``assistant config`` prints the effective tree.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from assistant.errors import ConfigError
+
+APP_NAME = "assistant"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIR = PROJECT_ROOT / "models"
+DEFAULT_MODEL_NAME = "whisper-base"
+
+
+def config_file() -> Path:
+    """The TOML settings file that is read if it exists."""
+    env = os.environ.get("ASSISTANT_CONFIG")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+class ModelSettings(BaseModel):
+    """Which Whisper model runs and how (CTranslate2 on the CPU)."""
+
+    path: Path | None = Field(
+        default=None,
+        description=(
+            "Folder of a faster-whisper (CTranslate2) model: model.bin, config.json, "
+            "tokenizer.json, vocabulary.txt. Empty: the bundled model "
+            "models/whisper-base installed by scripts/setup.sh."
+        ),
+    )
+    store: Path = Field(
+        default=MODELS_DIR,
+        description="Folder that holds installed models, one sub-folder each.",
+    )
+    compute_type: str = Field(
+        default="int8",
+        description="CTranslate2 compute type: int8 (fast on CPU), int8_float32, float32...",
+    )
+    cpu_threads: int = Field(
+        default=0,
+        ge=0,
+        description="Threads for the model; 0 means all cores up to 4.",
+    )
+    device: Literal["cpu", "cuda", "auto"] = Field(
+        default="cpu", description="Where CTranslate2 runs. Counter workstations: cpu."
+    )
+
+
+class DecodingSettings(BaseModel):
+    """How speech is turned into text (batch and live)."""
+
+    language: str = Field(default="fr", description="Spoken language (ISO code).")
+    beam_size: int = Field(default=5, ge=1, le=10, description="Beam width for batch decoding.")
+    use_prompt: bool = Field(
+        default=True,
+        description=(
+            "Prime the decoder with a French counter vocabulary (CAF, CPAM, allocataire, "
+            "the current year...). Measured to lower the error rate: see docs/benchmarks.md."
+        ),
+    )
+    prompt: str | None = Field(
+        default=None,
+        description="Replaces the built-in vocabulary prompt when set.",
+    )
+    vad_filter: bool = Field(
+        default=True,
+        description="Skip silence with the Silero VAD before decoding (batch).",
+    )
+    word_timestamps: bool = Field(
+        default=False, description="Compute per-word times in batch transcription."
+    )
+    drop_hallucinations: bool = Field(
+        default=True,
+        description=(
+            "Drop segments that are Whisper's known inventions on silence "
+            "(\"Sous-titres réalisés par la communauté d'Amara.org\"...)."
+        ),
+    )
+
+
+class CaptureSettings(BaseModel):
+    """The microphone."""
+
+    device: str | None = Field(
+        default=None,
+        description="Input device: index or part of its name. Empty: the system default.",
+    )
+    block_ms: int = Field(default=100, ge=10, le=1000, description="PortAudio block length.")
+    queue_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Audio the capture queue holds before it drops blocks (counted).",
+    )
+
+
+class StreamingSettings(BaseModel):
+    """The live transcription engine."""
+
+    beam_size: int = Field(default=1, ge=1, le=10, description="Beam width for live decoding.")
+    min_step_s: float = Field(
+        default=1.0, gt=0, description="Least new audio between two decoding passes."
+    )
+    max_buffer_s: float = Field(
+        default=15.0, gt=2, description="Audio buffer length at which it is trimmed."
+    )
+
+
+class StoreSettings(BaseModel):
+    """Where sessions live and how long."""
+
+    path: Path | None = Field(
+        default=None,
+        description="SQLite file. Empty: sessions.db in the user's data folder.",
+    )
+    keep_audio: bool = Field(default=False, description="Keep session audio (FLAC).")
+    retention_unconfirmed_days: int = Field(
+        default=30, ge=0, description="Days an unconfirmed session is kept."
+    )
+    retention_confirmed_days: int = Field(
+        default=365, ge=0, description="Days a confirmed note is kept (service rule)."
+    )
+
+
+class Settings(BaseSettings):
+    """The whole settings tree."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    decoding: DecodingSettings = Field(default_factory=DecodingSettings)
+    capture: CaptureSettings = Field(default_factory=CaptureSettings)
+    streaming: StreamingSettings = Field(default_factory=StreamingSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=config_file()),
+        )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a bad value becomes a French ConfigError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])} = {err.get('input')!r} ({err['msg']})"
+            for err in exc.errors()
+        )
+        raise ConfigError(
+            f"Réglage invalide : {problems}.",
+            f"Corrigez {config_file()} ou la variable ASSISTANT_… correspondante.",
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"Fichier de réglages illisible : {config_file()} ({exc}).",
+            "Corrigez sa syntaxe TOML ou supprimez-le pour revenir aux valeurs par défaut.",
+        ) from None

