@@ -112,7 +112,7 @@ class SpeechModel:
             log_prob_threshold=options.log_prob_threshold,
             compression_ratio_threshold=options.compression_ratio_threshold,
             repetition_penalty=options.repetition_penalty,
-            **options.extra,  # type: ignore[arg-type]
+            **options.extra,
         )
         next_id = 0
         for raw in raw_segments:

@@ -114,7 +114,8 @@ def list_models(settings: Settings) -> list[ModelInfo]:
             folders.append(configured)
     infos = []
     for folder in folders:
-        size = sum(f.stat().st_size for f in folder.glob("*") if f.is_file()) if folder.is_dir() else 0
+        files = [f for f in folder.glob("*") if f.is_file()] if folder.is_dir() else []
+        size = sum(f.stat().st_size for f in files)
         infos.append(
             ModelInfo(
                 name=folder.name,

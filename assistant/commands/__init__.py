@@ -1,0 +1,1 @@
+"""One module per ``assistant`` command (see assistant/cli.py)."""
