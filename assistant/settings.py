@@ -149,6 +149,14 @@ class StoreSettings(BaseModel):
     retention_confirmed_days: int = Field(
         default=365, ge=0, description="Days a confirmed note is kept (service rule)."
     )
+    agent: str | None = Field(
+        default=None,
+        description="Agent name written in the audit trail. Empty: the system user name.",
+    )
+    busy_timeout_ms: int = Field(
+        default=10_000, ge=0,
+        description="How long to wait for another program (TUI, CLI) writing the database.",
+    )
 
 
 class Settings(BaseSettings):
