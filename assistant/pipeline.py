@@ -1,0 +1,303 @@
+"""The threaded live runner, shared by ``assistant stream`` and the TUI.
+
+::
+
+    source thread ──▶ bounded queue ──▶ engine thread ──▶ on_event(PipelineEvent)
+    (PortAudio callback,                 (VAD + Whisper +
+     or a file replayed)                  commit policy)
+
+``LivePipeline`` owns one worker thread that reads the source, feeds the
+pure ``StreamingEngine`` and calls ``on_event`` with frozen events
+(``assistant.streaming.events``) from that thread. Control calls (``pause``,
+``resume``, ``switch_device``, ``stop``) may come from any thread: they are
+queued and carried out by the worker between two engine steps.
+
+Catching up: before each pass the worker takes in all the audio the source
+has queued (for a live source), so a slow machine makes larger steps rather
+than letting the lag grow.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.asr import DecodeOptions, SpeechModel
+from assistant.errors import AssistantError, CaptureError
+from assistant.settings import Settings
+from assistant.streaming.engine import EngineConfig, StreamingEngine
+from assistant.streaming.events import (
+    EndEvent,
+    EndReason,
+    ErrorEvent,
+    PipelineEvent,
+    PipelineState,
+    StatusEvent,
+    TranscriptUpdate,
+)
+from assistant.streaming.protocols import AudioSource, Transcriber, VoiceDetector
+from assistant.types import AudioArray, AudioChunk, Segment
+from assistant.vocabulary import default_prompt
+
+EventCallback = Callable[[PipelineEvent], None]
+
+
+class WhisperTranscriber:
+    """``Transcriber`` over the real model: greedy, one temperature (a fallback
+    stalls commits for seconds on silent buffers), word times, no VAD filter
+    (the engine gates on voice activity itself), no conditioning."""
+
+    def __init__(self, model: SpeechModel, language: str = "fr", beam_size: int = 1) -> None:
+        self.model = model
+        self.language = language
+        self.beam_size = beam_size
+
+    def transcribe(self, audio: AudioArray, prompt: str | None,
+                   offset_s: float) -> tuple[Segment, ...]:
+        options = DecodeOptions(
+            language=self.language,
+            beam_size=self.beam_size,
+            temperatures=(0.0,),
+            vad_filter=False,
+            word_timestamps=True,
+            initial_prompt=prompt,
+            condition_on_previous_text=False,
+        )
+        return self.model.transcribe(audio, options, offset_s)
+
+
+def engine_config(settings: Settings) -> EngineConfig:
+    """The engine's knobs from the settings tree."""
+    s = settings.streaming
+    base_prompt: str | None = None
+    if settings.decoding.use_prompt:
+        base_prompt = settings.decoding.prompt or default_prompt()
+    return EngineConfig(
+        min_step_s=s.min_step_s,
+        max_buffer_s=s.max_buffer_s,
+        base_prompt=base_prompt,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Command:
+    kind: Literal["pause", "resume", "switch", "stop"]
+    device: str | int | None = None
+
+
+class LivePipeline:
+    """Source → engine → events, on one worker thread.
+
+    ``model`` is the loaded ``SpeechModel`` (or any ``Transcriber``);
+    ``on_event`` is called from the worker thread for every event.
+    """
+
+    def __init__(self, source: AudioSource, model: SpeechModel | Transcriber,
+                 settings: Settings, on_event: EventCallback, *,
+                 vad: VoiceDetector | None = None, status_interval_s: float = 0.25,
+                 first_segment_id: int = 0) -> None:
+        self.source = source
+        self.settings = settings
+        self.on_event = on_event
+        self.status_interval_s = status_interval_s
+        transcriber: Transcriber = (
+            WhisperTranscriber(model, settings.decoding.language, settings.streaming.beam_size)
+            if isinstance(model, SpeechModel)
+            else model
+        )
+        if vad is None:
+            from assistant.vad import SileroVad
+
+            vad = SileroVad()
+        self.engine = StreamingEngine(transcriber, vad, engine_config(settings),
+                                      first_segment_id=first_segment_id)
+        self._commands: queue.Queue[_Command] = queue.Queue(maxsize=32)
+        self._thread: threading.Thread | None = None
+        self._state: PipelineState = "starting"
+        self._ended = threading.Event()
+        self._last_status = 0.0
+        self.decode_seconds = 0.0
+        """Wall time spent in engine passes (for benchmarks)."""
+
+    # ------------------------------------------------------------ control
+    @property
+    def state(self) -> PipelineState:
+        return self._state
+
+    @property
+    def lag_s(self) -> float:
+        """Captured audio the engine has not taken in yet (seconds)."""
+        return max(0.0, self.source.captured_s - self.engine.stream_end_s)
+
+    def start(self) -> None:
+        """Open the source and start the worker thread (returns at once)."""
+        if self._thread is not None:
+            raise RuntimeError("LivePipeline.start() called twice")
+        self._thread = threading.Thread(target=self._run, name="assistant-pipeline", daemon=True)
+        self._thread.start()
+
+    def pause(self) -> None:
+        """Stop listening: pending speech is committed, new audio is discarded."""
+        self._send(_Command("pause"))
+
+    def resume(self) -> None:
+        self._send(_Command("resume"))
+
+    def switch_device(self, device: str | int | None) -> None:
+        """Capture from another input device (index, part of its name, or the default)."""
+        self._send(_Command("switch", device))
+
+    def stop(self, timeout: float | None = 30.0) -> None:
+        """Commit what is pending, emit ``EndEvent`` and wait for the worker."""
+        if self._thread is None:
+            return
+        if not self._ended.is_set():
+            self._send(_Command("stop"))
+        self._thread.join(timeout)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the pipeline has ended (end of a recording, stop, fatal error)."""
+        return self._ended.wait(timeout)
+
+    def _send(self, command: _Command) -> None:
+        try:
+            self._commands.put(command, timeout=5.0)
+        except queue.Full:  # pragma: no cover - the worker is stuck
+            raise CaptureError("La transcription en direct ne répond plus.",
+                               "Arrêtez puis relancez la session.") from None
+
+    # ------------------------------------------------------------- worker
+    def _emit(self, event: PipelineEvent) -> None:
+        self.on_event(event)
+
+    def _emit_update(self, update: TranscriptUpdate | None) -> None:
+        if update is not None:
+            self._emit(update)
+
+    def _status(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_status < self.status_interval_s:
+            return
+        self._last_status = now
+        self._emit(StatusEvent(
+            state=self._state,
+            audio_s=max(self.source.captured_s, self.engine.stream_end_s),
+            processed_s=self.engine.stream_end_s,
+            level=self.source.level(),
+            speaking=self.engine.speaking,
+            overflows=self.source.overflows,
+            device=self.source.name,
+        ))
+
+    def _run(self) -> None:
+        reason: EndReason = "stopped"
+        try:
+            try:
+                self.source.start()
+            except AssistantError as exc:
+                self._emit(ErrorEvent(exc, recoverable=False))
+                reason = "error"
+                return
+            self._state = "running"
+            self._status(force=True)
+            reason = self._loop()
+        except AssistantError as exc:
+            self._emit(ErrorEvent(exc, recoverable=False))
+            reason = "error"
+        finally:
+            try:
+                self.source.stop()
+            finally:
+                self._state = "stopped"
+                try:
+                    self._status(force=True)
+                    self._emit(EndEvent(reason, self.engine.stream_end_s,
+                                        self.engine.segments_committed))
+                finally:
+                    self._ended.set()
+
+    def _handle_commands(self) -> bool:
+        """Carry out queued control calls; False when asked to stop."""
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return True
+            if command.kind == "stop":
+                self._emit_update(self.engine.finish())
+                return False
+            if command.kind == "pause" and self._state == "running":
+                self.source.set_paused(True)
+                self._emit_update(self.engine.finish())
+                self._state = "paused"
+            elif command.kind == "resume" and self._state == "paused":
+                self.source.set_paused(False)
+                self._state = "running"
+            elif command.kind == "switch":
+                try:
+                    self.source.switch_device(command.device)
+                except AssistantError as exc:
+                    self._emit(ErrorEvent(exc, recoverable=True))
+                    continue
+                if self._state == "waiting_device":
+                    self._state = "running"
+            self._status(force=True)
+
+    def _take(self, timeout: float) -> bool:
+        """Feed the engine with what the source has; False if nothing came."""
+        paced = self.source.paced
+        chunk = self.source.read(timeout)
+        if chunk is None:
+            return False
+        self._feed(chunk)
+        # Live: take everything queued (catch up with one larger step).
+        # As fast as possible: take one step's worth, as a live feed would.
+        budget = None if paced else self.engine.config.min_step_s
+        taken = chunk.duration_s
+        while budget is None or taken < budget:
+            more = self.source.read(0.0)
+            if more is None:
+                break
+            self._feed(more)
+            taken += more.duration_s
+        return True
+
+    def _feed(self, chunk: AudioChunk) -> None:
+        if chunk.start_s > self.engine.stream_end_s + 0.05 and self.engine.stream_end_s:
+            # A gap (pause, device switch): close the utterance before it.
+            self._emit_update(self.engine.finish())
+        self.engine.insert_audio(chunk)
+
+    def _loop(self) -> EndReason:
+        while True:
+            if not self._handle_commands():
+                return "stopped"
+            if self._state == "paused":
+                self.source.read(0.05)  # a microphone keeps capturing: discard
+                self._status()
+                continue
+            if self._state == "waiting_device":
+                self._status()
+                time.sleep(0.05)
+                continue
+            try:
+                got = self._take(timeout=0.05)
+            except CaptureError as exc:
+                # Device lost: keep what was said, wait for another device.
+                self._emit_update(self.engine.finish())
+                self._state = "waiting_device"
+                self._emit(ErrorEvent(exc, recoverable=True))
+                self._status(force=True)
+                continue
+            if got:
+                started = time.monotonic()
+                self._emit_update(self.engine.process())
+                self.decode_seconds += time.monotonic() - started
+            elif self.source.finished:
+                self._emit_update(self.engine.finish())
+                return "eof"
+            self._status()
