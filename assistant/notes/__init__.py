@@ -1,0 +1,1 @@
+"""Case-note drafting: models of the note and the incremental drafter (pure core)."""

@@ -1,0 +1,497 @@
+"""The incremental drafter: committed transcript segments in, a case-note draft out.
+
+``Drafter(appointment_date).add_segment(segment)`` reads only the new segment
+(sentence by sentence, with a few recent sentences kept for context), folds
+what it found into running tallies, and returns the whole draft as a new
+frozen ``CaseNoteDraft``. The cost of an update does not grow with the length
+of the session.
+
+The drafter records what was said. It never decides, nor suggests, whether
+someone is entitled to anything: sentences that speak of entitlement are not
+quoted in the summary, and no field says it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from assistant.notes import lexicon as lx
+from assistant.notes.identifiers import find_identifiers
+from assistant.notes.models import (
+    CaseNoteDraft,
+    DocumentKind,
+    Drafted,
+    Evidence,
+    FollowUp,
+    Identifier,
+    IdentifierKind,
+    Organization,
+    Party,
+    Reason,
+)
+from assistant.notes.text import MappedText, Sentence, normalise, sentences
+from assistant.types import Segment
+
+CONTEXT_SENTENCES = 3
+"""How many earlier sentences lend their cues (a question, then its answer)."""
+CORRECTION_WINDOW = 3
+"""A self-correction may revise a value said up to this many sentences earlier."""
+ORG_THRESHOLD = 1.0
+COMPLEX_THRESHOLD = 2.0
+SUMMARY_SENTENCES = 3
+SUMMARY_MAX_CHARS = 220
+
+_MONTHS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+}
+_DATE_WORDS = re.compile(
+    r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r")\b(?:,? (\d{4})\b)?"
+)
+_DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b")
+_AMOUNT = re.compile(
+    r"(?<![\w,.])(\d+(?:(?:, | |\.)\d{3})*(?:,\d{1,2})?)\s?(?:d')?(?:euros?|eur)\b"
+    r"(?: (?:et )?(\d{1,2}) centimes?)?"
+)
+_FOLLOW_USAGER = re.compile(
+    r"\b(?:il (?:faudra|faut)|vous (?:devez|devrez|allez|pourrez|recevrez)|pensez a"
+    r"|n'oubliez pas|revenez|rappelez|apportez|envoyez|renvoyez|deposez|transmettez|actualisez"
+    r"|demandez|prenez|ramenez|completez|signez)\b"
+)
+_FOLLOW_AGENT = re.compile(
+    r"\b(?:je (?:vais|fais|note|signale|vous (?:envoie|rappelle|prends|inscris|fais)|transmets"
+    r"|relance|contacte|appelle|rappelle|mets|imprime|enregistre|declare|fais remonter)"
+    r"|on (?:va|fait|les envoie|envoie|le fait|la fait|prend|declare|remplit))\b"
+)
+_FOLLOW_ORG = re.compile(
+    r"\b(?:va|vont|doit|doivent|devrait|devraient|vous (?:enverra|contactera|rappellera"
+    r"|convoquera|ecrira|versera)|recalcul\w*|versera)\b"
+)
+
+
+@dataclass(slots=True)
+class _Tally:
+    """Running evidence for one code."""
+
+    score: float = 0.0
+    evidence: list[Evidence] = field(default_factory=list)
+    first: int = 1 << 30
+
+    def add(self, weight: float, ev: Evidence, index: int) -> None:
+        self.score += weight
+        if len(self.evidence) < 4:
+            self.evidence.append(ev)
+        self.first = min(self.first, index)
+
+
+@dataclass(slots=True)
+class _Item:
+    """One value of a list field, with where it was said."""
+
+    evidence: list[Evidence]
+    confidence: float
+    sentence: int
+
+
+@dataclass(slots=True)
+class _Candidate:
+    score: float
+    index: int
+    text: str
+    evidence: Evidence
+
+
+class Drafter:
+    """Turns committed segments into a draft, one segment at a time."""
+
+    def __init__(self, appointment_date: dt.date) -> None:
+        self.appointment_date = appointment_date
+        self._segments = 0
+        self._sentences = 0
+        self._recent: deque[tuple[int, frozenset[IdentifierKind], bool]] = deque(
+            maxlen=CONTEXT_SENTENCES
+        )
+        self._orgs: dict[Organization, _Tally] = {}
+        self._reasons: dict[Reason, _Tally] = {}
+        self._docs: dict[DocumentKind, _Item] = {}
+        self._ids: dict[tuple[IdentifierKind, str], _Item] = {}
+        self._amounts: dict[float, _Item] = {}
+        self._dates: dict[dt.date, _Item] = {}
+        self._follow_ups: dict[int, tuple[FollowUp, Evidence]] = {}
+        self._complex = _Tally()
+        self._referral: tuple[Organization, Evidence] | None = None
+        self._summary: list[_Candidate] = []
+        # last value per field, for self-corrections: (key, sentence index)
+        self._last: dict[str, tuple[object, int]] = {}
+        self._draft = CaseNoteDraft(appointment_date=appointment_date)
+
+    @property
+    def draft(self) -> CaseNoteDraft:
+        return self._draft
+
+    def add_segment(self, segment: Segment) -> CaseNoteDraft:
+        """Read one committed segment and return the updated draft."""
+        self._segments += 1
+        mt = normalise(segment.text)
+        found = sentences(mt, segment.id, self._sentences)
+        self._sentences += len(found)
+        for s in found:
+            self._read_sentence(s, segment.text)
+        self._draft = self._build()
+        return self._draft
+
+    def add_segments(self, segments: Iterable[Segment]) -> CaseNoteDraft:
+        for seg in segments:
+            self.add_segment(seg)
+        return self._draft
+
+    # -- reading ---------------------------------------------------------------
+
+    def _evidence(self, s: Sentence, start: int, end: int, original: str) -> Evidence:
+        a, b = s.mapped.span(s.offset + start, s.offset + end)
+        return Evidence(segment_id=s.segment_id, start=a, end=b, quote=original[a:b])
+
+    def _read_sentence(self, s: Sentence, original: str) -> None:
+        text = s.text
+        corrected = lx.CORRECTION.search(text)
+        self._read_orgs(s, original)
+        self._read_reason(s, original)
+        self._read_documents(s, original)
+        cues = frozenset(
+            c.code for c in lx.IDENTIFIER_CUES if c.pattern.search(text)
+        )
+        context: set[IdentifierKind] = set(cues)
+        for _idx, kinds, _q in self._recent:
+            context |= kinds
+        self._read_identifiers(s, original, context, corrected)
+        self._read_amounts(s, original, corrected)
+        self._read_dates(s, original, corrected)
+        self._read_complex(s, original)
+        self._read_referral(s, original)
+        self._read_follow_up(s, original)
+        self._read_summary(s, original)
+        self._recent.append((s.index, cues, s.question))
+
+    def _read_orgs(self, s: Sentence, original: str) -> None:
+        text = s.text
+        hits: list[tuple[Organization, re.Match[str], float]] = []
+        for cue in lx.ORGANIZATIONS:
+            for m in cue.pattern.finditer(text):
+                if cue.weight >= 1.0 and lx.NEGATION_BEFORE.search(text[: m.start()]):
+                    continue
+                hits.append((cue.code, m, cue.weight))
+        if not hits:
+            return
+        distinct = {h[0] for h in hits}
+        # "ameli, impots.gouv ou la CAF ?": bodies merely named as alternatives.
+        if s.question and len(distinct) >= 2 and lx.QUESTION_ALTERNATIVE.search(text):
+            return
+        for code, m, weight in hits:
+            w = weight * (0.7 if s.question else 1.0)
+            self._orgs.setdefault(code, _Tally()).add(
+                w, self._evidence(s, m.start(), m.end(), original), s.index
+            )
+
+    def _read_reason(self, s: Sentence, original: str) -> None:
+        position = 2.0 if s.index < 4 else 1.0
+        for cue in lx.REASONS:
+            m = cue.pattern.search(s.text)
+            if m:
+                self._reasons.setdefault(cue.code, _Tally()).add(
+                    cue.weight * position, self._evidence(s, m.start(), m.end(), original),
+                    s.index,
+                )
+
+    def _read_documents(self, s: Sentence, original: str) -> None:
+        text = s.text
+        seen: set[tuple[int, int]] = set()
+        for cue in lx.DOCUMENTS:
+            for m in cue.pattern.finditer(text):
+                if any(m.start() < e and m.end() > b for b, e in seen):
+                    continue
+                seen.add(m.span())
+                before = text[max(0, m.start() - 60) : m.start()]
+                if lx.DOCUMENT_AS_OBJECT.search(before) or lx.DOCUMENT_NEGATED.search(before):
+                    continue
+                ev = self._evidence(s, m.start(), m.end(), original)
+                item = self._docs.get(cue.code)
+                if item is None:
+                    self._docs[cue.code] = _Item([ev], 0.8, s.index)
+                elif len(item.evidence) < 4:
+                    item.evidence.append(ev)
+                    item.confidence = min(0.95, item.confidence + 0.05)
+
+    def _correct(self, field_name: str, s: Sentence, corrected: re.Match[str] | None,
+                 at: int, store: dict[object, _Item]) -> None:
+        """Drop the value a self-correction takes back ("non attendez, c'est ...")."""
+        last = self._last.get(field_name)
+        if corrected is None or last is None or corrected.start() > at:
+            return
+        key, index = last
+        if s.index - index <= CORRECTION_WINDOW and key in store:
+            item = store[key]
+            if item.sentence == index:
+                del store[key]
+
+    def _read_identifiers(self, s: Sentence, original: str, cues: set[IdentifierKind],
+                          corrected: re.Match[str] | None) -> None:
+        for f in find_identifiers(s.text, cues):
+            key = (f.kind, f.value)
+            field_name = f"id:{f.kind.value}"
+            self._correct(field_name, s, corrected, f.start,
+                          self._ids)  # type: ignore[arg-type]
+            ev = self._evidence(s, f.start, f.end, original)
+            if key not in self._ids:
+                self._ids[key] = _Item([ev], f.confidence, s.index)
+            self._last[field_name] = (key, s.index)
+
+    def _read_amounts(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
+        for m in _AMOUNT.finditer(s.text):
+            value = _amount_value(m.group(1), m.group(2))
+            if value is None:
+                continue
+            self._correct("amount", s, corrected, m.start(),
+                          self._amounts)  # type: ignore[arg-type]
+            ev = self._evidence(s, m.start(), m.end(), original)
+            if value not in self._amounts:
+                self._amounts[value] = _Item([ev], 0.9, s.index)
+            self._last["amount"] = (value, s.index)
+
+    def _read_dates(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
+        for m, day, month, year in _find_dates(s.text):
+            if year is None:
+                year = self.appointment_date.year
+            elif year < 100:
+                year += 2000
+            try:
+                value = dt.date(year, month, day)
+            except ValueError:
+                continue
+            self._correct("date", s, corrected, m.start(), self._dates)  # type: ignore[arg-type]
+            ev = self._evidence(s, m.start(), m.end(), original)
+            if value not in self._dates:
+                self._dates[value] = _Item([ev], 0.9 if m.group(3) else 0.8, s.index)
+            self._last["date"] = (value, s.index)
+
+    def _read_complex(self, s: Sentence, original: str) -> None:
+        for cue in lx.COMPLEX:
+            m = cue.pattern.search(s.text)
+            if m and not lx.COMPLEX_NEGATED.search(s.text[max(0, m.start() - 25) : m.start()]):
+                self._complex.add(cue.weight, self._evidence(s, m.start(), m.end(), original),
+                                  s.index)
+
+    def _read_referral(self, s: Sentence, original: str) -> None:
+        m = lx.REFERRAL.search(s.text)
+        if not m:
+            return
+        tail = s.text[m.end() :]
+        best: tuple[int, Organization, re.Match[str]] | None = None
+        for cue in lx.ORGANIZATIONS:
+            if cue.weight < 1.0:
+                continue
+            o = cue.pattern.search(tail)
+            if o and (best is None or o.start() < best[0]):
+                best = (o.start(), cue.code, o)
+        if best is not None:
+            _start, code, o = best
+            ev = self._evidence(s, m.start(), m.end() + o.end(), original)
+            self._referral = (code, ev)
+
+    def _read_follow_up(self, s: Sentence, original: str) -> None:
+        if s.question:
+            return
+        text = s.text
+        who: Party | Organization | None = None
+        m = _FOLLOW_AGENT.search(text)
+        if m:
+            who = Party.AGENT
+        else:
+            m = _FOLLOW_USAGER.search(text)
+            if m:
+                who = Party.USAGER
+            else:
+                for cue in lx.ORGANIZATIONS:
+                    o = cue.pattern.search(text)
+                    if o and cue.weight >= 1.0:
+                        after = _FOLLOW_ORG.search(text, o.end())
+                        if after and after.start() - o.end() < 25:
+                            who, m = cue.code, o
+                            break
+        if who is None or m is None:
+            return
+        dates = _find_dates(text)
+        due = None
+        if dates:
+            _dm, day, month, year = dates[0]
+            try:
+                due = dt.date(year or self.appointment_date.year, month, day)
+            except ValueError:
+                due = None
+        a, b = s.mapped.span(s.offset, s.offset + len(text))
+        action = _clip(original[a:b], 160)
+        ev = Evidence(segment_id=s.segment_id, start=a, end=b, quote=original[a:b])
+        if len(self._follow_ups) < 12:
+            self._follow_ups[s.index] = (FollowUp(who=who, action=action, due=due), ev)
+
+    def _read_summary(self, s: Sentence, original: str) -> None:
+        text = s.text
+        if s.question or len(text) < 25 or lx.ENTITLEMENT.search(text):
+            return
+        score = 0.0
+        for cue in lx.REASONS:
+            if cue.pattern.search(text):
+                score += cue.weight
+        for ccue in lx.COMPLEX:
+            if ccue.pattern.search(text):
+                score += ccue.weight
+        if _FOLLOW_AGENT.search(text):
+            score += 1.0
+        if score <= 0:
+            return
+        if s.index < 3:
+            score += 2.0
+        a, b = s.mapped.span(s.offset, s.offset + len(text))
+        cand = _Candidate(score, s.index, _clip(original[a:b], SUMMARY_MAX_CHARS),
+                          Evidence(segment_id=s.segment_id, start=a, end=b, quote=original[a:b]))
+        self._summary.append(cand)
+        self._summary.sort(key=lambda c: (-c.score, c.index))
+        del self._summary[SUMMARY_SENTENCES:]
+
+    # -- building the draft ------------------------------------------------------
+
+    def _build(self) -> CaseNoteDraft:
+        orgs = [
+            Drafted[Organization](value=code, evidence=tuple(t.evidence),
+                                  confidence=min(0.95, 0.5 + 0.15 * t.score))
+            for code, t in sorted(self._orgs.items(), key=lambda kv: kv[1].first)
+            if t.score >= ORG_THRESHOLD
+        ]
+        referral: Drafted[Organization | None]
+        if self._referral is not None:
+            code, ev = self._referral
+            referral = Drafted[Organization | None](value=code, evidence=(ev,), confidence=0.7)
+            if code not in {o.value for o in orgs}:
+                orgs.append(Drafted[Organization](value=code, evidence=(ev,), confidence=0.6))
+        else:
+            referral = Drafted[Organization | None](value=None, confidence=0.5)
+        reason = self._reason()
+        complex_ = Drafted[bool](
+            value=self._complex.score >= COMPLEX_THRESHOLD,
+            evidence=tuple(self._complex.evidence),
+            confidence=min(0.95, 0.5 + 0.1 * abs(self._complex.score - COMPLEX_THRESHOLD + 0.5)),
+        )
+        chosen = sorted(self._summary, key=lambda c: c.index)
+        summary = Drafted[str](
+            value=" ".join(c.text for c in chosen),
+            evidence=tuple(c.evidence for c in chosen),
+            confidence=0.5 if chosen else 0.0,
+        )
+        return CaseNoteDraft(
+            appointment_date=self.appointment_date,
+            segments_seen=self._segments,
+            organizations=tuple(orgs),
+            reason=reason,
+            summary=summary,
+            documents_requested=tuple(
+                Drafted[DocumentKind](value=k, evidence=tuple(i.evidence), confidence=i.confidence)
+                for k, i in self._docs.items()
+            ),
+            identifiers=tuple(
+                Drafted[Identifier](value=Identifier(kind=k, value=v), evidence=tuple(i.evidence),
+                                    confidence=i.confidence)
+                for (k, v), i in self._ids.items()
+            ),
+            amounts_eur=tuple(
+                Drafted[float](value=v, evidence=tuple(i.evidence), confidence=i.confidence)
+                for v, i in self._amounts.items()
+            ),
+            dates=tuple(
+                Drafted[dt.date](value=v, evidence=tuple(i.evidence), confidence=i.confidence)
+                for v, i in self._dates.items()
+            ),
+            follow_ups=tuple(
+                Drafted[FollowUp](value=f, evidence=(ev,), confidence=0.5)
+                for f, ev in self._follow_ups.values()
+            ),
+            complex_situation=complex_,
+            referral=referral,
+        )
+
+    def _reason(self) -> Drafted[Reason]:
+        if not self._reasons:
+            return Drafted[Reason](value=Reason.AUTRE, confidence=0.3)
+        ranked = sorted(self._reasons.items(), key=lambda kv: (-kv[1].score, kv[1].first))
+        code, tally = ranked[0]
+        total = sum(t.score for t in self._reasons.values())
+        return Drafted[Reason](value=code, evidence=tuple(tally.evidence),
+                               confidence=round(min(0.95, tally.score / total), 3))
+
+
+def _find_dates(text: str) -> list[tuple[re.Match[str], int, int, int | None]]:
+    out: list[tuple[re.Match[str], int, int, int | None]] = []
+    for m in _DATE_WORDS.finditer(text):
+        out.append((m, int(m.group(1)), _MONTHS[m.group(2)],
+                    int(m.group(3)) if m.group(3) else None))
+    for m in _DATE_NUMERIC.finditer(text):
+        month = int(m.group(2))
+        if 1 <= month <= 12:
+            out.append((m, int(m.group(1)), month, int(m.group(3)) if m.group(3) else None))
+    out.sort(key=lambda t: t[0].start())
+    return out
+
+
+def _amount_value(number: str, cents: str | None) -> float | None:
+    """``"1 150"``, ``"1000, 150"`` (the recogniser's "mille, cent cinquante"), ``"12,50"``."""
+    decimal = 0.0
+    dec = re.search(r",(\d{1,2})$", number)
+    if dec:
+        decimal = int(dec.group(1)) / (10 ** len(dec.group(1)))
+        number = number[: dec.start()]
+    groups = re.split(r"(, | |\.)", number)
+    value = int(groups[0])
+    for sep, g in zip(groups[1::2], groups[2::2], strict=True):
+        if sep in (" ", ".") and len(g) == 3:
+            value = value * 1000 + int(g)
+        elif sep == ", " and value >= 1000 and value % 1000 == 0 and len(g) <= 3:
+            value += int(g)
+        else:
+            value = int(g)
+    if cents:
+        decimal = int(cents) / 100
+    total = value + decimal
+    if total <= 0:
+        return None
+    return float(round(total, 2))
+
+
+def _clip(text: str, limit: int) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def draft_from_segments(segments: Sequence[Segment], appointment_date: dt.date) -> CaseNoteDraft:
+    """Convenience: the draft of a whole transcript."""
+    return Drafter(appointment_date).add_segments(segments)
+
+
+def segments_from_text(text: str) -> list[Segment]:
+    """A plain-text transcript as segments: one per non-empty line."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return [Segment(id=i, start=0.0, end=0.0, text=ln.strip()) for i, ln in enumerate(lines)]
+
+
+def draft_from_text(text: str, appointment_date: dt.date) -> CaseNoteDraft:
+    return draft_from_segments(segments_from_text(text), appointment_date)
+
+
+__all__ = [
+    "Drafter",
+    "MappedText",
+    "draft_from_segments",
+    "draft_from_text",
+    "segments_from_text",
+]

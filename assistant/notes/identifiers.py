@@ -1,0 +1,132 @@
+"""Dossier numbers and contact data in a sentence: found, joined, checked, normalised.
+
+People say numbers in groups or digit by digit and the recogniser writes the
+groups with spaces, commas, dots or hyphens; a run of such groups is joined
+into one string of digits, then its kind is decided by its length, its check
+(python-stdnum for the NIR, the numéro fiscal and the IBAN) and the words said
+around it. A number that fails its check is not kept as that kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from stdnum import iban as std_iban
+from stdnum.fr import nif as std_nif
+from stdnum.fr import nir as std_nir
+
+from assistant.notes.models import IdentifierKind
+
+K = IdentifierKind
+
+
+@dataclass(frozen=True, slots=True)
+class FoundIdentifier:
+    """An identifier in a sentence's working text: ``[start, end)`` and its normal form."""
+
+    kind: IdentifierKind
+    value: str
+    start: int
+    end: int
+    confidence: float
+
+
+_EMAIL = re.compile(r"[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+_IBAN = re.compile(r"\bfr ?\d{2}(?:[ -]?[0-9a-z]){23}\b")
+_PLATE = re.compile(r"\b([a-z]{2})[ -]?(\d{3})[ -]?([a-z]{2})\b")
+_PLATE_SPELT = re.compile(r"\b([a-z])[ -]([a-z])[ -]?(\d{3})[ -]?([a-z])[ -]([a-z])\b")
+# Digit groups joined by spaces, commas, dots or hyphens ("48 21 937", "06-71-22-58-09").
+_RUN = re.compile(r"(?<![\w@.])\d+(?:(?:, |[ ,.\-])\d+)*")
+_KEY = re.compile(
+    r"^[ ,.]*(?:et )?(?:la |sa |votre )?cles? (?:c'est |est |:|a |de )?(?:le )?(\d{2})\b"
+)
+_LETTER_AFTER = re.compile(r"^[ -]?([a-z])\b(?!')")
+_NOT_AN_ID_AFTER = re.compile(
+    r"^\s*(?:d')?(?:euros?|%|pour ?cent|ans?|mois|jours?|semaines?|heures?|h\b|minutes?|fois"
+    r"|enfants?|personnes?|trimestres?|janvier|fevrier|mars|avril|mai|juin|juillet|aout"
+    r"|septembre|octobre|novembre|decembre|/)"
+)
+
+
+def _nir(digits: str) -> str | None:
+    return digits if len(digits) == 15 and std_nir.is_valid(digits) else None
+
+
+def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundIdentifier]:
+    """Identifiers in ``text`` (a sentence's working text); ``cues``: kinds named nearby."""
+    out: list[FoundIdentifier] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for m in _EMAIL.finditer(text):
+        out.append(FoundIdentifier(K.EMAIL, m.group().strip("."), m.start(), m.end(), 0.95))
+        taken.append(m.span())
+    for m in _IBAN.finditer(text):
+        compact = re.sub(r"[ -]", "", m.group()).upper()
+        if std_iban.is_valid(compact) and free(*m.span()):
+            out.append(FoundIdentifier(K.IBAN, compact, m.start(), m.end(), 0.95))
+            taken.append(m.span())
+    plate_patterns = [_PLATE, _PLATE_SPELT] if K.IMMATRICULATION in cues else [_PLATE]
+    for pat in plate_patterns:
+        for m in pat.finditer(text):
+            letters = "".join(g for g in m.groups() if g.isalpha())
+            if len(letters) != 4 or not free(*m.span()):
+                continue
+            digits = next(g for g in m.groups() if g.isdigit())
+            value = f"{letters[:2]}-{digits}-{letters[2:]}".upper()
+            out.append(FoundIdentifier(K.IMMATRICULATION, value, m.start(), m.end(),
+                                       0.9 if K.IMMATRICULATION in cues else 0.6))
+            taken.append(m.span())
+    for m in _RUN.finditer(text):
+        if not free(*m.span()):
+            continue
+        found = _classify_run(text, m, cues)
+        if found is not None:
+            out.append(found)
+            taken.append((found.start, found.end))
+    out.sort(key=lambda f: f.start)
+    return out
+
+
+def _classify_run(text: str, m: re.Match[str], cues: Collection[IdentifierKind]
+                  ) -> FoundIdentifier | None:
+    after = text[m.end() :]
+    if _NOT_AN_ID_AFTER.match(after):
+        return None
+    digits = re.sub(r"\D", "", m.group())
+    end = m.end()
+    n = len(digits)
+    key = _KEY.match(after)
+    if key and n == 13:
+        value = _nir(digits + key.group(1))
+        if value:
+            return FoundIdentifier(K.NIR, value, m.start(), end + key.end(), 0.95)
+    if n == 15:
+        value = _nir(digits)
+        if value:
+            return FoundIdentifier(K.NIR, value, m.start(), end, 0.95)
+        return None
+    if n == 13 and std_nif.is_valid(digits):
+        return FoundIdentifier(K.NUMERO_FISCAL, digits, m.start(), end,
+                               0.9 if K.NUMERO_FISCAL in cues else 0.7)
+    if n == 10 and digits.startswith("0") and digits[1] != "0":
+        return FoundIdentifier(K.TELEPHONE, digits, m.start(), end,
+                               0.9 if K.TELEPHONE in cues else 0.75)
+    if n == 11 and digits.startswith("33") and digits[2] != "0":
+        return FoundIdentifier(K.TELEPHONE, "0" + digits[2:], m.start(), end, 0.8)
+    if n == 7:
+        letter = _LETTER_AFTER.match(after)
+        if K.IDENTIFIANT_FRANCE_TRAVAIL in cues and letter:
+            value = digits + letter.group(1).upper()
+            return FoundIdentifier(K.IDENTIFIANT_FRANCE_TRAVAIL, value, m.start(),
+                                   end + letter.end(), 0.85)
+        if K.NUMERO_ALLOCATAIRE in cues:
+            return FoundIdentifier(K.NUMERO_ALLOCATAIRE, digits, m.start(), end, 0.85)
+        return None
+    if n == 8 and K.IDENTIFIANT_FRANCE_TRAVAIL in cues:
+        return FoundIdentifier(K.IDENTIFIANT_FRANCE_TRAVAIL, digits, m.start(), end, 0.75)
+    return None

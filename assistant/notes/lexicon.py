@@ -1,0 +1,196 @@
+"""What counter French sounds like, per code (folded text: lower case, no accents).
+
+Each entry is a regular expression over the working text of a sentence (see
+``assistant.notes.text.normalise``) with a weight. These are general ways of
+saying things at a France services counter, not phrases of any one example.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from assistant.notes.models import DocumentKind, IdentifierKind, Organization, Reason
+
+C = TypeVar("C")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue(Generic[C]):
+    """A way of saying ``code``, with how much it counts."""
+
+    code: C
+    pattern: re.Pattern[str]
+    weight: float = 1.0
+
+
+def _cues(code: C, *patterns: str, weight: float = 1.0) -> list[Cue[C]]:
+    return [Cue(code, re.compile(p), weight) for p in patterns]
+
+
+Og = Organization
+ORGANIZATIONS: list[Cue[Organization]] = [
+    *_cues(Og.CAF, r"\bcaf\b", r"caisses? d'allocations? familiales?", r"\bcaf\.fr\b"),
+    *_cues(Og.CAF, r"\ballocataire\b", weight=0.5),
+    *_cues(Og.CPAM, r"\bcpam\b", r"\bassurance maladie\b", r"\bla secu\b", r"\bameli\b",
+           r"caisse primaire"),
+    *_cues(Og.DGFIP, r"\bimpots\b", r"impots\.gouv", r"finances publiques", r"\bsip\b",
+           r"tresor public", r"\bdgfip\b", r"\bcentre des impots\b"),
+    *_cues(Og.DGFIP, r"declarations? (?:de|des) revenus", r"numero fiscal", r"taxe fonciere",
+           r"taxe d'habitation", r"prelevement a la source", weight=0.6),
+    *_cues(Og.FRANCE_TRAVAIL, r"france travail", r"pole emploi"),
+    *_cues(Og.ASSURANCE_RETRAITE, r"assurance retraite", r"\bcarsat\b", r"\bcnav\b",
+           r"caisses? (?:de|nationale d'assurance) (?:retraite|vieillesse)",
+           r"lassuranceretraite|info-retraite|info retraite"),
+    *_cues(Og.MSA, r"\bmsa\b", r"mutualite sociale agricole"),
+    *_cues(Og.ANTS, r"\bants\b", r"agence nationale des titres"),
+    *_cues(Og.URSSAF, r"\burssaf\b"),
+    *_cues(Og.PREFECTURE, r"\b(?:sous-)?prefecture\b"),
+    *_cues(Og.MAIRIE, r"\bmairie\b", r"hotel de ville", r"etat civil", r"\bcentre communal\b"),
+    *_cues(Og.LA_POSTE, r"la poste\b", r"bureau de poste"),
+    *_cues(Og.JUSTICE, r"point (?:d'acces au droit|justice)", r"\btribunal\b",
+           r"conciliateur", r"\bavocate?s?\b", r"maison de (?:la )?justice", r"\bjuge aux"),
+]
+
+R = Reason
+REASONS: list[Cue[Reason]] = [
+    *_cues(R.LOGEMENT, r"\bapl\b", r"\bals\b", r"\balf\b",
+           r"aides? (?:au|personnalisee au) logement",
+           r"allocations? (?:de )?logement", weight=3),
+    *_cues(R.LOGEMENT, r"\bbailleur\b", r"\bproprietaire\b", r"\bloyers?\b", r"\blogement\b",
+           r"\bdemenag", r"\bexpulsion\b", weight=1),
+    *_cues(R.MINIMA_SOCIAUX, r"\brsa\b", r"revenu de solidarite", r"prime d'activite", r"\baah\b",
+           r"adulte handicape", r"declaration trimestrielle", r"\baspa\b", weight=3),
+    *_cues(R.FAMILLE, r"naissance\b", r"allocations familiales", r"\bsepar", r"divorc",
+           r"pension alimentaire", r"\baripa\b", r"garde (?:des|de mes|alternee)", r"\bpaje\b",
+           r"complement familial", r"conge parental", r"\benceinte\b", r"grossesse",
+           r"mode de garde", r"rentree scolaire", weight=2),
+    *_cues(R.FAMILLE, r"\benfants?\b", r"\bbebe\b", weight=0.5),
+    *_cues(R.SANTE, r"carte vitale", r"rembourse", r"arret (?:de )?(?:maladie|travail)",
+           r"indemnites? journalieres?", r"complementaire sante", r"\bmutuelle\b",
+           r"medecin traitant", r"\bcss\b", r"\bmaladie\b", r"invalidite", r"accident du travail",
+           r"\bhospital", r"\bsoins\b", weight=2),
+    *_cues(R.IMPOTS, r"\bimpots?\b", r"declarations? (?:de|des) revenus", r"numero fiscal",
+           r"taxe fonciere", r"taxe d'habitation", r"prelevement a la source",
+           r"credit d'impot", r"\bimposable\b", weight=2),
+    *_cues(R.EMPLOI, r"\bchomage\b",
+           r"\binscri(?:re|ption|t|te)\b.{0,30}(?:france travail|pole emploi)",
+           r"(?:france travail|pole emploi).{0,40}\binscri", r"\bactualis",
+           r"\bradi(?:e|ee|ation)\b",
+           r"demandeur d'emploi", r"allocation d'aide au retour", r"\bare\b", r"\blicenci",
+           r"fin de (?:mon )?contrat", r"\bcdd\b", r"\bcherche du travail\b", weight=2),
+    *_cues(R.EMPLOI, r"france travail", r"pole emploi", r"\bemploi\b", weight=1),
+    *_cues(R.RETRAITE, r"\bretraite\b", r"\bcarsat\b", r"\bcnav\b", r"trimestres",
+           r"releve de carriere", r"pension de reversion", weight=2),
+    *_cues(R.TITRES, r"\bpasseport\b", r"pre-demande", r"carte grise",
+           r"certificat d'immatriculation",
+           r"titre de sejour", r"\bempreintes\b", r"timbre fiscal", r"\bants\b",
+           r"(?:refaire|renouvel\w*|perdu|vole|demande de) (?:ma |mon |sa |son |une |un |la |le )?"
+           r"(?:carte d'identite|permis)", weight=2),
+    *_cues(R.TITRES, r"permis de conduire", weight=1),
+    *_cues(R.NUMERIQUE, r"mot de passe", r"franceconnect", r"\bse connecter\b",
+           r"\bme connecter\b", r"\bconnexion\b", r"compte (?:en ligne|ameli|caf|impots)",
+           r"creer (?:un|mon|votre) compte", r"\bidentifiants?\b(?! france travail)",
+           r"code (?:de (?:connexion|confirmation|securite)|recu par sms|provisoire)",
+           r"adresse (?:mail|e-mail|email) (?:a change|ne marche)", r"\bbloque mon compte\b",
+           r"compte (?:est )?bloque", weight=2),
+]
+
+D = DocumentKind
+DOCUMENTS: list[Cue[DocumentKind]] = [
+    *_cues(D.PIECE_IDENTITE, r"(?:carte|piece|justificatif) d'identite", r"\bcni\b",
+           r"\bpasseport\b"),
+    *_cues(D.PHOTO_IDENTITE, r"photos? d'identite", r"\bphotos?\b"),
+    *_cues(D.JUSTIFICATIF_DOMICILE, r"justificatifs? de (?:domicile|residence|adresse)",
+           r"factures? (?:d'electricite|de gaz|d'eau|edf|de telephone|internet)",
+           r"attestation d'hebergement"),
+    *_cues(D.AVIS_IMPOSITION, r"avis d'(?:imposition|impot|impots)", r"avis de non-? ?imposition",
+           r"avis de situation declarative"),
+    *_cues(D.RIB, r"\brib\b", r"releve d'identite bancaire", r"coordonnees bancaires"),
+    *_cues(D.BULLETINS_SALAIRE, r"bulletins? de (?:salaire|paie|paye)s?",
+           r"fiches? de (?:paie|paye)s?", r"fiches? de salaire"),
+    *_cues(D.ATTESTATION_EMPLOYEUR, r"attestations? (?:d'|de l')?employeur",
+           r"attestations? de salaires?", r"attestation (?:pole emploi|france travail)"),
+    *_cues(D.ACTE_NAISSANCE, r"actes? de naissance", r"extraits? de naissance"),
+    *_cues(D.LIVRET_FAMILLE, r"livret de famille"),
+    *_cues(D.CARTE_VITALE, r"carte vitale"),
+    *_cues(D.BAIL_OU_QUITTANCE, r"\bbail\b", r"contrat de location", r"quittances?",
+           r"attestation de loyer"),
+    *_cues(D.CERTIFICAT_MEDICAL, r"certificats? medica(?:l|ux)"),
+    *_cues(D.TITRE_SEJOUR, r"titre de sejour", r"carte de (?:sejour|resident)", r"recepisse"),
+    *_cues(D.PERMIS_CONDUIRE, r"permis de conduire", r"\bpermis\b"),
+    *_cues(D.CERTIFICAT_CESSION, r"certificat de cession", r"\bcerfa de cession"),
+    *_cues(D.CONTROLE_TECHNIQUE, r"controle technique"),
+    *_cues(D.JUGEMENT, r"\bjugement\b", r"decision du juge", r"convention de divorce",
+           r"ordonnance du juge"),
+]
+
+# The document is the object of the démarche, not a paper to bring.
+DOCUMENT_AS_OBJECT = re.compile(
+    r"(?:refaire|renouvel\w*|perdu|vole|demande de|nouveau|nouvelle|faire|obtenir|recevoir"
+    r"|fabrication de|commande de|pre-demande de|pour)"
+    r" (?:ma |mon |sa |son |une |un |la |le |d'un |d'une |de |du |l')?$"
+)
+DOCUMENT_NEGATED = re.compile(
+    r"(?:pas besoin d(?:e |u |es |')|inutile d(?:e |')|pas la peine d(?:e |')|sans )"
+    r"(?:\w+ ){0,3}$"
+    r"|n'(?:avez|aurez|est) (?:pas|plus) (?:besoin )?(?:\w+ ){0,3}$"
+)
+
+# Identifier cues: what the number in this or a nearby sentence is.
+Ik = IdentifierKind
+IDENTIFIER_CUES: list[Cue[IdentifierKind]] = [
+    *_cues(Ik.NUMERO_ALLOCATAIRE, r"\ballocataire\b", r"\bcaf\b",
+           r"numero de dossier caf"),
+    *_cues(Ik.NIR, r"securite sociale", r"\bsecu\b", r"\bnir\b", r"numero de carte vitale",
+           r"numero d'assure", r"\bcle\b"),
+    *_cues(Ik.NUMERO_FISCAL, r"\bfiscal\b", r"\bspi\b", r"numero d'impot"),
+    *_cues(Ik.IDENTIFIANT_FRANCE_TRAVAIL, r"identifiant", r"france travail", r"pole emploi"),
+    *_cues(Ik.TELEPHONE, r"telephone", r"\bportable\b", r"\btel\b", r"\bjoindre\b",
+           r"\brappeler\b", r"\bmobile\b", r"\bfixe\b"),
+    *_cues(Ik.IBAN, r"\biban\b", r"\bfr ?\d\d\b"),
+    *_cues(Ik.IMMATRICULATION, r"immatricul", r"\bplaque\b", r"carte grise"),
+]
+
+COMPLEX: list[Cue[bool]] = [
+    *_cues(True, r"\bbloque(?:e|es|s)?\b", r"\bsitua?tion(?:s)? complexes?\b",
+           r"(?:signale|signaler|signalement|remonte|remonter|escalade|je fais remonter)",
+           r"demande prioritaire",
+           r"\bdroits? (?:sont |ont ete |a ete |est )?"
+           r"(?:coupes?|suspendus?|interrompus?|supprimes?|stoppes?)",
+           r"(?:coupe|suspendu|supprime|arrete) (?:mes|ses|vos)"
+           r" (?:droits|allocations|aides|versements|indemnites)",
+           r"\bmediat(?:eur|rice)\b", r"\breclamation\b", r"trop long",
+           r"delais? (?:anorma|excessi|trop)",
+           weight=2),
+    *_cues(True, r"toujours (?:rien|pas|aucun)", r"personne ne (?:repond|rappelle)",
+           r"aucune (?:nouvelle|reponse)", r"sans (?:reponse|nouvelles|rien|pension|ressources?)",
+           r"plus rien (?:touche|recu|percu)", r"\bne (?:me )?repondent? (?:pas|plus|jamais)",
+           r"depuis \d+ mois (?:sans|rien|que)", r"\bradi(?:e|ee)\b", r"\bimpaye", r"\ben retard\b",
+           r"rien (?:n'est|n'a ete) (?:paye|verse)", weight=1),
+]
+COMPLEX_NEGATED = re.compile(
+    r"(?:pas|plus|rien de|aucun\w*|n'est pas|ne sont pas) (?:\w+ ){0,2}$"
+)
+
+REFERRAL = re.compile(
+    r"(?:je vous (?:oriente|envoie|redirige|adresse)|orient(?:er|ation|ee?)|adressez-vous"
+    r"|il faut (?:aller|voir|contacter|appeler|prendre rendez-vous)|allez (?:a|au|en|voir)"
+    r"|prendre (?:un )?rendez-vous|prenez (?:un )?rendez-vous|rapprochez-vous|contactez"
+    r"|rendez-vous (?:a|au|en|avec)|vous rendre (?:a|au|en)|appelez|passer (?:a|au|en))"
+)
+
+CORRECTION = re.compile(
+    r"\b(?:non,? attendez|attendez,? non|pardon|je me suis trompee?|je me trompe|non,? c'est"
+    r"|euh,? non|plutot|je corrige|correction|non non|ah non|enfin non|je reprends)\b"
+)
+QUESTION_ALTERNATIVE = re.compile(r"\bou\b|,")
+NEGATION_BEFORE = re.compile(
+    r"(?:pas (?:a |de |du |la |le |par |avec |chez )?(?:la |le |l')?"
+    r"|rien a voir avec (?:la |le |l')?|sauf (?:la |le |l')?"
+    r"|autre que (?:la |le |l')?)$"
+)
+ENTITLEMENT = re.compile(
+    r"(?:vous (?:n'?)?(?:avez|aurez|auriez) (?:pas |plus )?droit|eligible|ayant droit)"
+)
