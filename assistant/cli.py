@@ -28,6 +28,11 @@ COMMANDS: dict[str, str] = {
     "transcribe": "transcribe",
     "models": "models",
     "config": "config",
+    "sessions": "sessions",
+    "export": "export",
+    "delete": "delete",
+    "purge": "purge",
+    "stats": "stats",
 }
 
 DEFAULT_COMMAND: str | None = None
