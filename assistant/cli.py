@@ -33,9 +33,11 @@ COMMANDS: dict[str, str] = {
     "delete": "delete",
     "purge": "purge",
     "stats": "stats",
+    "live": "live",
+    "demo": "demo",
 }
 
-DEFAULT_COMMAND: str | None = None
+DEFAULT_COMMAND: str | None = "live"
 """Command run when ``assistant`` is called with no command (the live app, once it exists)."""
 
 

@@ -1,0 +1,39 @@
+"""``assistant live``: the counter app (also what plain ``assistant`` opens)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = "Ouvrir l'application de l'accueil : transcription en direct, fiche, relecture."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", metavar="MICRO",
+                        help="micro : numéro ou partie du nom (voir « assistant devices »)")
+    parser.add_argument("--replay", metavar="FICHIER", type=Path,
+                        help="rejouer un enregistrement au rythme de la parole, au lieu du micro")
+
+
+def run(args: argparse.Namespace) -> int:
+    return launch(device=args.device, replay=args.replay, open_session=args.replay is not None)
+
+
+def launch(*, device: str | None, replay: Path | None, open_session: bool) -> int:
+    """Start the app; a bad argument is a French error before the screen opens."""
+    from assistant.errors import AudioFileError
+    from assistant.settings import load_settings
+
+    settings = load_settings()
+    if replay is not None and not replay.is_file():
+        raise AudioFileError(f"Fichier introuvable : {replay}.",
+                             "Vérifiez le chemin de l'enregistrement à rejouer.")
+    from assistant.tui import strings as S
+    from assistant.tui.app import AppConfig, build_app
+
+    config = AppConfig(settings=settings, device=device, replay=replay,
+                       open_session=open_session)
+    app = build_app(config)
+    app.run()
+    print(S.SAVED_ON_QUIT)
+    return 0 if app.return_code in (None, 0) else int(app.return_code)

@@ -1,0 +1,60 @@
+"""The messages worker threads post to the app; only their handlers touch widgets.
+
+Each carries one frozen value (a pipeline event, a loaded model, an error
+text): threads never hand the UI a mutable object they still use, except the
+loaded model itself, which the UI only passes on to the next pipeline.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from assistant.streaming.events import AudioLevel, PipelineEvent
+
+if TYPE_CHECKING:
+    from assistant.tui.services import Engine
+
+
+class ModelLoaded(Message):
+    """The speech model finished loading in the background."""
+
+    def __init__(self, model: Engine, seconds: float) -> None:
+        super().__init__()
+        self.model = model
+        self.seconds = seconds
+
+
+class ModelFailed(Message):
+    """The speech model could not be loaded; ``text`` is the French error."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class PipelineMessage(Message):
+    """One event of the live pipeline (transcript, status, error, end)."""
+
+    def __init__(self, event: PipelineEvent, generation: int) -> None:
+        super().__init__()
+        self.event = event
+        self.generation = generation
+        """Which pipeline of the screen sent it: events of a stopped one are ignored."""
+
+
+class LevelSampled(Message):
+    """A level reading of the input device chosen on the start screen."""
+
+    def __init__(self, level: AudioLevel) -> None:
+        super().__init__()
+        self.level = level
+
+
+class WorkerFailed(Message):
+    """A background worker hit an error; ``text`` is the French message."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

@@ -1,0 +1,243 @@
+"""Between the notes models and the review panel (pure, no Textual, no I/O).
+
+The panel shows and edits one value per line, as text ("NIR 185057800608491",
+"540", "2026-12-15", "USAGER : envoyer l'avis : 2026-12-15"). This module turns
+a ``CaseNoteDraft`` into those lines, checks what the agent types (a French
+``InputError`` naming the value and the expected form), and turns the agent's
+decisions into the notes' own ``NoteReview`` to confirm the note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from pydantic import ValidationError
+
+from assistant.errors import InputError
+from assistant.notes.models import (
+    CaseNoteDraft,
+    ConfirmedNote,
+    Drafted,
+    FollowUp,
+    Identifier,
+    IdentifierKind,
+    NoteField,
+    NoteReview,
+    Organization,
+    Party,
+)
+from assistant.tui import strings as S
+from assistant.tui.review import LIST_FIELDS, DraftItem, EvidenceSpan, ReviewState, RowStatus
+
+
+def _evidence(drafted: Drafted[Any]) -> tuple[EvidenceSpan, ...]:
+    return tuple(EvidenceSpan(e.segment_id, e.start, e.end, e.quote) for e in drafted.evidence)
+
+
+def text_of(field: str, value: Any) -> str:
+    """A drafted value (notes types) in the panel's text form."""
+    if value is None:
+        return ""
+    if field == "identifiers":
+        assert isinstance(value, Identifier)
+        return f"{value.kind.value} {value.value}"
+    if field == "follow_ups":
+        assert isinstance(value, FollowUp)
+        due = f" : {value.due.isoformat()}" if value.due else ""
+        return f"{value.who.value} : {value.action}{due}"
+    if field == "complex_situation":
+        return S.YES if value else S.NO
+    if field == "amounts_eur":
+        number = float(value)
+        return str(int(number)) if number.is_integer() else f"{number:.2f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(getattr(value, "value", value))
+
+
+def items_from_draft(draft: CaseNoteDraft) -> list[DraftItem]:
+    """Every drafted value as a panel item, with its evidence and confidence."""
+    items: list[DraftItem] = []
+    for field in NoteField:
+        raw = getattr(draft, field.value)
+        for drafted in raw if isinstance(raw, tuple) else (raw,):
+            if field.value not in LIST_FIELDS and drafted.confidence == 0.0 and not (
+                drafted.evidence
+            ):
+                continue  # the model's default, not something the drafter read
+            text = text_of(field.value, drafted.value)
+            if not text:
+                continue
+            items.append(DraftItem(field.value, text, _evidence(drafted), drafted.confidence))
+    return items
+
+
+# --- what the agent types -----------------------------------------------------------
+
+def _code(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text.strip())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[\s\-']+", "_", plain).upper().strip("_")
+
+
+def _bad(field: str, text: str, why: str) -> InputError:
+    return InputError(
+        S.EDIT_INVALID.format(error=f"« {text} » ({why})"),
+        S.EDIT_HINTS.get(field, ""),
+    )
+
+
+def _parse_date(field: str, text: str) -> dt.date:
+    t = text.strip()
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", t)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return dt.date.fromisoformat(t)
+    except ValueError:
+        raise _bad(field, text, "date impossible") from None
+
+
+def _check_identifier(kind: IdentifierKind, value: str) -> str:
+    from stdnum import iban
+    from stdnum.fr import nif, nir
+
+    compact = re.sub(r"[\s.\-]", "", value)
+    if kind is IdentifierKind.NIR:
+        return str(nir.validate(compact))
+    if kind is IdentifierKind.IBAN:
+        return str(iban.validate(compact.upper()))
+    if kind is IdentifierKind.NUMERO_FISCAL:
+        return str(nif.validate(compact))
+    if kind is IdentifierKind.EMAIL:
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()):
+            raise ValueError(value)
+        return value.strip().lower()
+    if kind is IdentifierKind.IMMATRICULATION:
+        m = re.fullmatch(r"([A-Z]{2})-?(\d{3})-?([A-Z]{2})", compact.upper())
+        if not m:
+            raise ValueError(value)
+        return "-".join(m.groups())
+    if kind is IdentifierKind.TELEPHONE and not re.fullmatch(r"0\d{9}", compact):
+        raise ValueError(value)
+    if kind is IdentifierKind.NUMERO_ALLOCATAIRE and not re.fullmatch(r"\d{7}", compact):
+        raise ValueError(value)
+    return compact.upper()
+
+
+def normalise(field: str, text: str) -> str:
+    """Check one value typed by the agent; its normal text form, or InputError."""
+    t = text.strip()
+    if field == "summary":
+        return t
+    if field in ("organizations", "referral"):
+        if field == "referral" and not t:
+            return ""
+        try:
+            return Organization(_code(t)).value
+        except ValueError:
+            raise _bad(field, text, "organisme inconnu") from None
+    if field == "reason":
+        from assistant.notes.models import Reason
+
+        try:
+            return Reason(_code(t)).value
+        except ValueError:
+            raise _bad(field, text, "motif inconnu") from None
+    if field == "documents_requested":
+        from assistant.notes.models import DocumentKind
+
+        try:
+            return DocumentKind(_code(t)).value
+        except ValueError:
+            raise _bad(field, text, "pièce inconnue") from None
+    if field == "complex_situation":
+        folded = _code(t)
+        if folded in ("OUI", "O", "VRAI", "1"):
+            return S.YES
+        if folded in ("NON", "N", "FAUX", "0", ""):
+            return S.NO
+        raise _bad(field, text, "oui ou non")
+    if field == "amounts_eur":
+        m = re.fullmatch(r"(\d+(?:[ .]\d{3})*)(?:[,.](\d{1,2}))?\s*(?:€|euros?)?", t)
+        if not m:
+            raise _bad(field, text, "montant illisible")
+        number = float(re.sub(r"[ .]", "", m.group(1)) + "." + (m.group(2) or "0"))
+        return text_of(field, number)
+    if field == "dates":
+        return _parse_date(field, t).isoformat()
+    if field == "identifiers":
+        kind_text, _, value = t.partition(" ")
+        try:
+            kind = IdentifierKind(_code(kind_text))
+        except ValueError:
+            raise _bad(field, text, "type d'identifiant inconnu") from None
+        try:
+            return f"{kind.value} {_check_identifier(kind, value)}"
+        except Exception:  # stdnum raises its own ValidationError family
+            raise _bad(field, text, f"{kind.value} invalide") from None
+    if field == "follow_ups":
+        parts = [p.strip() for p in t.split(":")]
+        if len(parts) < 2 or not parts[1]:
+            raise _bad(field, text, "qui : action")
+        who = _code(parts[0])
+        if who not in Party.__members__ and who not in Organization.__members__:
+            raise _bad(field, text, "AGENT, USAGER ou un organisme")
+        due = f" : {_parse_date(field, parts[2]).isoformat()}" if len(parts) > 2 else ""
+        return f"{who} : {parts[1]}{due}"
+    raise _bad(field, text, "champ inconnu")
+
+
+# --- what the agent confirms ----------------------------------------------------------
+
+def _contract_item(field: str, text: str) -> Any:
+    if field == "identifiers":
+        kind, _, value = text.partition(" ")
+        return {"kind": kind, "value": value}
+    if field == "follow_ups":
+        parts = [p.strip() for p in text.split(" : ")]
+        return {"who": parts[0], "action": parts[1],
+                "due": parts[2] if len(parts) > 2 else None}
+    if field == "amounts_eur":
+        return float(text)
+    if field == "complex_situation":
+        return text == S.YES
+    return text
+
+
+def contract_value(field: str, texts: list[str]) -> Any:
+    """The values the agent kept for ``field``, in the JSON contract's shape."""
+    if field in LIST_FIELDS:
+        return [_contract_item(field, t) for t in texts]
+    if not texts or not texts[0]:
+        return {"referral": None, "summary": "", "complex_situation": False,
+                "reason": "AUTRE"}[field]
+    return _contract_item(field, texts[0])
+
+
+def note_review(state: ReviewState, draft: CaseNoteDraft) -> NoteReview:
+    """The agent's decisions as the notes' field-level review."""
+    review = NoteReview()
+    finals = state.final_values()
+    touched = set(state.changed_fields())
+    for field in NoteField:
+        rows = [r for r in state.rows() if r.field == field.value and r.status is not
+                RowStatus.EMPTY]
+        if field.value in touched:
+            review = review.edit(field, contract_value(field.value, finals[field.value]))
+        elif rows and all(r.status is RowStatus.ACCEPTED for r in rows):
+            review = review.accept(draft, field)
+    return review
+
+
+def confirm(state: ReviewState, draft: CaseNoteDraft, confirmed_by: str,
+            at: dt.datetime | None = None) -> ConfirmedNote:
+    """Freeze the note the agent reviewed (InputError if a value does not fit)."""
+    try:
+        return note_review(state, draft).confirm(draft, confirmed_by, at)
+    except ValidationError as exc:
+        raise InputError(S.EDIT_INVALID.format(error=exc.errors()[0]["msg"]),
+                         S.CONFIRM_FIX) from None

@@ -1,0 +1,244 @@
+"""The agent's review of a draft note, as pure state (no Textual, no I/O).
+
+The drafter keeps proposing values while the appointment goes on; the agent
+accepts, rejects, edits, adds and removes them, possibly while new values still
+arrive. ``ReviewState`` keeps both apart: the latest drafted items, and the
+agent's decisions keyed by a stable item key, so that a new draft never undoes
+what the agent did. ``rows()`` is what the draft panel shows; ``final_values()``
+is what the agent confirms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+FIELD_ORDER: tuple[str, ...] = (
+    "reason",
+    "organizations",
+    "summary",
+    "identifiers",
+    "amounts_eur",
+    "dates",
+    "documents_requested",
+    "follow_ups",
+    "complex_situation",
+    "referral",
+)
+LIST_FIELDS = frozenset(
+    {"organizations", "documents_requested", "identifiers", "amounts_eur", "dates", "follow_ups"}
+)
+SENSITIVE_KINDS = frozenset({"NIR", "IBAN"})
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSpan:
+    """Where a drafted value was read: a character span of one transcript segment."""
+
+    segment_id: int
+    start: int
+    end: int
+    quote: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DraftItem:
+    """One value the drafter proposes, in the text form the agent edits."""
+
+    field: str
+    value: str
+    evidence: tuple[EvidenceSpan, ...] = ()
+    confidence: float | None = None
+
+    @property
+    def key(self) -> str:
+        return item_key(self.field, self.value)
+
+
+class RowStatus(StrEnum):
+    DRAFT = "draft"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    EDITED = "edited"
+    ADDED = "added"
+    EMPTY = "empty"  # a field with no value yet: a row to add to
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the draft panel."""
+
+    key: str
+    field: str
+    value: str
+    status: RowStatus
+    evidence: tuple[EvidenceSpan, ...] = ()
+    confidence: float | None = None
+
+    @property
+    def sensitive(self) -> bool:
+        return self.field == "identifiers" and self.value.split(" ", 1)[0] in SENSITIVE_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEdit:
+    """One decision of the agent, for the audit trail."""
+
+    field: str
+    action: str  # edit | accept | reject | add | remove
+    old: str | None
+    new: str | None
+
+
+def item_key(field: str, value: str) -> str:
+    return field if field not in LIST_FIELDS else f"{field}:{value}"
+
+
+Validator = Callable[[str, str], str]
+"""(field, text typed by the agent) -> normalised text, or raises InputError."""
+
+
+def _accept_any(field: str, text: str) -> str:
+    return text.strip()
+
+
+class ReviewState:
+    """The drafted items plus the agent's decisions on them."""
+
+    def __init__(self, validate: Validator = _accept_any) -> None:
+        self._validate = validate
+        self._drafted: dict[str, DraftItem] = {}
+        self._status: dict[str, RowStatus] = {}
+        self._override: dict[str, str] = {}  # scalar field -> agent's value
+        self._added: dict[str, DraftItem] = {}  # key -> item the agent typed
+        self._removed: set[str] = set()
+        self.edits: list[ReviewEdit] = []
+
+    # --- the drafter's side ---------------------------------------------------------
+    def update_draft(self, items: Iterable[DraftItem]) -> None:
+        self._drafted = {item.key: item for item in items}
+
+    # --- what is shown ---------------------------------------------------------------
+    def rows(self) -> tuple[Row, ...]:
+        out: list[Row] = []
+        for field in FIELD_ORDER:
+            rows = self._field_rows(field)
+            if not rows:
+                rows = [Row(key=f"{field}:", field=field, value="", status=RowStatus.EMPTY)]
+            out.extend(rows)
+        return tuple(out)
+
+    def _field_rows(self, field: str) -> list[Row]:
+        rows: list[Row] = []
+        seen: set[str] = set()
+        for item in [*self._drafted.values(), *self._added.values()]:
+            if item.field != field or item.key in self._removed or item.key in seen:
+                continue
+            seen.add(item.key)
+            value = self._override.get(item.key, item.value)
+            status = self._status.get(item.key, RowStatus.DRAFT)
+            if not value and field not in LIST_FIELDS and status is RowStatus.DRAFT:
+                continue
+            rows.append(Row(item.key, field, value, status, item.evidence, item.confidence))
+        if field not in LIST_FIELDS and not rows and field in self._override:
+            rows.append(Row(field, field, self._override[field], RowStatus.EDITED))
+        return rows
+
+    def row(self, key: str) -> Row | None:
+        return next((r for r in self.rows() if r.key == key), None)
+
+    # --- the agent's side --------------------------------------------------------------
+    def edit(self, key: str, text: str) -> Row:
+        row = self._need(key)
+        value = self._validate(row.field, text)
+        if row.field not in LIST_FIELDS:
+            self._override[row.field] = value
+            self._status[row.field] = RowStatus.EDITED
+            self.edits.append(ReviewEdit(row.field, "edit", row.value or None, value))
+            return self._need(row.field)
+        if value == row.value:
+            return row
+        # A list item changed value: the old one goes, the new one is the agent's.
+        if row.status is not RowStatus.EMPTY:
+            self._removed.add(key)
+            self._added.pop(key, None)
+        new = DraftItem(row.field, value, row.evidence, row.confidence)
+        self._added[new.key] = new
+        self._removed.discard(new.key)
+        self._status[new.key] = RowStatus.EDITED if row.status is not RowStatus.EMPTY else (
+            RowStatus.ADDED
+        )
+        self.edits.append(ReviewEdit(row.field, "edit", row.value or None, value))
+        return self._need(new.key)
+
+    def add(self, field: str, text: str) -> Row:
+        if field not in LIST_FIELDS:
+            return self.edit(self._need_field_key(field), text)
+        value = self._validate(field, text)
+        new = DraftItem(field, value)
+        if new.key not in self._drafted:
+            self._added[new.key] = new
+        self._removed.discard(new.key)
+        self._status[new.key] = RowStatus.ADDED
+        self.edits.append(ReviewEdit(field, "add", None, value))
+        return self._need(new.key)
+
+    def remove(self, key: str) -> None:
+        row = self._need(key)
+        if row.status is RowStatus.EMPTY:
+            return
+        self._removed.add(key)
+        self._added.pop(key, None)
+        self.edits.append(ReviewEdit(row.field, "remove", row.value, None))
+
+    def accept(self, key: str) -> Row:
+        return self._set_status(key, RowStatus.ACCEPTED, "accept")
+
+    def reject(self, key: str) -> Row:
+        return self._set_status(key, RowStatus.REJECTED, "reject")
+
+    def _set_status(self, key: str, status: RowStatus, action: str) -> Row:
+        row = self._need(key)
+        if row.status is RowStatus.EMPTY:
+            return row
+        new_status = RowStatus.DRAFT if row.status is status else status
+        self._status[key] = new_status
+        self.edits.append(ReviewEdit(row.field, action if new_status is status else "undo",
+                                     row.value, row.value))
+        return self._need(key)
+
+    # --- what is confirmed ---------------------------------------------------------------
+    def final_values(self) -> dict[str, list[str]]:
+        """Field -> the values the agent keeps (rejected and removed ones left out)."""
+        out: dict[str, list[str]] = {field: [] for field in FIELD_ORDER}
+        for row in self.rows():
+            if row.status in (RowStatus.REJECTED, RowStatus.EMPTY) or not row.value:
+                continue
+            out[row.field].append(row.value)
+        return out
+
+    def changed_fields(self) -> tuple[str, ...]:
+        return tuple(sorted({e.field for e in self.edits if e.action in ("edit", "add", "remove",
+                                                                          "reject")}))
+
+    def is_empty(self) -> bool:
+        return not any(self.final_values().values())
+
+    # --- helpers --------------------------------------------------------------------------
+    def _need(self, key: str) -> Row:
+        row = self.row(key)
+        if row is None:
+            raise KeyError(key)
+        return row
+
+    def _need_field_key(self, field: str) -> str:
+        return next(r.key for r in self.rows() if r.field == field)
+
+
+def rows_for_field(rows: Sequence[Row], field: str) -> list[Row]:
+    return [r for r in rows if r.field == field]
+
+
+def with_status(row: Row, status: RowStatus) -> Row:
+    return replace(row, status=status)

@@ -1,0 +1,561 @@
+"""The app's screens: start, live session with review, edit dialog, help."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from assistant.errors import AssistantError
+from assistant.streaming.events import (
+    EndEvent,
+    ErrorEvent,
+    PipelineEvent,
+    StatusEvent,
+    TranscriptUpdate,
+)
+from assistant.tui import notebridge
+from assistant.tui import strings as S
+from assistant.tui.messages import LevelSampled, PipelineMessage
+from assistant.tui.review import LIST_FIELDS, ReviewState, Row, RowStatus
+from assistant.tui.viewmodel import level_fraction
+from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
+from assistant.types import Segment
+
+if TYPE_CHECKING:
+    from assistant.notes.models import CaseNoteDraft
+    from assistant.tui.app import CounterApp
+    from assistant.tui.services import PipelineHandle
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every shortcut, grouped by screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss_help", S.KEY_BACK),
+    ]
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append(f"{S.HELP_TITLE}\n\n", style="bold")
+        for title, keys in S.HELP_SECTIONS:
+            text.append(f"{title}\n", style="bold underline")
+            for key, what in keys:
+                text.append(f"  {key:<12}", style="bold cyan")
+                text.append(f"{what}\n")
+            text.append("\n")
+        text.append(S.HELP_CLOSE, style="dim")
+        with VerticalScroll(id="help-box"):
+            yield Static(text)
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)
+
+
+class EditDialog(ModalScreen[str | None]):
+    """One line to type a value; Enter saves, Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", S.KEY_BACK)]
+
+    def __init__(self, title: str, field: str, value: str) -> None:
+        super().__init__()
+        self._heading = title
+        self._field = field
+        self._value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="edit-box"):
+            yield Static(self._heading, id="edit-title")
+            yield Static(S.EDIT_HINTS.get(self._field, ""), id="edit-hint")
+            yield Input(value=self._value, id="edit-input")
+            yield Static(S.EDIT_HELP, id="edit-help")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class StartScreen(Screen[None]):
+    """New appointment, recent sessions, input device with its level, model state."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", S.KEY_NEW),
+        Binding("m", "device", S.KEY_DEVICE),
+    ]
+
+    @property
+    def counter(self) -> CounterApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="start"):
+            yield Static(S.APP_TITLE, id="start-title")
+            yield Static(self.counter.model_status, id="model-status")
+            yield Static(S.START_RECENT, classes="section")
+            yield OptionList(id="recent")
+            yield Static(S.START_RECENT_HELP, classes="hint")
+            yield Static(S.START_DEVICE, classes="section")
+            if self.counter.config.replay is not None:
+                yield Static(S.START_REPLAY.format(name=self.counter.config.replay.name),
+                             id="replay-name")
+            else:
+                yield Select[str]([], prompt=S.START_DEVICE_DEFAULT, id="device",
+                                  allow_blank=True)
+            yield LevelMeter(id="start-level")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_recent()
+        if self.counter.config.replay is None and self.counter.config.probe_devices:
+            self._load_devices()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_recent()
+        self.model_changed()
+
+    def model_changed(self) -> None:
+        self.query_one("#model-status", Static).update(self.counter.model_status)
+
+    def refresh_recent(self) -> None:
+        recent = self.query_one("#recent", OptionList)
+        options: list[Option] = [Option(Text(S.START_NEW, style="bold"), id="new")]
+        try:
+            sessions = self.counter.services.recent_sessions()
+        except AssistantError as exc:
+            self.notify(str(exc), title=S.ERROR_TITLE, severity="error")
+            sessions = []
+        for s in sessions:
+            options.append(Option(S.RECENT_LINE.format(
+                started=s.started_at.astimezone().strftime("%d/%m %H:%M"),
+                status=S.SESSION_STATUS.get(s.status.value, s.status.value),
+                reason=s.source,
+                segments=s.segment_count,
+            ), id=f"s{s.id}"))
+        if not sessions:
+            options.append(Option(Text(S.START_RECENT_EMPTY, style="dim"), disabled=True))
+        recent.set_options(options)
+        recent.highlighted = 0
+        recent.focus()
+
+    @on(OptionList.OptionSelected, "#recent")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id == "new":
+            self.action_new()
+        elif event.option_id and event.option_id.startswith("s"):
+            self.counter.open_session(int(event.option_id[1:]))
+
+    def action_new(self) -> None:
+        self.counter.new_appointment()
+
+    def action_device(self) -> None:
+        if self.counter.config.replay is None:
+            self.query_one("#device", Select).focus()
+
+    @work(thread=True, exclusive=True, group="devices")
+    def _load_devices(self) -> None:
+        try:
+            devices = self.counter.services.input_devices()
+        except AssistantError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="warning")
+            return
+        self.app.call_from_thread(self._show_devices, devices)
+
+    def _show_devices(self, devices: list[tuple[str, str]]) -> None:
+        select = self.query_one("#device", Select)
+        if not devices:
+            select.prompt = S.START_DEVICE_NONE
+            return
+        select.set_options(devices)
+        if self.counter.device:
+            select.value = self.counter.device
+        self._monitor_level(self.counter.device)
+
+    @on(Select.Changed, "#device")
+    def _device_changed(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.BLANK else str(event.value)
+        self.counter.device = value
+        if self.counter.config.probe_devices:
+            self._monitor_level(value)
+
+    @work(thread=True, exclusive=True, group="level")
+    def _monitor_level(self, device: str | None) -> None:
+        self.counter.services.monitor_level(device, self._post_level)
+
+    def _post_level(self, level: Any) -> bool:
+        """Called from the monitor thread; returns False to stop monitoring."""
+        if not self.is_attached or self.app.screen is not self:
+            return False
+        self.post_message(LevelSampled(level))
+        return True
+
+    def on_level_sampled(self, message: LevelSampled) -> None:
+        self.query_one("#start-level", LevelMeter).level = level_fraction(message.level)
+
+
+class SessionScreen(Screen[None]):
+    """One appointment: live transcript beside the draft note, then review and confirm."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "toggle_pause", S.KEY_PAUSE),
+        Binding("t", "end", S.KEY_END),
+        Binding("f", "follow", S.KEY_FOLLOW, show=False),
+        Binding("e", "edit", S.KEY_EDIT),
+        Binding("a", "accept", S.KEY_ACCEPT),
+        Binding("x", "reject", S.KEY_REJECT),
+        Binding("plus", "add", S.KEY_ADD),
+        Binding("delete,minus", "remove", S.KEY_REMOVE),
+        Binding("v", "reveal", S.KEY_REVEAL),
+        Binding("c", "confirm", S.KEY_CONFIRM),
+    ]
+
+    def __init__(self, *, autostart: bool = True, session_id: int | None = None) -> None:
+        super().__init__()
+        self.autostart = autostart
+        self.session_id = session_id
+        self.state = S.STATE_READY
+        self.review = ReviewState(notebridge.normalise)
+        self.draft: CaseNoteDraft | None = None
+        self._drafter: Any = None
+        self._pipeline: PipelineHandle | None = None
+        self._generation = 0
+        self._started_at: float | None = None
+        self._stopped_at: float | None = None
+        self._lag: float | None = None
+        self._device_name = ""
+        self._appointment_date = dt.date.today()
+
+    @property
+    def counter(self) -> CounterApp:
+        return self.app  # type: ignore[return-value]
+
+    # --- layout -----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield SessionHeader(id="header")
+        yield LevelMeter(id="level")
+        with Horizontal(id="body"):
+            yield TranscriptView(id="transcript")
+            with Vertical(id="side"):
+                yield DraftPanel(id="draft")
+                yield Static("", id="evidence")
+        yield Static("", id="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#transcript").border_title = S.TRANSCRIPT_TITLE
+        self.query_one("#draft").border_title = S.DRAFT_TITLE
+        self._appointment_date = self.counter.config.today()
+        self._drafter = self.counter.services.new_drafter(self._appointment_date)
+        if self.session_id is not None:
+            self._load_existing(self.session_id)
+        self._show_rows()
+        self._refresh_header()
+        self.set_interval(1.0, self._refresh_header)
+        if self.session_id is None:
+            self._status(S.READY_HINT if not self.autostart else "")
+        if self.autostart:
+            self.start_listening()
+
+    # --- header --------------------------------------------------------------------------
+    def _elapsed(self) -> float:
+        if self._started_at is None:
+            return 0.0
+        end = self._stopped_at if self._stopped_at is not None else self.counter.config.clock()
+        return end - self._started_at
+
+    def _refresh_header(self) -> None:
+        device = self._device_name or self.counter.device_label
+        self.query_one("#header", SessionHeader).show(
+            self.state, device, self.counter.model_status, self._elapsed(), self._lag)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status-line", Static).update(text)
+
+    def model_changed(self) -> None:
+        self._refresh_header()
+        if self.state == S.STATE_WAITING and self.counter.engine is not None:
+            self.start_listening()
+
+    # --- capture ----------------------------------------------------------------------------
+    def start_listening(self) -> None:
+        if self.state in (S.STATE_LISTENING, S.STATE_PAUSED, S.STATE_CONFIRMED):
+            return
+        if self.counter.engine is None:
+            self.state = S.STATE_WAITING
+            self._status(S.MODEL_WAIT if self.counter.engine_error is None
+                         else self.counter.engine_error)
+            self._refresh_header()
+            return
+        if self.session_id is None:
+            self.session_id = self.counter.services.start_session(
+                self._appointment_date, self.counter.source_label)
+        self._generation += 1
+        generation = self._generation
+
+        def forward(event: PipelineEvent) -> None:  # called on the pipeline's thread
+            self.post_message(PipelineMessage(event, generation))
+
+        try:
+            self._pipeline = self.counter.services.start_pipeline(
+                self.counter.engine, self.counter.device, forward)
+        except AssistantError as exc:
+            self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=15)
+            self.state = S.STATE_PAUSED
+            self._refresh_header()
+            return
+        self._started_at = self._started_at or self.counter.config.clock()
+        self._stopped_at = None
+        self.state = S.STATE_LISTENING
+        self._status("")
+        self._refresh_header()
+
+    def action_toggle_pause(self) -> None:
+        if self.state == S.STATE_LISTENING and self._pipeline is not None:
+            self._pipeline.set_paused(True)
+            self.state = S.STATE_PAUSED
+        elif self.state == S.STATE_PAUSED and self._pipeline is not None:
+            self._pipeline.set_paused(False)
+            self.state = S.STATE_LISTENING
+        elif self.state in (S.STATE_READY, S.STATE_PAUSED, S.STATE_ENDED):
+            self.start_listening()
+        self._refresh_header()
+
+    def action_end(self) -> None:
+        if self._pipeline is not None:
+            self._stop_pipeline()
+        self._enter_review(S.SESSION_ENDED)
+
+    def _stop_pipeline(self) -> None:
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is not None:
+            pipeline.stop()  # flushes: the last segments arrive before it returns
+
+    def _enter_review(self, note: str) -> None:
+        if self.state == S.STATE_CONFIRMED:
+            return
+        self._stopped_at = self.counter.config.clock() if self._started_at else None
+        self.state = S.STATE_ENDED
+        self._lag = None
+        self._status(note)
+        self._refresh_header()
+        self.query_one("#level", LevelMeter).level = 0.0
+        panel = self.query_one("#draft", DraftPanel)
+        panel.focus()
+        if panel.highlighted is None and panel.rows:
+            panel.highlighted = 0
+
+    def shutdown(self) -> None:
+        """Quit path: stop capture, keep everything (the session stays to confirm)."""
+        self._stop_pipeline()
+        if self.session_id is not None and self.state != S.STATE_CONFIRMED:
+            self.counter.services.end_session(self.session_id)
+
+    # --- pipeline events --------------------------------------------------------------
+    def on_pipeline_message(self, message: PipelineMessage) -> None:
+        if message.generation != self._generation:
+            return
+        event = message.event
+        if isinstance(event, TranscriptUpdate):
+            self._apply_update(event)
+        elif isinstance(event, StatusEvent):
+            self._lag = event.lag_s
+            self._device_name = event.device
+            if self.state == S.STATE_LISTENING:
+                self.query_one("#level", LevelMeter).level = level_fraction(event.level)
+        elif isinstance(event, ErrorEvent):
+            self.notify(str(event.error), title=S.ERROR_TITLE, severity="error", timeout=15)
+            if not event.recoverable:
+                self.state = S.STATE_PAUSED
+        elif isinstance(event, EndEvent):
+            self._pipeline = None
+            if event.reason == "eof":
+                self._enter_review(S.REPLAY_DONE)
+            elif event.reason == "error" and self.state != S.STATE_ENDED:
+                self.state = S.STATE_PAUSED
+        self._refresh_header()
+
+    def _apply_update(self, update: TranscriptUpdate) -> None:
+        transcript = self.query_one("#transcript", TranscriptView)
+        if update.committed:
+            transcript.add_segments(update.committed)
+            for segment in update.committed:
+                self._commit(segment)
+            self._show_rows()
+        transcript.set_tentative(update.tentative)
+
+    def _commit(self, segment: Segment) -> None:
+        services = self.counter.services
+        if self.session_id is not None:
+            services.add_segment(self.session_id, segment)
+        self.draft = self._drafter.add_segment(segment)
+        if self.draft is not None:
+            self.review.update_draft(notebridge.items_from_draft(self.draft))
+            if self.session_id is not None:
+                services.save_draft(self.session_id, self.draft)
+
+    def _load_existing(self, session_id: int) -> None:
+        loaded = self.counter.services.load_session(session_id)
+        self._appointment_date = loaded.appointment_date
+        self._drafter = self.counter.services.new_drafter(loaded.appointment_date)
+        self.query_one("#transcript", TranscriptView).add_segments(loaded.segments)
+        for segment in loaded.segments:
+            self.draft = self._drafter.add_segment(segment)
+        if self.draft is not None:
+            self.review.update_draft(notebridge.items_from_draft(self.draft))
+        self.state = S.STATE_ENDED
+        self._status(S.SESSION_ENDED)
+        self.call_after_refresh(self._enter_review, S.SESSION_ENDED)
+
+    # --- review ---------------------------------------------------------------------
+    def _show_rows(self) -> None:
+        self.query_one("#draft", DraftPanel).show_rows(self.review.rows())
+
+    def _current(self) -> Row | None:
+        row = self.query_one("#draft", DraftPanel).current
+        if row is None:
+            self.notify(S.NO_FIELD, severity="warning")
+        return row
+
+    @on(OptionList.OptionHighlighted, "#draft")
+    def _row_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        panel = self.query_one("#draft", DraftPanel)
+        row = panel.current
+        transcript = self.query_one("#transcript", TranscriptView)
+        evidence = self.query_one("#evidence", Static)
+        if row is None or row.status is RowStatus.EMPTY:
+            transcript.highlight(())
+            evidence.update("")
+            return
+        transcript.highlight(row.evidence)
+        if row.evidence:
+            ids = ", ".join(str(e.segment_id) for e in row.evidence)
+            quote = " … ".join(e.quote for e in row.evidence)
+            if row.sensitive and row.key not in panel.revealed:
+                quote = "•••"
+            evidence.update(S.EVIDENCE_LINE.format(ids=ids, quote=quote))
+        else:
+            evidence.update(S.EVIDENCE_NONE)
+
+    @on(OptionList.OptionSelected, "#draft")
+    def _row_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_edit()
+
+    def _ask(self, title: str, field: str, value: str, then: Any) -> None:
+        label = S.FIELD_LABELS.get(field, field)
+        self.app.push_screen(EditDialog(title.format(field=label), field, value), then)
+
+    def action_edit(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                if row.status is RowStatus.EMPTY and row.field in LIST_FIELDS:
+                    new = self.review.add(row.field, text)
+                else:
+                    new = self.review.edit(row.key, text)
+            except AssistantError as exc:
+                self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=10)
+                return
+            self._after_decision(new.key)
+
+        self._ask(S.EDIT_TITLE, row.field, row.value, done)
+
+    def action_add(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if row.field not in LIST_FIELDS:
+            self.notify(S.CANNOT_ADD, severity="warning")
+            return
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                new = self.review.add(row.field, text)
+            except AssistantError as exc:
+                self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=10)
+                return
+            self._after_decision(new.key)
+
+        self._ask(S.ADD_TITLE, row.field, "", done)
+
+    def action_remove(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if row.field not in LIST_FIELDS:
+            self.notify(S.CANNOT_REMOVE, severity="warning")
+            return
+        self.review.remove(row.key)
+        self._after_decision(None)
+
+    def action_accept(self) -> None:
+        row = self._current()
+        if row is not None:
+            self._after_decision(self.review.accept(row.key).key)
+
+    def action_reject(self) -> None:
+        row = self._current()
+        if row is not None:
+            self._after_decision(self.review.reject(row.key).key)
+
+    def _after_decision(self, key: str | None) -> None:
+        if self.session_id is not None and self.review.edits:
+            self.counter.services.record_edit(self.session_id, self.review.edits[-1])
+        panel = self.query_one("#draft", DraftPanel)
+        self._show_rows()
+        if key is not None:
+            panel.select_key(key)
+        panel.focus()
+
+    def action_reveal(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        panel = self.query_one("#draft", DraftPanel)
+        if not row.sensitive:
+            self.notify(S.REVEAL_NOTHING, severity="warning")
+            return
+        if row.key in panel.revealed:
+            panel.revealed.discard(row.key)
+        else:
+            panel.revealed.add(row.key)
+            if self.session_id is not None:
+                self.counter.services.record_reveal(self.session_id, row.value.split(" ")[0])
+            self.notify(S.REVEALED)
+        panel.refresh_rows()
+        panel.select_key(row.key)
+
+    def action_follow(self) -> None:
+        self.query_one("#transcript", TranscriptView).follow()
+
+    def action_confirm(self) -> None:
+        if self.state in (S.STATE_LISTENING, S.STATE_PAUSED):
+            self.notify(S.CONFIRM_PENDING, severity="warning")
+            return
+        if self.draft is None or self.session_id is None or self.review.is_empty():
+            self.notify(S.NOTHING_TO_CONFIRM, severity="warning")
+            return
+        try:
+            note = notebridge.confirm(self.review, self.draft, self.counter.config.agent)
+        except AssistantError as exc:
+            self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=10)
+            return
+        self.counter.services.confirm(self.session_id, note)
+        self.state = S.STATE_CONFIRMED
+        self.counter.next_appointment()

@@ -1,0 +1,205 @@
+"""The app's side of the other stages: engine, pipeline, drafter, store, devices.
+
+Screens call these methods and never import the store, the capture or the
+model themselves. Every store problem becomes a French ``StoreError`` shown as a
+notification by the caller; nothing here touches a widget. The methods that
+block (model loading, device listing, level monitoring) run in worker threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from assistant.settings import Settings
+from assistant.streaming.events import AudioLevel, PipelineEvent
+from assistant.streaming.protocols import AudioSource, Transcriber
+from assistant.tui.review import ReviewEdit
+from assistant.types import Segment
+
+if TYPE_CHECKING:
+    from assistant.notes.models import CaseNoteDraft, ConfirmedNote
+    from assistant.store import SessionRecord, SessionStore
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """A loaded recogniser: its display name and what the pipeline decodes with."""
+
+    name: str
+    transcriber: Transcriber
+    load_seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSession:
+    """A stored session reopened for review."""
+
+    session_id: int
+    appointment_date: dt.date
+    segments: tuple[Segment, ...]
+
+
+class PipelineHandle(Protocol):
+    """What a session screen controls of a running pipeline."""
+
+    def set_paused(self, paused: bool) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class Drafter(Protocol):
+    def add_segment(self, segment: Segment) -> CaseNoteDraft: ...
+
+
+SourceFactory = Callable[[str | None], AudioSource]
+"""device -> an audio source (a microphone, or a recording replayed)."""
+
+
+def load_whisper(settings: Settings) -> Engine:
+    """Load the configured Whisper model (seconds, on a worker thread)."""
+    from assistant.asr import load_model
+    from assistant.pipeline import WhisperTranscriber
+
+    started = time.monotonic()
+    model = load_model(settings)
+    transcriber = WhisperTranscriber(model, settings.decoding.language,
+                                     settings.streaming.beam_size)
+    return Engine(model.name, transcriber, time.monotonic() - started)
+
+
+class _Pipeline:
+    def __init__(self, pipeline: Any) -> None:
+        self._pipeline = pipeline
+
+    def set_paused(self, paused: bool) -> None:
+        if paused:
+            self._pipeline.pause()
+        else:
+            self._pipeline.resume()
+
+    def stop(self) -> None:
+        self._pipeline.stop(timeout=30.0)
+
+
+class Services:
+    """Everything the screens need from outside the UI, behind one small surface."""
+
+    def __init__(self, settings: Settings, source_factory: SourceFactory,
+                 store_path: Path | None = None, agent: str | None = None) -> None:
+        self.settings = settings
+        self.source_factory = source_factory
+        self.agent = agent
+        self._store_path = store_path
+        self._store: SessionStore | None = None
+        self._lock = threading.Lock()
+
+    # --- store ------------------------------------------------------------------------
+    @property
+    def store(self) -> SessionStore:
+        with self._lock:
+            if self._store is None:
+                from assistant.store import SessionStore, open_store
+
+                if self._store_path is not None:
+                    self._store = SessionStore.open(self._store_path, actor=self.agent)
+                else:
+                    self._store = open_store(self.settings)
+            return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    def recent_sessions(self, limit: int = 8) -> list[SessionRecord]:
+        from assistant.store import SessionStatus
+
+        sessions = [s for s in self.store.sessions() if s.status is not SessionStatus.CONFIRMED]
+        return sorted(sessions, key=lambda s: s.started_at, reverse=True)[:limit]
+
+    def start_session(self, appointment_date: dt.date, source: str) -> int:
+        return int(self.store.start_session(source=source, appointment_date=appointment_date).id)
+
+    def add_segment(self, session_id: int, segment: Segment) -> None:
+        from assistant.store import SessionId
+
+        self.store.add_segment(SessionId(session_id), segment)
+
+    def save_draft(self, session_id: int, draft: CaseNoteDraft) -> None:
+        from assistant.store import SessionId
+
+        self.store.save_draft(SessionId(session_id), draft)
+
+    def record_edit(self, session_id: int, edit: ReviewEdit) -> None:
+        from assistant.store import SessionId
+
+        self.store.record_edit(SessionId(session_id), edit.field,
+                               {"action": edit.action, "value": edit.old},
+                               {"action": edit.action, "value": edit.new})
+
+    def record_reveal(self, session_id: int, what: str) -> None:
+        from assistant.store import SessionId
+
+        self.store.record_reveal(SessionId(session_id), what)
+
+    def confirm(self, session_id: int, note: ConfirmedNote) -> None:
+        from assistant.store import SessionId
+
+        self.store.confirm(SessionId(session_id), note)
+
+    def end_session(self, session_id: int) -> None:
+        from assistant.store import SessionId
+
+        self.store.end_session(SessionId(session_id))
+
+    def load_session(self, session_id: int) -> LoadedSession:
+        from assistant.store import SessionId
+
+        sid = SessionId(session_id)
+        record = self.store.session(sid)
+        return LoadedSession(session_id, record.appointment_date, self.store.segments(sid))
+
+    # --- drafter ----------------------------------------------------------------------------
+    def new_drafter(self, appointment_date: dt.date) -> Drafter:
+        from assistant.notes.drafter import Drafter
+
+        drafter: Drafter = Drafter(appointment_date)
+        return drafter
+
+    # --- live pipeline ------------------------------------------------------------------------
+    def start_pipeline(self, engine: Engine, device: str | None,
+                       on_event: Callable[[PipelineEvent], None],
+                       first_segment_id: int = 0) -> PipelineHandle:
+        from assistant.pipeline import LivePipeline
+
+        pipeline = LivePipeline(self.source_factory(device), engine.transcriber, self.settings,
+                                on_event, first_segment_id=first_segment_id)
+        pipeline.start()
+        return _Pipeline(pipeline)
+
+    # --- devices ---------------------------------------------------------------------------------
+    def input_devices(self) -> list[tuple[str, str]]:
+        """(label, value) for each input device, for the start screen's choice."""
+        from assistant.capture import list_input_devices
+
+        return [(f"{d.index}: {d.name}", str(d.index)) for d in list_input_devices()]
+
+    def monitor_level(self, device: str | None,
+                      report: Callable[[AudioLevel], bool]) -> None:
+        """Read levels of ``device`` until ``report`` returns False (worker thread)."""
+        source = self.source_factory(device)
+        source.start()
+        try:
+            while True:
+                source.read(0.1)
+                if not report(source.level()):
+                    return
+        finally:
+            source.stop()

@@ -1,0 +1,167 @@
+"""Every French text the agent sees in the app, in one place.
+
+Code elsewhere in ``assistant.tui`` never writes a French literal; it names one
+of these. Keeping them together makes the wording easy to review and to keep
+consistent (one verb per action, the same word for the same thing).
+"""
+
+from __future__ import annotations
+
+APP_TITLE = "Assistant d'accueil"
+APP_SUBTITLE = "Transcription hors ligne"
+
+# --- Bindings (footer labels) -------------------------------------------------
+KEY_NEW = "Nouveau RDV"
+KEY_QUIT = "Quitter"
+KEY_HELP = "Aide"
+KEY_DEVICE = "Micro"
+KEY_OPEN = "Ouvrir"
+KEY_PAUSE = "Pause/reprise"
+KEY_END = "Terminer"
+KEY_SWITCH = "Texte/fiche"
+KEY_EDIT = "Modifier"
+KEY_ACCEPT = "Valider"
+KEY_REJECT = "Rejeter"
+KEY_ADD = "Ajouter"
+KEY_REMOVE = "Supprimer"
+KEY_REVEAL = "Afficher/masquer"
+KEY_CONFIRM = "Confirmer la fiche"
+KEY_BACK = "Retour"
+KEY_FOLLOW = "Suivre la fin"
+
+# --- Start screen -------------------------------------------------------------
+START_HEADING = "Accueil"
+START_NEW = "Nouveau rendez-vous (n)"
+START_RECENT = "Sessions récentes"
+START_RECENT_EMPTY = "Aucune session enregistrée."
+START_RECENT_HELP = "Entrée : reprendre la relecture et confirmer la fiche."
+START_DEVICE = "Micro"
+START_DEVICE_DEFAULT = "Micro par défaut du système"
+START_DEVICE_NONE = "Aucun micro détecté"
+START_REPLAY = "Relecture du fichier {name}"
+START_LEVEL = "Niveau"
+START_STORE_DOWN = "Historique indisponible : {error}"
+SESSION_STATUS = {
+    "active": "en cours",
+    "interrupted": "interrompue",
+    "ended": "à confirmer",
+    "confirmed": "confirmée",
+}
+RECENT_LINE = "{started}  {status:<12}  {reason}  {segments} segment(s)"
+
+# --- Model state ----------------------------------------------------------------
+MODEL_LOADING = "Modèle {name} : chargement…"
+MODEL_READY = "Modèle {name} : prêt ({seconds:.1f} s)"
+MODEL_FAILED = "Modèle {name} : indisponible"
+MODEL_WAIT = "Le modèle se charge encore ; l'écoute démarrera dès qu'il sera prêt."
+
+# --- Session screen -----------------------------------------------------------------
+STATE_READY = "prêt"
+STATE_WAITING = "attente du modèle"
+STATE_LISTENING = "écoute"
+STATE_PAUSED = "pause"
+STATE_ENDED = "relecture"
+STATE_CONFIRMED = "confirmée"
+HEADER_LINE = "● {state}   Micro : {device}   {model}   Durée : {elapsed}   Retard : {lag}"
+LAG_UNKNOWN = "—"
+TRANSCRIPT_TITLE = "Transcription"
+TRANSCRIPT_EMPTY = "La transcription s'affichera ici dès que quelqu'un parle."
+TRANSCRIPT_SCROLLED = "Défilement manuel (f : suivre la fin)"
+DRAFT_TITLE = "Fiche (brouillon)"
+DRAFT_EMPTY = "Les éléments de la fiche apparaîtront au fil de la conversation."
+DRAFT_CONFIRMED = "Fiche confirmée."
+READY_HINT = "Prêt pour le rendez-vous suivant : p pour commencer l'écoute."
+REPLAY_DONE = "Fin de l'enregistrement : relisez la fiche puis confirmez (c)."
+SESSION_ENDED = "Écoute terminée : relisez la fiche puis confirmez (c)."
+CONFIRMED_TOAST = "Fiche confirmée et enregistrée. Rendez-vous suivant."
+NOTHING_TO_CONFIRM = "La fiche est vide : rien à confirmer."
+CONFIRM_PENDING = "Terminez d'abord l'écoute (t), puis confirmez."
+REVEAL_NOTHING = "Cet élément n'est pas masqué."
+REVEALED = "Identifiant affiché (consultation enregistrée)."
+NO_FIELD = "Sélectionnez d'abord un élément de la fiche."
+CANNOT_ADD = "Ce champ n'a qu'une valeur : modifiez-le (e)."
+CANNOT_REMOVE = "Ce champ n'a qu'une valeur : rejetez-le (x)."
+REMOVED = "Élément supprimé."
+SAVED_ON_QUIT = "Session enregistrée : elle sera proposée à la relecture au prochain démarrage."
+
+# --- Draft fields -------------------------------------------------------------------
+FIELD_LABELS = {
+    "organizations": "Organismes",
+    "reason": "Motif",
+    "summary": "Résumé",
+    "documents_requested": "Pièces demandées",
+    "identifiers": "Identifiants",
+    "amounts_eur": "Montants (€)",
+    "dates": "Dates",
+    "follow_ups": "Suites à donner",
+    "complex_situation": "Situation complexe",
+    "referral": "Orientation",
+}
+FIELD_NONE = "(aucun)"
+YES = "oui"
+NO = "non"
+MARK_ACCEPTED = "✓"
+MARK_REJECTED = "✗"
+MARK_EDITED = "✎"
+MARK_DRAFT = "·"
+CONFIDENCE = "{pct:d} %"
+EVIDENCE_NONE = "Saisi par l'agent : pas de passage de la transcription."
+EVIDENCE_LINE = "Source : segment {ids} — « {quote} »"
+
+# --- Edit dialog ----------------------------------------------------------------------
+EDIT_TITLE = "Modifier : {field}"
+ADD_TITLE = "Ajouter : {field}"
+EDIT_HELP = "Entrée : enregistrer   Échap : annuler"
+EDIT_HINTS = {
+    "organizations": "Code d'organisme : CAF, CPAM, DGFIP, FRANCE_TRAVAIL, …",
+    "reason": "Motif : LOGEMENT, MINIMA_SOCIAUX, FAMILLE, SANTE, IMPOTS, EMPLOI, …",
+    "summary": "Une à trois phrases pour un collègue.",
+    "documents_requested": "Code de pièce : RIB, AVIS_IMPOSITION, BAIL_OU_QUITTANCE, …",
+    "identifiers": "Type et valeur : « NUMERO_ALLOCATAIRE 4821937 », « NIR 185057800608491 »",
+    "amounts_eur": "Montant en euros : 540 ou 12,50",
+    "dates": "Date : AAAA-MM-JJ ou JJ/MM/AAAA",
+    "follow_ups": (
+        "Qui : action [: échéance AAAA-MM-JJ], ex. « USAGER : envoyer l'avis : 2026-12-15 »"
+    ),
+    "complex_situation": "oui ou non",
+    "referral": "Code d'organisme, ou vide pour aucune orientation",
+}
+EDIT_INVALID = "Valeur refusée : {error}"
+CONFIRM_FIX = "Corrigez l'élément signalé (e), puis confirmez de nouveau (c)."
+
+# --- Help screen ------------------------------------------------------------------------
+HELP_TITLE = "Aide : raccourcis clavier"
+HELP_CLOSE = "Échap ou ? pour fermer"
+HELP_SECTIONS = (
+    ("Accueil", (
+        ("n", "nouveau rendez-vous : ouvre la session et lance l'écoute"),
+        ("Entrée", "reprendre une session récente (relecture, confirmation)"),
+        ("m", "choisir le micro (le niveau s'affiche en direct)"),
+    )),
+    ("Pendant le rendez-vous", (
+        ("p", "mettre l'écoute en pause / la reprendre"),
+        ("t", "terminer l'écoute et passer à la relecture"),
+        ("Tab", "passer de la transcription à la fiche"),
+        ("f", "revenir à la fin de la transcription (suivi automatique)"),
+    )),
+    ("Relecture de la fiche", (
+        ("↑ ↓", "choisir un élément : son passage est surligné dans la transcription"),
+        ("e ou Entrée", "modifier la valeur"),
+        ("a / x", "valider / rejeter l'élément"),
+        ("+ / Suppr", "ajouter un élément au champ / supprimer l'élément"),
+        ("v", "afficher ou masquer un NIR ou un IBAN (la consultation est enregistrée)"),
+        ("c", "confirmer la fiche : le rendez-vous suivant démarre sur un écran vierge"),
+    )),
+    ("Partout", (
+        ("?", "cette aide"),
+        ("q", "quitter : tout ce qui est à l'écran est déjà enregistré"),
+    )),
+)
+
+# --- Errors and notifications --------------------------------------------------------------
+ERROR_TITLE = "Erreur"
+WORKER_FAILED = "Erreur inattendue ({kind}) : {error}"
+WORKER_FAILED_HINT = (
+    "La session est enregistrée ; relancez l'écoute (p) ou redémarrez l'application."
+)
+CAPTURE_LOST = "Capture interrompue : {error}"

@@ -1,0 +1,188 @@
+"""The app's own widgets: level meter, session header, live transcript, draft panel.
+
+Widgets only render what handlers give them; none of them starts a thread or
+touches the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from assistant.tui import strings as S
+from assistant.tui.review import EvidenceSpan, Row, RowStatus
+from assistant.tui.viewmodel import format_clock, mask_value
+from assistant.types import Segment
+
+
+class LevelMeter(Static):
+    """A one-line audio level bar (0 to 1, on a loudness scale)."""
+
+    level: reactive[float] = reactive(0.0)
+    WIDTH = 24
+
+    def render(self) -> Text:
+        filled = round(max(0.0, min(1.0, self.level)) * self.WIDTH)
+        style = "green" if self.level < 0.7 else ("yellow" if self.level < 0.9 else "red")
+        bar = Text(f"{S.START_LEVEL} ")
+        bar.append("█" * filled, style=style)
+        bar.append("░" * (self.WIDTH - filled), style="dim")
+        return bar
+
+
+class SessionHeader(Static):
+    """State, device, model, elapsed time and lag, on one line."""
+
+    def show(self, state: str, device: str, model: str, elapsed_s: float,
+             lag_s: float | None) -> None:
+        lag = S.LAG_UNKNOWN if lag_s is None else f"{lag_s:.1f} s"
+        self.update(S.HEADER_LINE.format(state=state, device=device, model=model,
+                                         elapsed=format_clock(elapsed_s), lag=lag))
+        self.set_class(state == S.STATE_LISTENING, "-listening")
+        self.set_class(state == S.STATE_PAUSED, "-paused")
+
+
+class TranscriptView(VerticalScroll, can_focus=True):
+    """Committed segments with their times, then the tentative words, dimmed.
+
+    It stays anchored to the end as text arrives; scrolling back releases the
+    anchor until the agent asks to follow again (``follow``).
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._segments: dict[int, Segment] = {}
+        self._highlighted: dict[int, list[EvidenceSpan]] = {}
+        self._tentative = Static("", classes="tentative")
+        self._placeholder = Static(S.TRANSCRIPT_EMPTY, classes="placeholder")
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self._placeholder
+        yield self._tentative
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return tuple(self._segments.values())
+
+    def add_segments(self, segments: Sequence[Segment]) -> None:
+        new = [s for s in segments if s.id not in self._segments]
+        if not new:
+            return
+        self._placeholder.display = False
+        widgets = []
+        for seg in new:
+            self._segments[seg.id] = seg
+            widgets.append(Static(self._render_segment(seg), id=f"seg-{seg.id}",
+                                  classes="segment"))
+        self.mount_all(widgets, before=self._tentative)
+
+    def set_tentative(self, text: str) -> None:
+        self._tentative.update(Text(text, style="dim italic"))
+        if text:
+            self._placeholder.display = False
+
+    def follow(self) -> None:
+        self.anchor()
+
+    def highlight(self, evidence: Sequence[EvidenceSpan]) -> None:
+        """Mark the evidence spans and bring the first into view (None: clear)."""
+        old = set(self._highlighted)
+        self._highlighted = {}
+        for span in evidence:
+            self._highlighted.setdefault(span.segment_id, []).append(span)
+        for seg_id in old | set(self._highlighted):
+            seg = self._segments.get(seg_id)
+            if seg is None:
+                continue
+            widget = self.query_one(f"#seg-{seg_id}", Static)
+            widget.update(self._render_segment(seg))
+            widget.set_class(seg_id in self._highlighted, "-evidence")
+        if evidence and evidence[0].segment_id in self._segments:
+            self.release_anchor()
+            self.scroll_to_widget(self.query_one(f"#seg-{evidence[0].segment_id}"),
+                                  animate=False, center=True)
+
+    def _render_segment(self, seg: Segment) -> Text:
+        line = Text(f"[{format_clock(seg.start)}] ", style="dim")
+        body = Text(seg.text)
+        for span in self._highlighted.get(seg.id, ()):
+            body.stylize("bold reverse", span.start, span.end)
+        line.append_text(body)
+        return line
+
+
+class DraftPanel(OptionList):
+    """The draft note, one row per value; highlighting a row shows its evidence."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.revealed: set[str] = set()
+        self._rows: tuple[Row, ...] = ()
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        return self._rows
+
+    def show_rows(self, rows: tuple[Row, ...]) -> None:
+        keep = self.current_key
+        if rows == self._rows:
+            return
+        self._rows = rows
+        self.set_options([Option(self._row_text(r), id=r.key) for r in rows])
+        if keep is not None:
+            for i, r in enumerate(rows):
+                if r.key == keep:
+                    self.highlighted = i
+                    break
+
+    def refresh_rows(self) -> None:
+        rows, self._rows = self._rows, ()
+        self.show_rows(rows)
+
+    @property
+    def current_key(self) -> str | None:
+        if self.highlighted is None or not self._rows:
+            return None
+        if self.highlighted >= len(self._rows):
+            return None
+        return self._rows[self.highlighted].key
+
+    @property
+    def current(self) -> Row | None:
+        key = self.current_key
+        return next((r for r in self._rows if r.key == key), None)
+
+    def select_key(self, key: str) -> None:
+        for i, r in enumerate(self._rows):
+            if r.key == key:
+                self.highlighted = i
+                return
+
+    def _row_text(self, row: Row) -> Text:
+        mark = {
+            RowStatus.ACCEPTED: (S.MARK_ACCEPTED, "green"),
+            RowStatus.REJECTED: (S.MARK_REJECTED, "red"),
+            RowStatus.EDITED: (S.MARK_EDITED, "cyan"),
+            RowStatus.ADDED: (S.MARK_EDITED, "cyan"),
+        }.get(row.status, (S.MARK_DRAFT, "dim"))
+        text = Text()
+        text.append(f"{mark[0]} ", style=mark[1])
+        text.append(f"{S.FIELD_LABELS.get(row.field, row.field)} : ", style="bold")
+        if row.status is RowStatus.EMPTY:
+            text.append(S.FIELD_NONE, style="dim")
+            return text
+        shown = row.value
+        if row.sensitive and row.key not in self.revealed:
+            shown = mask_value(row.value)
+        text.append(shown, style="strike dim" if row.status is RowStatus.REJECTED else "")
+        if row.confidence is not None and row.status is RowStatus.DRAFT:
+            text.append(f"  {S.CONFIDENCE.format(pct=round(row.confidence * 100))}", style="dim")
+        return text
