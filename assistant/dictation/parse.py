@@ -1,0 +1,190 @@
+"""Recognised text -> words and voice commands (pure).
+
+Whisper's text is cut into raw tokens: words (with their inner apostrophes,
+hyphens and dots: "l'usager", "reprendra-t-il", "impots.gouv") and Whisper's
+own punctuation marks. Command phrases are found on the folded keys of the
+words, longest first, unless the context makes them words. Whisper's own
+marks are dropped by default: in dictation the speaker says the punctuation,
+and Whisper adds commas and full stops of its own at every pause. A mark
+right beside a spoken command is always dropped (it is Whisper's rendering of
+that very command, or a duplicate of it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.dictation.lexicon import (
+    LINE_START_DASH,
+    MAX_PHRASE,
+    PHRASES,
+    Cmd,
+    Phrase,
+    is_word_in_context,
+    keys_of,
+)
+
+_TOKEN = re.compile(
+    r"[\w@%€$+&/][\w@%€$+&/'’\-‑.]*[\w%€$]"  # a word with inner ' - . (keeps "M." out)
+    r"|[\w@%€$+&/]"  # a one-character word
+    r"|\.\.\.|[.,;:!?…«»\"“”()\[\]–—\-]"  # Whisper's marks
+)
+
+_WHISPER_MARKS: dict[str, Cmd] = {
+    ",": Cmd.COMMA, ".": Cmd.PERIOD, ";": Cmd.SEMICOLON, ":": Cmd.COLON,
+    "?": Cmd.QUESTION, "!": Cmd.EXCLAMATION, "…": Cmd.ELLIPSIS, "...": Cmd.ELLIPSIS,
+    "(": Cmd.OPEN_PAREN, ")": Cmd.CLOSE_PAREN, "«": Cmd.OPEN_QUOTE, "»": Cmd.CLOSE_QUOTE,
+    "-": Cmd.DASH, "–": Cmd.DASH, "—": Cmd.DASH,
+}
+_SENTENCE_END = frozenset({".", "?", "!", "…", "..."})
+
+
+@dataclass(frozen=True, slots=True)
+class RawToken:
+    """One token of recognised text: a word (``mark`` False) or one of
+    Whisper's punctuation marks."""
+
+    text: str
+    mark: bool
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """What the speaker said: a word to write, or a command to apply.
+
+    ``cmd`` is None for a word. ``spoken`` is False for a mark that Whisper
+    wrote by itself (kept only when asked)."""
+
+    text: str
+    cmd: Cmd | None = None
+    spoken: bool = True
+    words: int = 1
+    """How many recognised words it covers (0 for Whisper's own marks)."""
+
+
+def tokenize(text: str, after_sentence_end: bool = True) -> list[RawToken]:
+    """Cut recognised text into raw tokens.
+
+    A capital that Whisper put only because a sentence of its own began
+    ("... dossier. Le montant") is lowered: capitals are decided again when
+    the text is rendered. Acronyms ("CAF") and inner capitals keep theirs.
+    """
+    out: list[RawToken] = []
+    sentence_start = after_sentence_end
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok in _WHISPER_MARKS or tok in ('"', "“", "”", "[", "]"):
+            out.append(RawToken(tok, mark=True))
+            if tok in _SENTENCE_END:
+                sentence_start = True
+            continue
+        word = tok
+        if sentence_start and len(word) > 1 and word[0].isupper() and word[1:].islower():
+            word = word[0].lower() + word[1:]
+        sentence_start = False
+        out.append(RawToken(word, mark=False, keys=keys_of(word)))
+    return out
+
+
+def _match_at(words: Sequence[RawToken], i: int, phrase: Phrase) -> int:
+    """How many words ``phrase`` covers from ``words[i]`` (0: no match).
+
+    A phrase covers whole words only; one word may hold several keys
+    ("point-virgule", "d'interrogation")."""
+    want = phrase.keys
+    k = 0
+    j = i
+    while k < len(want):
+        if j >= len(words):
+            return 0
+        keys = words[j].keys
+        if not keys or tuple(want[k : k + len(keys)]) != keys:
+            return 0
+        k += len(keys)
+        j += 1
+    return j - i
+
+
+def _keys_before(context: tuple[str, ...], words: Sequence[RawToken], i: int) -> tuple[str, ...]:
+    keys: list[str] = list(context)
+    for w in words[:i]:
+        keys.extend(w.keys)
+    return tuple(keys[-3:])
+
+
+def _keys_after(words: Sequence[RawToken], j: int) -> tuple[str, ...]:
+    keys: list[str] = []
+    for w in words[j : j + 3]:
+        keys.extend(w.keys)
+    return tuple(keys[:3])
+
+
+def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
+                 line_start: bool) -> tuple[Cmd, int] | None:
+    """The command said at ``words[i]`` and how many words it covers."""
+    first = words[i].keys[:1]
+    if not first:
+        return None
+    if line_start and first[0] in LINE_START_DASH and len(words[i].keys) == 1:
+        return Cmd.DASH, 1
+    for phrase in PHRASES:
+        if phrase.keys[0] != first[0] or len(phrase.keys) > MAX_PHRASE * 2:
+            continue
+        n = _match_at(words, i, phrase)
+        if n and not is_word_in_context(phrase, before, _keys_after(words, i + n)):
+            return phrase.cmd, n
+    return None
+
+
+_BREAKS = frozenset({Cmd.NEWLINE, Cmd.PERIOD_NEWLINE, Cmd.PARAGRAPH})
+
+
+def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
+          line_start: bool = True, keep_whisper_marks: bool = False) -> list[Piece]:
+    """Words and commands in ``tokens``.
+
+    ``context``: the keys of the words just before (for context rules);
+    ``line_start``: whether the text so far ends a line (or is empty).
+    """
+    words = [t for t in tokens if not t.mark]
+    # Index of each raw token among the words, to place Whisper's marks.
+    pieces: list[Piece] = []
+    # First pass: commands over the words only (Whisper marks never split a phrase).
+    word_pieces: list[tuple[int, Piece]] = []  # (raw index of the first word, piece)
+    raw_index = [k for k, t in enumerate(tokens) if not t.mark]
+    i = 0
+    at_line_start = line_start
+    while i < len(words):
+        before = _keys_before(context, words, i)
+        found = find_command(words, i, before, at_line_start)
+        if found is not None:
+            cmd, n = found
+            word_pieces.append((raw_index[i], Piece(cmd.value, cmd, words=n)))
+            at_line_start = cmd in _BREAKS
+            i += n
+            continue
+        word_pieces.append((raw_index[i], Piece(words[i].text)))
+        at_line_start = False
+        i += 1
+    # Second pass: put Whisper's marks back between them, as unspoken commands.
+    marks = [(k, t) for k, t in enumerate(tokens) if t.mark]
+    merged: list[tuple[int, Piece]] = list(word_pieces)
+    for k, t in marks:
+        mark_cmd = _WHISPER_MARKS.get(t.text)
+        if mark_cmd is not None:
+            merged.append((k, Piece(t.text, mark_cmd, spoken=False, words=0)))
+    merged.sort(key=lambda kp: kp[0])
+    for n, (_k, piece) in enumerate(merged):
+        if piece.spoken:
+            pieces.append(piece)
+            continue
+        if not keep_whisper_marks:
+            continue
+        near = [merged[m][1] for m in (n - 1, n + 1) if 0 <= m < len(merged)]
+        if any(p.cmd is not None and p.spoken for p in near):
+            continue  # Whisper's own rendering of a spoken command beside it
+        pieces.append(piece)
+    return pieces
