@@ -250,3 +250,25 @@ def test_stats_count_by_reason_body_and_complex_situations(tmp_path: Path) -> No
     assert (stats.sessions, stats.confirmed_notes, stats.complex_situations) == (4, 3, 2)
     assert {c.code: c.count for c in stats.by_reason} == {"LOGEMENT": 2, "SANTE": 1}
     assert {c.code: c.count for c in stats.by_body} == {"CAF": 3, "CPAM": 1}
+
+
+def test_kept_audio_is_private_flac_and_goes_with_its_session(tmp_path: Path) -> None:
+    import numpy as np
+
+    from assistant.audiofile import load_audio
+
+    t = np.arange(16_000 * 2) / 16_000
+    tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    with SessionStore.open(tmp_path / "s.db") as store:
+        sid = store.start_session().id
+        with store.keep_audio(sid) as keeper:
+            for i in range(0, len(tone), 1600):
+                keeper.write(tone[i : i + 1600])
+        path = store.session(sid).audio_path
+        assert path is not None and path.parent == tmp_path / "audio"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        back = load_audio(path)
+        assert len(back) == len(tone)
+        assert float(np.max(np.abs(back - tone))) < 1e-3
+        store.delete_session(sid)
+        assert not path.exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.settings import Settings
+from assistant.store.audio import AudioKeeper
 from assistant.store.db import Clock, SessionStore, default_actor, utc_now
 from assistant.store.files import default_db_path
 from assistant.store.records import (
@@ -32,6 +33,7 @@ from assistant.store.schema import SCHEMA_VERSION
 __all__ = [
     "SCHEMA_VERSION",
     "STATUS_LABELS_FR",
+    "AudioKeeper",
     "AuditAction",
     "AuditEntry",
     "Clock",

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from assistant.errors import StoreError
 from assistant.store import files
+from assistant.store.audio import AudioKeeper, audio_path
 from assistant.store.records import (
     AuditAction,
     AuditEntry,
@@ -286,6 +287,12 @@ class SessionStore:
             self._require(conn, session_id)
             conn.execute("UPDATE sessions SET audio_path = ? WHERE id = ?",
                          (str(audio), session_id))
+
+    def keep_audio(self, session_id: SessionId) -> AudioKeeper:
+        """Start keeping this session's audio (only when store.keep_audio is set)."""
+        keeper = AudioKeeper(audio_path(self.path, session_id))
+        self.set_audio_path(session_id, keeper.path)
+        return keeper
 
     def save_draft(self, session_id: SessionId, draft: BaseModel | str) -> DraftRecord:
         """Keep a new version of the drafted note (every version is kept)."""
