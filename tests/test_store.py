@@ -272,3 +272,31 @@ def test_kept_audio_is_private_flac_and_goes_with_its_session(tmp_path: Path) ->
         assert float(np.max(np.abs(back - tone))) < 1e-3
         store.delete_session(sid)
         assert not path.exists()
+
+
+def test_recorder_writes_pipeline_events_and_keeps_audio(tmp_path: Path) -> None:
+    import numpy as np
+
+    from assistant.audiofile import load_audio
+    from assistant.replay import FileSource
+    from assistant.settings import load_settings
+    from assistant.store.recorder import SessionRecorder
+    from assistant.streaming.events import EndEvent, TranscriptUpdate
+
+    settings = load_settings(store={"keep_audio": True})
+    audio = (0.2 * np.sin(np.arange(16_000) / 5)).astype(np.float32)
+    with SessionStore.open(tmp_path / "s.db") as store:
+        rec = SessionRecorder.begin(store, settings, source="test")
+        source = rec.wrap_source(FileSource(audio))
+        source.start()
+        while not source.finished:
+            source.read(0.5)
+        source.stop()
+        rec.on_event(TranscriptUpdate(committed=(seg(0, "Bonjour"), seg(1, "au revoir")),
+                                      tentative="et"))
+        rec.on_event(TranscriptUpdate(committed=(), tentative="et puis"))
+        assert [s.text for s in store.segments(rec.session_id)] == ["Bonjour", "au revoir"]
+        rec.on_event(EndEvent(reason="eof", audio_s=1.0, segments=2))
+        done = store.session(rec.session_id)
+        assert done.status is SessionStatus.ENDED and done.audio_path is not None
+        assert len(load_audio(done.audio_path)) == len(audio)
