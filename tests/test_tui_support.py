@@ -61,7 +61,7 @@ class ScriptedTranscriber:
                 Word(round(line.start + i * span, 3), round(line.start + (i + 1) * span, 3), tok)
                 for i, tok in enumerate(tokens)
                 if line.start + i * span >= offset_s - 0.05
-                and line.start + (i + 0.7) * span <= end
+                and line.start + (i + 0.3) * span <= end
             )
             if words:
                 out.append(Segment(len(out), words[0].start, words[-1].end,
@@ -79,7 +79,10 @@ def spoken_appointment(lines: tuple[str, ...] = LINES, gap_s: float = 1.0,
     t = lead_s
     for i, text in enumerate(lines):
         audio = french_speech(text, "mb-fr1" if i % 2 else "mb-fr4")
-        timed.append(TimedLine(round(t, 3), round(t + len(audio) / SAMPLE_RATE, 3), text))
+        loud = np.flatnonzero(np.abs(audio) > 0.02)  # the words, without the voice's margins
+        first, last = (loud[0], loud[-1]) if len(loud) else (0, len(audio))
+        timed.append(TimedLine(round(t + float(first) / SAMPLE_RATE, 3),
+                               round(t + float(last) / SAMPLE_RATE, 3), text))
         gap = np.zeros(int(gap_s * SAMPLE_RATE), dtype=np.float32)
         pieces += [audio, gap]
         t += (len(audio) + len(gap)) / SAMPLE_RATE

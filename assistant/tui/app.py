@@ -55,6 +55,7 @@ class CounterApp(App[None]):
     """Assistant d'accueil: the live counter session."""
 
     CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
     TITLE = S.APP_TITLE
     SUB_TITLE = S.APP_SUBTITLE
     BINDINGS: ClassVar[list[BindingType]] = [

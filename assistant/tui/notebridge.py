@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,6 +21,7 @@ from assistant.errors import InputError
 from assistant.notes.models import (
     CaseNoteDraft,
     ConfirmedNote,
+    DocumentKind,
     Drafted,
     FollowUp,
     Identifier,
@@ -28,6 +30,7 @@ from assistant.notes.models import (
     NoteReview,
     Organization,
     Party,
+    Reason,
 )
 from assistant.tui import strings as S
 from assistant.tui.review import LIST_FIELDS, DraftItem, EvidenceSpan, ReviewState, RowStatus
@@ -83,6 +86,30 @@ def _code(text: str) -> str:
     return re.sub(r"[\s\-']+", "_", plain).upper().strip("_")
 
 
+_STOP_WORDS = {"DE", "D", "DU", "DES", "LA", "LE", "LES", "L", "OU", "ET", "A", "AU"}
+
+
+def _words(code: str) -> tuple[str, ...]:
+    return tuple(w for w in code.split("_") if w and w not in _STOP_WORDS)
+
+
+def _match_code(codes: Iterable[str], text: str) -> str | None:
+    """A code from what the agent typed: the code itself, its words said in French
+    ("justificatif de domicile"), or the unique code it starts ("bail")."""
+    typed = _code(text)
+    choices = list(codes)
+    if typed in choices:
+        return typed
+    words = _words(typed)
+    if not words:
+        return None
+    same = [c for c in choices if _words(c) == words]
+    if len(same) == 1:
+        return same[0]
+    starts = [c for c in choices if _words(c)[: len(words)] == words]
+    return starts[0] if len(starts) == 1 else None
+
+
 def _bad(field: str, text: str, why: str) -> InputError:
     return InputError(
         S.EDIT_INVALID.format(error=f"« {text} » ({why})"),
@@ -136,24 +163,20 @@ def normalise(field: str, text: str) -> str:
     if field in ("organizations", "referral"):
         if field == "referral" and not t:
             return ""
-        try:
-            return Organization(_code(t)).value
-        except ValueError:
-            raise _bad(field, text, "organisme inconnu") from None
+        org = _match_code((o.value for o in Organization), t)
+        if org is None:
+            raise _bad(field, text, "organisme inconnu")
+        return org
     if field == "reason":
-        from assistant.notes.models import Reason
-
-        try:
-            return Reason(_code(t)).value
-        except ValueError:
-            raise _bad(field, text, "motif inconnu") from None
+        reason = _match_code((r.value for r in Reason), t)
+        if reason is None:
+            raise _bad(field, text, "motif inconnu")
+        return reason
     if field == "documents_requested":
-        from assistant.notes.models import DocumentKind
-
-        try:
-            return DocumentKind(_code(t)).value
-        except ValueError:
-            raise _bad(field, text, "pièce inconnue") from None
+        document = _match_code((d.value for d in DocumentKind), t)
+        if document is None:
+            raise _bad(field, text, "pièce inconnue")
+        return document
     if field == "complex_situation":
         folded = _code(t)
         if folded in ("OUI", "O", "VRAI", "1"):
@@ -180,14 +203,18 @@ def normalise(field: str, text: str) -> str:
         except Exception:  # stdnum raises its own ValidationError family
             raise _bad(field, text, f"{kind.value} invalide") from None
     if field == "follow_ups":
-        parts = [p.strip() for p in t.split(":")]
-        if len(parts) < 2 or not parts[1]:
+        who_text, _, rest = t.partition(":")
+        action, due_text = rest.strip(), ""
+        m = re.search(r"\s*:\s*(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})$", action)
+        if m:
+            action, due_text = action[: m.start()].strip(), m.group(1)
+        if not action:
             raise _bad(field, text, "qui : action")
-        who = _code(parts[0])
+        who = _code(who_text)
         if who not in Party.__members__ and who not in Organization.__members__:
             raise _bad(field, text, "AGENT, USAGER ou un organisme")
-        due = f" : {_parse_date(field, parts[2]).isoformat()}" if len(parts) > 2 else ""
-        return f"{who} : {parts[1]}{due}"
+        due = f" : {_parse_date(field, due_text).isoformat()}" if due_text else ""
+        return f"{who} : {action}{due}"
     raise _bad(field, text, "champ inconnu")
 
 
@@ -198,14 +225,20 @@ def _contract_item(field: str, text: str) -> Any:
         kind, _, value = text.partition(" ")
         return {"kind": kind, "value": value}
     if field == "follow_ups":
-        parts = [p.strip() for p in text.split(" : ")]
-        return {"who": parts[0], "action": parts[1],
-                "due": parts[2] if len(parts) > 2 else None}
+        return _split_follow_up(text)
     if field == "amounts_eur":
         return float(text)
     if field == "complex_situation":
         return text == S.YES
     return text
+
+
+def _split_follow_up(text: str) -> dict[str, Any]:
+    who, _, rest = text.partition(" : ")
+    m = re.search(r" : (\d{4}-\d{2}-\d{2})$", rest)
+    if m:
+        return {"who": who, "action": rest[: m.start()], "due": m.group(1)}
+    return {"who": who, "action": rest, "due": None}
 
 
 def contract_value(field: str, texts: list[str]) -> Any:

@@ -78,7 +78,15 @@ class Row:
 
     @property
     def sensitive(self) -> bool:
-        return self.field == "identifiers" and self.value.split(" ", 1)[0] in SENSITIVE_KINDS
+        """Masked on screen until revealed: a NIR or an IBAN (identifiers), or a
+        text value that holds such a number."""
+        if self.field == "identifiers":
+            return self.value.split(" ", 1)[0] in SENSITIVE_KINDS
+        if self.field in ("summary", "follow_ups"):
+            from assistant.tui.viewmodel import has_sensitive
+
+            return has_sensitive(self.value)
+        return False
 
 
 @dataclass(frozen=True, slots=True)

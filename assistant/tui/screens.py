@@ -26,7 +26,7 @@ from assistant.tui import notebridge
 from assistant.tui import strings as S
 from assistant.tui.messages import LevelSampled, PipelineMessage
 from assistant.tui.review import LIST_FIELDS, ReviewState, Row, RowStatus
-from assistant.tui.viewmodel import level_fraction
+from assistant.tui.viewmodel import level_fraction, masked_text
 from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
 from assistant.types import Segment
 
@@ -306,8 +306,10 @@ class SessionScreen(Screen[None]):
             self.post_message(PipelineMessage(event, generation))
 
         try:
+            segments = self.query_one("#transcript", TranscriptView).segments
             self._pipeline = self.counter.services.start_pipeline(
-                self.counter.engine, self.counter.device, forward)
+                self.counter.engine, self.counter.device, forward,
+                first_segment_id=max((s.id for s in segments), default=-1) + 1)
         except AssistantError as exc:
             self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=15)
             self.state = S.STATE_PAUSED
@@ -440,8 +442,8 @@ class SessionScreen(Screen[None]):
         if row.evidence:
             ids = ", ".join(str(e.segment_id) for e in row.evidence)
             quote = " … ".join(e.quote for e in row.evidence)
-            if row.sensitive and row.key not in panel.revealed:
-                quote = "•••"
+            if row.key not in panel.revealed:
+                quote = masked_text(quote)
             evidence.update(S.EVIDENCE_LINE.format(ids=ids, quote=quote))
         else:
             evidence.update(S.EVIDENCE_NONE)
@@ -524,6 +526,17 @@ class SessionScreen(Screen[None]):
         panel.focus()
 
     def action_reveal(self) -> None:
+        """Show a masked NIR or IBAN (the row's, or the whole transcript's when it
+        has the focus); each reveal is written to the audit trail."""
+        transcript = self.query_one("#transcript", TranscriptView)
+        if self.focused is transcript:
+            if not transcript.reveal_all and not transcript.has_sensitive():
+                self.notify(S.REVEAL_NOTHING, severity="warning")
+                return
+            transcript.set_reveal_all(not transcript.reveal_all)
+            if transcript.reveal_all:
+                self._record_reveal("transcription")
+            return
         row = self._current()
         if row is None:
             return
@@ -531,15 +544,21 @@ class SessionScreen(Screen[None]):
         if not row.sensitive:
             self.notify(S.REVEAL_NOTHING, severity="warning")
             return
-        if row.key in panel.revealed:
-            panel.revealed.discard(row.key)
-        else:
+        shown = row.key not in panel.revealed
+        if shown:
             panel.revealed.add(row.key)
-            if self.session_id is not None:
-                self.counter.services.record_reveal(self.session_id, row.value.split(" ")[0])
-            self.notify(S.REVEALED)
+            self._record_reveal(row.value.split(" ")[0] if row.field == "identifiers"
+                                else row.field)
+        else:
+            panel.revealed.discard(row.key)
+        transcript.reveal([e.segment_id for e in row.evidence], shown)
         panel.refresh_rows()
         panel.select_key(row.key)
+
+    def _record_reveal(self, what: str) -> None:
+        if self.session_id is not None:
+            self.counter.services.record_reveal(self.session_id, what)
+        self.notify(S.REVEALED)
 
     def action_follow(self) -> None:
         self.query_one("#transcript", TranscriptView).follow()

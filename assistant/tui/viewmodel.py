@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
+from rich.text import Text
+
+from assistant.privacy import LABELS_FR, MaskKind, find_identifiers, mask_identifier
 from assistant.streaming.events import AudioLevel
+
+SCREEN_MASKED = frozenset({MaskKind.NIR, MaskKind.IBAN, MaskKind.NUMERO})
+"""What the screen hides until the agent reveals it: social security numbers,
+IBANs, and long numbers that may be one of them misheard."""
+SENSITIVE_IDENTIFIER_KINDS = frozenset({"NIR", "IBAN"})
+KEEP_LAST = 3
 
 
 def format_clock(seconds: float) -> str:
@@ -25,10 +35,54 @@ def level_fraction(level: AudioLevel, floor_dbfs: float = -60.0) -> float:
     return max(0.0, min(1.0, 1.0 - db / floor_dbfs))
 
 
-def mask_value(value: str) -> str:
-    """Mask an identifier shown as ``"KIND digits"``: all but the last 3 characters."""
+def mask_identifier_text(value: str) -> str:
+    """``"NIR 185057800608491"`` -> ``"NIR [NIR masqué …491]"``."""
     kind, _, raw = value.partition(" ")
-    if not raw:
-        kind, raw = "", value
-    hidden = "•" * max(0, len(raw) - 3) + raw[-3:]
-    return f"{kind} {hidden}".strip()
+    return f"{kind} {mask_identifier(kind, raw, KEEP_LAST)}"
+
+
+def sensitive_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) of every span the screen masks in ``text``."""
+    out = []
+    for found in find_identifiers(text):
+        if found.kind in SCREEN_MASKED:
+            tail = "".join(c for c in text[found.start:found.end] if c.isalnum())[-KEEP_LAST:]
+            out.append((found.start, found.end, f"[{LABELS_FR[found.kind]} …{tail}]"))
+    return out
+
+
+def has_sensitive(text: str) -> bool:
+    return bool(sensitive_spans(text))
+
+
+def masked_text(text: str) -> str:
+    return render_text(text, (), masked=True).plain
+
+
+def render_text(text: str, highlights: Sequence[tuple[int, int]], *, masked: bool,
+                style: str = "") -> Text:
+    """``text`` with ``highlights`` (character spans) in reverse video, and its
+    sensitive spans replaced by their label when ``masked``."""
+    out = Text(style=style)
+    cuts = sensitive_spans(text) if masked else []
+    pos = 0
+    pieces: list[tuple[int, int, str | None]] = []
+    for cut_start, cut_end, cut_label in cuts:
+        if cut_start > pos:
+            pieces.append((pos, cut_start, None))
+        pieces.append((cut_start, cut_end, cut_label))
+        pos = cut_end
+    if pos < len(text):
+        pieces.append((pos, len(text), None))
+    for start, end, label in pieces:
+        lit = any(a < end and b > start for a, b in highlights)
+        if label is not None:
+            out.append(label, style="bold magenta" + (" reverse" if lit else ""))
+            continue
+        piece = Text(text[start:end])
+        for a, b in highlights:
+            lo, hi = max(a, start), min(b, end)
+            if lo < hi:
+                piece.stylize("bold reverse", lo - start, hi - start)
+        out.append_text(piece)
+    return out

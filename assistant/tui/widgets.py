@@ -16,7 +16,12 @@ from textual.widgets.option_list import Option
 
 from assistant.tui import strings as S
 from assistant.tui.review import EvidenceSpan, Row, RowStatus
-from assistant.tui.viewmodel import format_clock, mask_value
+from assistant.tui.viewmodel import (
+    format_clock,
+    has_sensitive,
+    mask_identifier_text,
+    render_text,
+)
 from assistant.types import Segment
 
 
@@ -50,8 +55,9 @@ class SessionHeader(Static):
 class TranscriptView(VerticalScroll, can_focus=True):
     """Committed segments with their times, then the tentative words, dimmed.
 
-    It stays anchored to the end as text arrives; scrolling back releases the
-    anchor until the agent asks to follow again (``follow``).
+    It follows the end as text arrives while the view is at the end; once the
+    agent scrolls back (or a field's evidence is shown) it stays put until the
+    agent asks to follow again (``follow``) or scrolls back to the end.
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -60,22 +66,26 @@ class TranscriptView(VerticalScroll, can_focus=True):
         self._highlighted: dict[int, list[EvidenceSpan]] = {}
         self._tentative = Static("", classes="tentative")
         self._placeholder = Static(S.TRANSCRIPT_EMPTY, classes="placeholder")
+        self._revealed: set[int] = set()
+        self.reveal_all = False
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._placeholder
         yield self._tentative
 
-    def on_mount(self) -> None:
-        self.anchor()
-
     @property
     def segments(self) -> tuple[Segment, ...]:
         return tuple(self._segments.values())
+
+    @property
+    def following(self) -> bool:
+        return self.scroll_y >= self.max_scroll_y - 1
 
     def add_segments(self, segments: Sequence[Segment]) -> None:
         new = [s for s in segments if s.id not in self._segments]
         if not new:
             return
+        follow = self.following
         self._placeholder.display = False
         widgets = []
         for seg in new:
@@ -83,17 +93,23 @@ class TranscriptView(VerticalScroll, can_focus=True):
             widgets.append(Static(self._render_segment(seg), id=f"seg-{seg.id}",
                                   classes="segment"))
         self.mount_all(widgets, before=self._tentative)
+        if follow:
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     def set_tentative(self, text: str) -> None:
-        self._tentative.update(Text(text, style="dim italic"))
+        follow = self.following
+        self._tentative.update(render_text(text, (), masked=not self.reveal_all,
+                                           style="dim italic"))
         if text:
             self._placeholder.display = False
+        if follow:
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     def follow(self) -> None:
-        self.anchor()
+        self.scroll_end(animate=False, immediate=True)
 
     def highlight(self, evidence: Sequence[EvidenceSpan]) -> None:
-        """Mark the evidence spans and bring the first into view (None: clear)."""
+        """Mark the evidence spans and bring the first into view (empty: clear)."""
         old = set(self._highlighted)
         self._highlighted = {}
         for span in evidence:
@@ -106,16 +122,42 @@ class TranscriptView(VerticalScroll, can_focus=True):
             widget.update(self._render_segment(seg))
             widget.set_class(seg_id in self._highlighted, "-evidence")
         if evidence and evidence[0].segment_id in self._segments:
-            self.release_anchor()
             self.scroll_to_widget(self.query_one(f"#seg-{evidence[0].segment_id}"),
                                   animate=False, center=True)
 
+    @property
+    def highlighted_ids(self) -> tuple[int, ...]:
+        return tuple(sorted(self._highlighted))
+
+    def reveal(self, segment_ids: Sequence[int], shown: bool) -> None:
+        """Show (or mask again) the sensitive numbers of these segments."""
+        for seg_id in segment_ids:
+            if shown:
+                self._revealed.add(seg_id)
+            else:
+                self._revealed.discard(seg_id)
+        self._rerender(segment_ids)
+
+    def set_reveal_all(self, shown: bool) -> None:
+        self.reveal_all = shown
+        self._rerender(list(self._segments))
+
+    def has_sensitive(self) -> bool:
+        return any(has_sensitive(s.text) for s in self._segments.values())
+
+    def _rerender(self, segment_ids: Sequence[int]) -> None:
+        for seg_id in segment_ids:
+            seg = self._segments.get(seg_id)
+            if seg is not None:
+                self.query_one(f"#seg-{seg_id}", Static).update(self._render_segment(seg))
+
     def _render_segment(self, seg: Segment) -> Text:
-        line = Text(f"[{format_clock(seg.start)}] ", style="dim")
-        body = Text(seg.text)
-        for span in self._highlighted.get(seg.id, ()):
-            body.stylize("bold reverse", span.start, span.end)
-        line.append_text(body)
+        marked = seg.id in self._highlighted
+        line = Text("▶ " if marked else "", style="bold")
+        line.append(f"[{format_clock(seg.start)}] ", style="dim")
+        spans = [(e.start, e.end) for e in self._highlighted.get(seg.id, ())]
+        shown = self.reveal_all or seg.id in self._revealed
+        line.append_text(render_text(seg.text, spans, masked=not shown))
         return line
 
 
@@ -179,10 +221,13 @@ class DraftPanel(OptionList):
         if row.status is RowStatus.EMPTY:
             text.append(S.FIELD_NONE, style="dim")
             return text
-        shown = row.value
-        if row.sensitive and row.key not in self.revealed:
-            shown = mask_value(row.value)
-        text.append(shown, style="strike dim" if row.status is RowStatus.REJECTED else "")
+        style = "strike dim" if row.status is RowStatus.REJECTED else ""
+        if row.key in self.revealed:
+            text.append(row.value, style=style)
+        elif row.field == "identifiers" and row.sensitive:
+            text.append(mask_identifier_text(row.value), style=style)
+        else:
+            text.append_text(render_text(row.value, (), masked=True, style=style))
         if row.confidence is not None and row.status is RowStatus.DRAFT:
             text.append(f"  {S.CONFIDENCE.format(pct=round(row.confidence * 100))}", style="dim")
         return text

@@ -1,0 +1,301 @@
+"""The counter app driven by Textual's pilot: the real app, pipeline, voice
+detector, drafter and SQLite store, on a spoken appointment replayed; a
+scripted transcriber stands in for Whisper (test_tui_model.py runs the real one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_tui_support import ScriptedTranscriber, TimedLine, make_app, spoken_appointment
+from textual.pilot import Pilot
+
+from assistant.errors import ModelError
+from assistant.settings import Settings
+from assistant.store import AuditAction, SessionId, SessionStatus, SessionStore
+from assistant.tui import strings as S
+from assistant.tui.app import CounterApp
+from assistant.tui.review import RowStatus
+from assistant.tui.screens import EditDialog, HelpScreen, SessionScreen, StartScreen
+from assistant.tui.services import Engine
+from assistant.tui.widgets import DraftPanel, SessionHeader, TranscriptView
+from assistant.types import AudioArray
+
+SIZE = (150, 42)
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def appointment() -> tuple[AudioArray, tuple[TimedLine, ...]]:
+    return spoken_appointment()
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "sessions.db"
+
+
+def scripted(lines: tuple[TimedLine, ...]) -> Engine:
+    return Engine("scripté", ScriptedTranscriber(lines))
+
+
+async def wait_for(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 20.0) -> None:
+    steps = int(timeout / 0.05)
+    for _ in range(steps):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+def session_screen(app: CounterApp) -> SessionScreen:
+    assert isinstance(app.screen, SessionScreen), type(app.screen)
+    return app.screen
+
+
+def draft(app: CounterApp) -> DraftPanel:
+    return app.screen.query_one("#draft", DraftPanel)
+
+
+def transcript(app: CounterApp) -> TranscriptView:
+    return app.screen.query_one("#transcript", TranscriptView)
+
+
+async def go_to_field(pilot: Pilot[None], app: CounterApp, field: str, value: str = "") -> None:
+    """Move the highlight with the arrow keys only, as the agent would."""
+    panel = draft(app)
+    await pilot.press("home")
+    for _ in range(len(panel.rows) + 1):
+        row = panel.current
+        if row is not None and row.field == field and value in row.value:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"no row {field} {value!r} in {[r.value for r in panel.rows]}")
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
+
+
+def header_text(app: CounterApp) -> str:
+    return str(app.screen.query_one("#header", SessionHeader).render())
+
+
+async def test_keyboard_path_start_text_evidence_edit_confirm_next(
+        settings: Settings, store_path: Path,
+        appointment: tuple[AudioArray, tuple[TimedLine, ...]]) -> None:
+    audio, lines = appointment
+    app = make_app(settings, store_path, audio, scripted(lines), open_session=False)
+    async with app.run_test(size=SIZE) as pilot:
+        # Start screen: the new-appointment line is highlighted; Enter opens it.
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("enter")
+        screen = session_screen(app)
+        # Text arrives, the draft fills in, the replay ends: review.
+        await wait_for(pilot, lambda: screen.state == S.STATE_ENDED)
+        said = " ".join(s.text for s in transcript(app).segments)
+        assert "allocataire" in said and "RIB" in said
+        values = {(r.field, r.value) for r in draft(app).rows}
+        assert ("identifiers", "NUMERO_ALLOCATAIRE 7304158") in values
+        assert ("amounts_eur", "620") in values
+        assert ("documents_requested", "RIB") in values
+        assert app.focused is draft(app)
+
+        # Select a field: its transcript segment is highlighted, its words quoted.
+        await go_to_field(pilot, app, "identifiers", "7304158")
+        row = draft(app).current
+        assert row is not None and row.evidence
+        ids = transcript(app).highlighted_ids
+        assert ids == tuple(sorted({e.segment_id for e in row.evidence}))
+        lit = next(s for s in transcript(app).segments if s.id == ids[0])
+        assert "7 3 0 4 1 5 8" in lit.text[row.evidence[0].start:row.evidence[0].end]
+        assert "7 3 0 4 1 5 8" in str(app.screen.query_one("#evidence").render())
+
+        # Edit the amount: Enter opens the dialog on the current value.
+        await go_to_field(pilot, app, "amounts_eur", "620")
+        await pilot.press("enter")
+        assert isinstance(app.screen, EditDialog)
+        await pilot.press("backspace", "backspace", "backspace")
+        await type_text(pilot, "650")
+        await pilot.press("enter")
+        assert isinstance(app.screen, SessionScreen)
+        edited = draft(app).current
+        assert edited is not None and edited.value == "650"
+        assert edited.status is RowStatus.EDITED
+
+        # A value the agent types wrong is refused in French, nothing changes.
+        await pilot.press("e")
+        await pilot.press("end", "backspace", "backspace", "backspace")
+        await type_text(pilot, "beaucoup")
+        await pilot.press("enter")
+        assert any("Valeur refusée" in n.message for n in app._notifications)
+        assert draft(app).current is not None and draft(app).current.value == "650"
+
+        # Reject a document, add another, accept the reason.
+        await go_to_field(pilot, app, "documents_requested", "RIB")
+        await pilot.press("x")
+        assert draft(app).current is not None
+        assert draft(app).current.status is RowStatus.REJECTED
+        await pilot.press("plus")
+        assert isinstance(app.screen, EditDialog)
+        await type_text(pilot, "justificatif de domicile")
+        await pilot.press("enter")
+        added = draft(app).current
+        assert added is not None and added.value == "JUSTIFICATIF_DOMICILE"
+        assert added.status is RowStatus.ADDED
+        await go_to_field(pilot, app, "reason")
+        await pilot.press("a")
+        assert draft(app).current is not None
+        assert draft(app).current.status is RowStatus.ACCEPTED
+        session_id = screen.session_id
+        assert session_id is not None
+
+        # Confirm: the next appointment starts from a clean screen.
+        await pilot.press("c")
+        await pilot.pause()
+        fresh = session_screen(app)
+        assert fresh is not screen
+        assert fresh.state == S.STATE_READY
+        assert transcript(app).segments == ()
+        assert all(r.status is RowStatus.EMPTY for r in draft(app).rows)
+
+        # ... and it listens when asked: a new session, text arriving again.
+        await pilot.press("p")
+        await wait_for(pilot, lambda: len(transcript(app).segments) > 0)
+        assert fresh.session_id not in (None, session_id)
+        await wait_for(pilot, lambda: fresh.state == S.STATE_ENDED)
+
+    store = SessionStore.open(store_path)
+    try:
+        note = store.note(SessionId(session_id))
+        assert note is not None
+        data = json.loads(note.json)
+        assert data["amounts_eur"] == [650]
+        assert "JUSTIFICATIF_DOMICILE" in data["documents_requested"]
+        assert "RIB" not in data["documents_requested"]
+        assert {"kind": "NUMERO_ALLOCATAIRE", "value": "7304158"} in data["identifiers"]
+        assert data["confirmed_by"] == "agent.test"
+        assert {"amounts_eur", "documents_requested"} <= set(data["changed_fields"])
+        assert store.session(SessionId(session_id)).status is SessionStatus.CONFIRMED
+        assert len(store.segments(SessionId(session_id))) == len(lines) or (
+            len(store.segments(SessionId(session_id))) >= len(lines))
+        assert {e.field for e in store.edits(SessionId(session_id))} >= {
+            "amounts_eur", "documents_requested", "reason"}
+    finally:
+        store.close()
+
+
+async def test_pause_resume_quit_keeps_everything_and_reopens(
+        settings: Settings, store_path: Path,
+        appointment: tuple[AudioArray, tuple[TimedLine, ...]]) -> None:
+    audio, lines = appointment
+    app = make_app(settings, store_path, audio, scripted(lines), realtime=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = session_screen(app)
+        await wait_for(pilot, lambda: screen.state == S.STATE_LISTENING)
+        assert S.STATE_LISTENING in header_text(app)
+        await wait_for(pilot, lambda: len(transcript(app).segments) >= 1)
+        await pilot.press("p")
+        assert screen.state == S.STATE_PAUSED
+        assert S.STATE_PAUSED in header_text(app)
+        await pilot.pause(0.5)
+        await pilot.press("p")
+        assert screen.state == S.STATE_LISTENING
+        await wait_for(pilot, lambda: len(transcript(app).segments) >= 2)
+        shown = [s.text for s in transcript(app).segments]
+        session_id = screen.session_id
+        await pilot.press("q")
+    assert app.return_code in (None, 0)
+
+    store = SessionStore.open(store_path)
+    try:
+        kept = [s.text for s in store.segments(SessionId(session_id or 0))]
+        assert kept[: len(shown)] == shown  # everything that was on screen
+        assert store.session(SessionId(session_id or 0)).status is SessionStatus.ENDED
+    finally:
+        store.close()
+
+    # Next start: the session is offered; Enter reopens it for review.
+    again = make_app(settings, store_path, None, scripted(lines), open_session=False)
+    async with again.run_test(size=SIZE) as pilot:
+        assert isinstance(again.screen, StartScreen)
+        recent = again.screen.query_one("#recent")
+        assert any(f"s{session_id}" == o.id for o in recent.options)  # type: ignore[attr-defined]
+        await pilot.press("down", "enter")
+        reopened = session_screen(again)
+        assert reopened.session_id == session_id
+        await wait_for(pilot, lambda: reopened.state == S.STATE_ENDED)
+        assert [s.text for s in transcript(again).segments][: len(shown)] == shown
+        assert any(r.status is not RowStatus.EMPTY for r in draft(again).rows)
+
+
+NIR_LINES = (
+    "Je viens pour ma carte Vitale à la CPAM.",
+    "Mon numéro de sécurité sociale est le 1 85 05 78 006 084 clé 91.",
+)
+
+
+async def test_nir_masked_until_revealed_and_reveal_recorded(
+        settings: Settings, store_path: Path) -> None:
+    audio, lines = spoken_appointment(NIR_LINES)
+    app = make_app(settings, store_path, audio, scripted(lines))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = session_screen(app)
+        await wait_for(pilot, lambda: screen.state == S.STATE_ENDED)
+        rows = [r for r in draft(app).rows if r.field == "identifiers"]
+        assert rows and rows[0].value == "NIR 185057800608491"
+        segment = next(s for s in transcript(app).segments if "85 05" in s.text)
+        seg_widget = app.screen.query_one(f"#seg-{segment.id}")
+        assert "85 05" not in str(seg_widget.render())
+        assert "NIR masqué" in str(seg_widget.render())
+        await go_to_field(pilot, app, "identifiers", "NIR")
+        index = draft(app).highlighted or 0
+        assert "185057800608491" not in str(draft(app).get_option_at_index(index).prompt)
+        await pilot.press("v")
+        assert "185057800608491" in str(draft(app).get_option_at_index(index).prompt)
+        assert "85 05" in str(seg_widget.render())
+        await pilot.press("v")
+        assert "185057800608491" not in str(draft(app).get_option_at_index(index).prompt)
+        session_id = screen.session_id
+    store = SessionStore.open(store_path)
+    try:
+        reveals = [a for a in store.audit(SessionId(session_id or 0))
+                   if a.action is AuditAction.REVEALED]
+        assert [a.detail for a in reveals] == ["NIR"]
+        assert "185057800608491" not in reveals[0].detail
+    finally:
+        store.close()
+
+
+async def test_model_failure_is_a_french_notification_not_a_crash(
+        settings: Settings, store_path: Path,
+        appointment: tuple[AudioArray, tuple[TimedLine, ...]]) -> None:
+    audio, _lines = appointment
+
+    def broken(_settings: Settings) -> Engine:
+        raise ModelError("Le dossier du modèle est introuvable : /nulle/part.",
+                         "Lancez « bash scripts/setup.sh ».")
+
+    app = make_app(settings, store_path, audio, None, open_session=False)
+    app.config = dataclasses.replace(app.config, load_engine=broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.engine_error is not None)
+        assert any("introuvable" in n.message and "setup.sh" in n.message
+                   for n in app._notifications)
+        assert "indisponible" in str(app.screen.query_one("#model-status").render())
+        await pilot.press("n")
+        screen = session_screen(app)
+        assert screen.state == S.STATE_WAITING
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is screen
