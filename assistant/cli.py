@@ -35,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "stats": "stats",
     "live": "live",
     "demo": "demo",
+    "stream": "stream",
+    "devices": "devices",
 }
 
 DEFAULT_COMMAND: str | None = "live"

@@ -75,8 +75,10 @@ class EngineConfig:
     """Committed text carried into the prompt."""
     base_prompt: str | None = None
     """Fixed prompt put before the committed text (counter vocabulary)."""
-    max_hold_s: float = 6.0
-    """Tentative words older than this (relative to the buffer end) are committed by force."""
+    commit_after_s: float = 8.0
+    """Buffer length before words are committed inside an utterance (LocalAgreement)."""
+    tail_guard_s: float = 0.8
+    """Words ending this close to the buffer end are never committed by agreement."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,23 @@ def _is_number(word: Word) -> bool:
     if any(c.isdigit() for c in word.text):
         return True
     return bool(key) and all(part in _FRENCH_NUMBER_WORDS for part in key.split("-") if part)
+
+
+_NO_SPACE_BEFORE = ("'", "’", "-", ",", ".", ")", "]")
+
+
+def join_words(words: tuple[Word, ...]) -> str:
+    """Words back to text: faster-whisper splits "D'accord" into "D" + "'accord"
+    and "revenez-vous" into "revenez" + "-vous"; no space goes before those."""
+    out = ""
+    for w in words:
+        text = w.text.strip()
+        if not text:
+            continue
+        if out and not (text.startswith(_NO_SPACE_BEFORE) and len(text) > 1):
+            out += " "
+        out += text
+    return out
 
 
 def cut_repetition(words: tuple[Word, ...], max_repeats: int = 2) -> tuple[Word, ...]:
@@ -142,13 +161,14 @@ class StreamingEngine:
         self._buffer = np.zeros(0, dtype=np.float32)
         self._buffer_start_s = 0.0
         self._stream_end_s = 0.0
+        self._started = False
         self._probs = np.zeros(0, dtype=np.float32)  # one per VAD window of the buffer
         self._pending = np.zeros(0, dtype=np.float32)  # samples not yet a full VAD window
-        self._in_speech = False
-        self._speech_seen = False  # speech in the buffer since the last endpoint
+        self._in_speech = False  # voice active, its endpoint not reached yet
         self._speech_end_s = 0.0  # end of the last speech window
-        self._utterance_start_s = 0.0  # start of the first speech window of the utterance
+        self._utterance_start_s = 0.0  # first speech window of the current utterance
         self._silence_s = 0.0
+        self._endpoints: list[float] = []  # speech ends whose silence reached endpoint_s
         self._last_pass_end_s = 0.0
         self._hypotheses: list[_Hypothesis] = []
         self._committed_end_s = 0.0
@@ -178,97 +198,105 @@ class StreamingEngine:
 
     # --------------------------------------------------------------- input
     def insert_audio(self, chunk: AudioChunk) -> None:
-        """Append ``chunk`` (16 kHz mono float32). A chunk that starts after
-        the end of the previous one (a pause, a device switch) is a gap: the
-        caller should ``finish`` before it; here the buffer restarts."""
+        """Append ``chunk`` (16 kHz mono float32) and run voice activity
+        detection on it. A chunk that starts after the end of the previous one
+        is a gap (a pause, a device switch): call ``finish`` before it, or the
+        pending utterance is dropped."""
         cfg = self.config
-        if self._stream_end_s and chunk.start_s > self._stream_end_s + 0.05:
+        if not self._started or chunk.start_s > self._stream_end_s + 0.05:
             self._restart_at(chunk.start_s)
-        elif not self._stream_end_s and not len(self._buffer):
-            self._buffer_start_s = chunk.start_s
-            self._committed_end_s = max(self._committed_end_s, chunk.start_s)
+            self._started = True
         samples = np.asarray(chunk.samples, dtype=np.float32).reshape(-1)
         self._buffer = np.concatenate((self._buffer, samples))
         self._stream_end_s = self._buffer_start_s + len(self._buffer) / SAMPLE_RATE
-        # Voice activity, window by window.
         pending = np.concatenate((self._pending, samples))
         n = len(pending) // VAD_WINDOW
-        if n:
-            windows = pending[: n * VAD_WINDOW].reshape(n, VAD_WINDOW)
-            probs = np.asarray(self.vad.probabilities(windows), dtype=np.float32).reshape(-1)
-            self._probs = np.concatenate((self._probs, probs))
-            window_s = VAD_WINDOW / SAMPLE_RATE
-            end_of_new = self._stream_end_s - (len(pending) - n * VAD_WINDOW) / SAMPLE_RATE
-            for k, p in enumerate(probs):
-                t_end = end_of_new - (n - 1 - k) * window_s
-                if p >= cfg.vad_threshold:
-                    if not self._speech_seen:
-                        self._utterance_start_s = t_end - window_s
-                    self._in_speech = True
-                    self._speech_seen = True
-                    self._speech_end_s = t_end
-                    self._silence_s = 0.0
-                elif p < cfg.vad_neg_threshold or not self._in_speech:
-                    self._silence_s += window_s
-                    if self._silence_s >= cfg.endpoint_s:
-                        self._in_speech = False
         self._pending = pending[n * VAD_WINDOW :]
-        if not self._speech_seen:
+        if not n:
+            return
+        windows = pending[: n * VAD_WINDOW].reshape(n, VAD_WINDOW)
+        probs = np.asarray(self.vad.probabilities(windows), dtype=np.float32).reshape(-1)
+        self._probs = np.concatenate((self._probs, probs))
+        window_s = VAD_WINDOW / SAMPLE_RATE
+        end_of_new = self._stream_end_s - len(self._pending) / SAMPLE_RATE
+        for k, p in enumerate(probs):
+            t_end = end_of_new - (n - 1 - k) * window_s
+            if p >= cfg.vad_threshold:
+                if not self._in_speech:
+                    self._utterance_start_s = t_end - window_s
+                    self._in_speech = True
+                self._speech_end_s = t_end
+                self._silence_s = 0.0
+            elif self._in_speech and p < cfg.vad_neg_threshold:
+                self._silence_s += window_s
+                if self._silence_s >= cfg.endpoint_s:
+                    self._in_speech = False
+                    self._endpoints.append(self._speech_end_s)
+            elif not self._in_speech:
+                self._silence_s += window_s
+        if not self._in_speech and not self._endpoints:
             self._trim_silence()
 
     # ------------------------------------------------------------- decoding
     def process(self) -> TranscriptUpdate | None:
-        """Run a pass if one is due; None when nothing changed."""
+        """Run what is due: endpoint commits, then a pass if the step is reached.
+        None when nothing changed."""
         cfg = self.config
-        if not self._speech_seen:
-            return None
-        new_audio = self._stream_end_s - self._last_pass_end_s
+        committed: list[Segment] = []
+        ended = bool(self._endpoints)
+        while self._endpoints:
+            committed.extend(self._commit_utterance(self._endpoints.pop(0)))
         if not self._in_speech:
-            # Voice activity ended: commit the utterance from a pass that covers it.
-            if not self._covers_speech_end():
-                self._decode()
-            return self._commit_utterance()
-        speech_in_buffer = self._speech_end_s - max(self._buffer_start_s, self._committed_end_s)
-        if self._silence_s >= cfg.pre_endpoint_s and not self._covers_speech_end():
-            self._decode()  # likely the end: this pass will serve the endpoint commit
-            return self._update_from_agreement()
-        if speech_in_buffer <= 0:
-            return None
-        if self._hypotheses:
-            if new_audio < cfg.min_step_s:
-                return None
-        elif self._speech_end_s - self._utterance_start_s < cfg.first_step_s:
-            return None
-        self._decode()
-        return self._update_from_agreement()
+            return self._make_update(tuple(committed), utterance_end=True) if ended else None
+        due = False
+        if self._silence_s >= cfg.pre_endpoint_s:
+            # Probably the end: this pass will serve the endpoint commit.
+            due = not self._covers(self._speech_end_s)
+        elif self._silence_s > 0:
+            # A pause has begun: wait to see whether it is the end rather than
+            # start a pass that would delay the endpoint commit.
+            due = False
+        elif self._hypotheses:
+            due = self._stream_end_s - self._last_pass_end_s >= cfg.min_step_s
+        else:
+            due = self._speech_end_s - self._utterance_start_s >= cfg.first_step_s
+        if not due:
+            return self._make_update(tuple(committed), utterance_end=True) if ended else None
+        self._hypotheses.append(self._decode(len(self._buffer)))
+        del self._hypotheses[: -max(cfg.agreement, 2)]
+        self._last_pass_end_s = self._stream_end_s
+        update = self._update_from_agreement()
+        if committed:
+            update = TranscriptUpdate(tuple(committed) + update.committed, update.tentative,
+                                      update.tentative_words, update.audio_s, ended)
+        return update
 
     def finish(self) -> TranscriptUpdate:
         """Commit everything still pending (end of stream, pause, lost device)."""
-        if self._speech_seen and len(self._buffer):
-            if not self._covers_speech_end():
-                self._decode()
-            update = self._commit_utterance()
-        else:
-            update = self._make_update((), utterance_end=True)
-            self._tentative = ()
+        committed: list[Segment] = []
+        while self._endpoints:
+            committed.extend(self._commit_utterance(self._endpoints.pop(0)))
+        if self._in_speech:
+            committed.extend(self._commit_utterance(self._stream_end_s))
+        self._tentative = ()
+        update = self._make_update(tuple(committed), utterance_end=True)
         self._restart_at(self._stream_end_s)
         return update
 
     # -------------------------------------------------------------- helpers
-    def _covers_speech_end(self) -> bool:
+    def _covers(self, speech_end_s: float) -> bool:
+        """Whether the last pass heard the speech up to ``speech_end_s``."""
         return bool(self._hypotheses) and (
-            self._hypotheses[-1].audio_end_s >= self._speech_end_s + 0.05
-            or self._hypotheses[-1].audio_end_s >= self._stream_end_s
+            self._hypotheses[-1].audio_end_s >= min(speech_end_s + 0.05, self._stream_end_s)
         )
 
     def _prompt(self) -> str | None:
         parts = [p for p in (self.config.base_prompt, self._committed_tail) if p]
         return " ".join(parts) if parts else None
 
-    def _decode(self) -> None:
-        """One pass over the buffer; stores the cleaned hypothesis."""
-        cfg = self.config
-        audio: AudioArray = self._buffer
+    def _decode(self, n_samples: int) -> _Hypothesis:
+        """One pass over the first ``n_samples`` of the buffer, cleaned by the guards."""
+        audio: AudioArray = self._buffer[:n_samples]
         self.passes += 1
         segments = self.transcriber.transcribe(audio, self._prompt(), self._buffer_start_s)
         words: list[Word] = []
@@ -276,13 +304,12 @@ class StreamingEngine:
             if is_hallucination(seg.text, seg.no_speech_prob, seg.avg_logprob):
                 continue
             words.extend(seg.words or self._words_of(seg))
-        hyp = tuple(w for w in words if w.end > self._committed_end_s - 0.1 and w.text)
-        hyp = self._drop_committed_overlap(hyp)
+        # The buffer starts after the committed text: only a word cut in two at
+        # the boundary can come back, and the overlap check removes it.
+        hyp = self._drop_committed_overlap(tuple(w for w in words if w.text))
         hyp = tuple(w for w in hyp if self._has_speech(w))
         hyp = cut_repetition(hyp)
-        self._hypotheses.append(_Hypothesis(hyp, self._stream_end_s))
-        del self._hypotheses[: -max(cfg.agreement, 2)]
-        self._last_pass_end_s = self._stream_end_s
+        return _Hypothesis(hyp, self._buffer_start_s + len(audio) / SAMPLE_RATE)
 
     @staticmethod
     def _words_of(seg: Segment) -> tuple[Word, ...]:
@@ -299,62 +326,76 @@ class StreamingEngine:
         """Remove leading words that repeat the end of the committed text."""
         committed = [_key(w) for w in self._committed_words]
         keys = [_key(w) for w in hyp]
-        for n in range(min(5, len(committed), len(keys)), 0, -1):
-            if committed[-n:] == keys[:n]:
+        for n in range(min(3, len(committed), len(keys)), 0, -1):
+            if committed[-n:] == keys[:n] and hyp[0].start < self._buffer_start_s + 0.3:
                 return hyp[n:]
         return hyp
 
     def _has_speech(self, word: Word) -> bool:
         """Whether the VAD saw speech under (or right around) ``word``."""
         window_s = VAD_WINDOW / SAMPLE_RATE
-        lo = int((word.start - 0.2 - self._buffer_start_s) / window_s)
-        hi = int((word.end + 0.2 - self._buffer_start_s) / window_s) + 1
-        lo = max(0, lo)
-        hi = min(len(self._probs), hi)
+        lo = max(0, int((word.start - 0.2 - self._buffer_start_s) / window_s))
+        hi = min(len(self._probs), int((word.end + 0.2 - self._buffer_start_s) / window_s) + 1)
         if hi <= lo:
             return True  # beyond what the VAD has seen yet: keep it
         return bool(np.max(self._probs[lo:hi]) >= self.config.vad_neg_threshold)
 
     def _update_from_agreement(self) -> TranscriptUpdate:
+        """Inside an utterance: commit agreed words only once the buffer is long
+        (short utterances are committed whole at their end, from a pass that
+        saw all of them), and never the last ``tail_guard_s`` of the buffer."""
         cfg = self.config
         current = self._hypotheses[-1].words
-        n = len(current)
-        if len(self._hypotheses) >= cfg.agreement:
+        n = 0
+        if self.buffer_s >= cfg.commit_after_s and len(self._hypotheses) >= cfg.agreement:
+            n = len(current)
             for previous in self._hypotheses[-cfg.agreement : -1]:
                 n = min(n, agreed_prefix(previous.words, current))
-        else:
-            n = 0
-        # Words held too long (no agreement while the buffer keeps growing) go anyway.
-        while n < len(current) and current[n].end < self._stream_end_s - cfg.max_hold_s:
-            n += 1
+        horizon = self._stream_end_s - cfg.tail_guard_s
+        while n > 0 and current[n - 1].end > horizon:
+            n -= 1
+        if self.buffer_s >= cfg.max_buffer_s:
+            # No agreement while the buffer keeps growing: commit its older words anyway.
+            while n < len(current) and current[n].end <= horizon:
+                n += 1
         committed = self._commit_words(current[:n])
         self._tentative = current[n:]
-        # Keep later hypotheses aligned with what is left to agree on.
-        self._hypotheses = [
-            _Hypothesis(self._strip_committed(h.words, n), h.audio_end_s)
-            for h in self._hypotheses
-        ]
-        self._trim_after_commit(committed)
+        if committed:
+            # Cut between the last committed word and the next one: later passes
+            # only see new audio, and the prompt carries the committed text.
+            end = current[n - 1].end
+            nxt = current[n].start if n < len(current) else end
+            self._cut_buffer((end + max(end, nxt)) / 2)
+            self._hypotheses = []
+        elif self.buffer_s > cfg.max_buffer_s + cfg.commit_after_s:
+            # Nothing committable at all (no words): keep the cost bounded.
+            self._cut_buffer(self._stream_end_s - cfg.commit_after_s)
+            self._hypotheses = []
         return self._make_update(committed)
 
-    def _strip_committed(self, words: tuple[Word, ...], n: int) -> tuple[Word, ...]:
-        return words[n:] if n else words
-
-    def _commit_utterance(self) -> TranscriptUpdate:
-        current = self._hypotheses[-1].words if self._hypotheses else ()
-        committed = self._commit_words(current)
+    def _commit_utterance(self, speech_end_s: float) -> tuple[Segment, ...]:
+        """Commit the utterance that ended at ``speech_end_s`` and cut it off."""
+        cfg = self.config
+        cut_s = min(speech_end_s + cfg.speech_pad_s, self._stream_end_s)
+        last = self._hypotheses[-1] if self._hypotheses else None
+        if last is None or not (speech_end_s + 0.05 <= last.audio_end_s
+                                <= speech_end_s + cfg.endpoint_s + 0.35):
+            n = round((cut_s - self._buffer_start_s) * SAMPLE_RATE)
+            last = self._decode(max(0, n)) if n > VAD_WINDOW else None
+        words = tuple(w for w in last.words if w.start < speech_end_s + 0.1) if last else ()
+        committed = self._commit_words(words)
         self._tentative = ()
-        # The utterance is done: drop its audio, keep a little silence.
-        keep_from = max(self._speech_end_s, self._stream_end_s - self.config.speech_pad_s)
-        self._cut_buffer(keep_from)
         self._hypotheses = []
-        self._speech_seen = False
-        return self._make_update(committed, utterance_end=True)
+        self._cut_buffer(cut_s)
+        # Speech after the cut (a new utterance in the same feed) stays pending.
+        if self._in_speech:
+            self._utterance_start_s = max(self._utterance_start_s, cut_s)
+        return committed
 
     def _commit_words(self, words: tuple[Word, ...]) -> tuple[Segment, ...]:
         if not words:
             return ()
-        text = " ".join(w.text for w in words)
+        text = join_words(words)
         segment = Segment(
             id=self._next_id,
             start=words[0].start,
@@ -371,17 +412,6 @@ class StreamingEngine:
             -self.config.prompt_chars :
         ]
         return (segment,)
-
-    def _trim_after_commit(self, committed: tuple[Segment, ...]) -> None:
-        """Cut the buffer at a committed sentence end, or by force when too long."""
-        if not committed:
-            if self.buffer_s > self.config.max_buffer_s:
-                self._cut_buffer(self._stream_end_s - self.config.max_buffer_s / 2)
-            return
-        last = committed[-1].words[-1]
-        if _SENTENCE_END.search(last.text) or self.buffer_s > self.config.max_buffer_s:
-            self._cut_buffer(last.end)
-            self._hypotheses = []
 
     def _cut_buffer(self, at_s: float) -> None:
         drop = round((at_s - self._buffer_start_s) * SAMPLE_RATE)
@@ -409,7 +439,7 @@ class StreamingEngine:
         self._hypotheses = []
         self._tentative = ()
         self._in_speech = False
-        self._speech_seen = False
+        self._endpoints = []
         self._silence_s = 0.0
         self.vad.reset()
 
@@ -417,7 +447,7 @@ class StreamingEngine:
                      utterance_end: bool = False) -> TranscriptUpdate:
         return TranscriptUpdate(
             committed=committed,
-            tentative=" ".join(w.text for w in self._tentative),
+            tentative=join_words(self._tentative),
             tentative_words=self._tentative,
             audio_s=self._stream_end_s,
             utterance_end=utterance_end,
