@@ -120,7 +120,7 @@ class _Builder:
             else:
                 return False
         elif w in _HUNDRED:
-            if first:
+            if first or (cur == 0 and self.prev in _BIG):
                 self.current = 100
             elif self.prev in _UNITS and 2 <= cur <= 9:
                 self.current = cur * 100

@@ -42,6 +42,9 @@ CORRECTION_WINDOW = 3
 """A self-correction may revise a value said up to this many sentences earlier."""
 ORG_THRESHOLD = 1.0
 COMPLEX_THRESHOLD = 2.0
+REASON_MIN_SCORE = 1.5
+"""Below this, no motif was clearly said: the reason is AUTRE."""
+ORG_REASON_WEIGHT = 1.0
 SUMMARY_SENTENCES = 3
 SUMMARY_MAX_CHARS = 220
 
@@ -55,7 +58,7 @@ _DATE_WORDS = re.compile(
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b")
 _AMOUNT = re.compile(
     r"(?<![\w,.])(\d+(?:(?:, | |\.)\d{3})*(?:,\d{1,2})?)\s?(?:d')?(?:euros?|eur)\b"
-    r"(?: (?:et )?(\d{1,2}) centimes?)?"
+    r"(?: (?:et )?(\d{1,2})(?: centimes?)?(?=[ ,.;!?]|$)(?! (?:euros?|%|ans|mois|jours|fois)))?"
 )
 _FOLLOW_USAGER = re.compile(
     r"\b(?:il (?:faudra|faut)|vous (?:devez|devrez|allez|pourrez|recevrez)|pensez a"
@@ -190,11 +193,16 @@ class Drafter:
         # "ameli, impots.gouv ou la CAF ?": bodies merely named as alternatives.
         if s.question and len(distinct) >= 2 and lx.QUESTION_ALTERNATIVE.search(text):
             return
+        # Someone else's story ("ma sœur a eu des problèmes avec la CAF") barely counts.
+        third_party = 0.3 if lx.THIRD_PARTY.search(text) else 1.0
         for code, m, weight in hits:
-            w = weight * (0.7 if s.question else 1.0)
-            self._orgs.setdefault(code, _Tally()).add(
-                w, self._evidence(s, m.start(), m.end(), original), s.index
-            )
+            w = weight * (0.7 if s.question else 1.0) * third_party
+            ev = self._evidence(s, m.start(), m.end(), original)
+            self._orgs.setdefault(code, _Tally()).add(w, ev, s.index)
+            prior = lx.ORG_REASON.get(code)
+            if prior is not None and weight >= 1.0:
+                self._reasons.setdefault(prior, _Tally()).add(ORG_REASON_WEIGHT * third_party,
+                                                              ev, s.index)
 
     def _read_reason(self, s: Sentence, original: str) -> None:
         position = 2.0 if s.index < 4 else 1.0
@@ -288,17 +296,23 @@ class Drafter:
         m = lx.REFERRAL.search(s.text)
         if not m:
             return
-        tail = s.text[m.end() :]
-        best: tuple[int, Organization, re.Match[str]] | None = None
+        # The body named right after the cue ("je vous oriente vers la mission locale"),
+        # else the last one named before it ("... au CCAS, je vous donne leurs coordonnées").
+        after: tuple[int, Organization, int] | None = None
+        before: tuple[int, Organization, int] | None = None
         for cue in lx.ORGANIZATIONS:
             if cue.weight < 1.0:
                 continue
-            o = cue.pattern.search(tail)
-            if o and (best is None or o.start() < best[0]):
-                best = (o.start(), cue.code, o)
-        if best is not None:
-            _start, code, o = best
-            ev = self._evidence(s, m.start(), m.end() + o.end(), original)
+            for o in cue.pattern.finditer(s.text):
+                if o.start() >= m.end():
+                    if after is None or o.start() < after[0]:
+                        after = (o.start(), cue.code, o.end())
+                elif o.end() <= m.start() and (before is None or o.start() > before[0]):
+                    before = (o.start(), cue.code, o.end())
+        chosen = after or before
+        if chosen is not None:
+            o_start, code, o_end = chosen
+            ev = self._evidence(s, min(m.start(), o_start), max(m.end(), o_end), original)
             self._referral = (code, ev)
 
     def _read_follow_up(self, s: Sentence, original: str) -> None:
@@ -426,6 +440,8 @@ class Drafter:
             return Drafted[Reason](value=Reason.AUTRE, confidence=0.3)
         ranked = sorted(self._reasons.items(), key=lambda kv: (-kv[1].score, kv[1].first))
         code, tally = ranked[0]
+        if tally.score < REASON_MIN_SCORE:
+            return Drafted[Reason](value=Reason.AUTRE, confidence=0.3)
         total = sum(t.score for t in self._reasons.values())
         return Drafted[Reason](value=code, evidence=tuple(tally.evidence),
                                confidence=round(min(0.95, tally.score / total), 3))
@@ -453,13 +469,15 @@ def _amount_value(number: str, cents: str | None) -> float | None:
         number = number[: dec.start()]
     groups = re.split(r"(, | |\.)", number)
     value = int(groups[0])
+    prev = groups[0]
     for sep, g in zip(groups[1::2], groups[2::2], strict=True):
-        if sep in (" ", ".") and len(g) == 3:
+        if sep in (" ", ".") and len(g) == 3 and len(prev) <= 3:
             value = value * 1000 + int(g)
         elif sep == ", " and value >= 1000 and value % 1000 == 0 and len(g) <= 3:
             value += int(g)
         else:
             value = int(g)
+        prev = g
     if cents:
         decimal = int(cents) / 100
     total = value + decimal

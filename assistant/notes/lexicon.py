@@ -31,7 +31,8 @@ def _cues(code: C, *patterns: str, weight: float = 1.0) -> list[Cue[C]]:
 
 Og = Organization
 ORGANIZATIONS: list[Cue[Organization]] = [
-    *_cues(Og.CAF, r"\bcaf\b", r"caisses? d'allocations? familiales?", r"\bcaf\.fr\b"),
+    *_cues(Og.CAF, r"\bcaf\b", r"caisses? d'allocations? familiales?", r"\bcaf\.fr\b",
+           r"\baripa\b"),
     *_cues(Og.CAF, r"\ballocataire\b", weight=0.5),
     *_cues(Og.CPAM, r"\bcpam\b", r"\bassurance maladie\b", r"\bla secu\b", r"\bameli\b",
            r"caisse primaire"),
@@ -49,6 +50,8 @@ ORGANIZATIONS: list[Cue[Organization]] = [
     *_cues(Og.PREFECTURE, r"\b(?:sous-)?prefecture\b"),
     *_cues(Og.MAIRIE, r"\bmairie\b", r"hotel de ville", r"etat civil", r"\bcentre communal\b"),
     *_cues(Og.LA_POSTE, r"la poste\b", r"bureau de poste"),
+    *_cues(Og.AUTRE, r"\bmdph\b", r"\bccas\b", r"mission locale",
+           r"maison departementale des personnes handicapees", r"centre communal d'action"),
     *_cues(Og.JUSTICE, r"point (?:d'acces au droit|justice)", r"\btribunal\b",
            r"conciliateur", r"\bavocate?s?\b", r"maison de (?:la )?justice", r"\bjuge aux"),
 ]
@@ -59,7 +62,8 @@ REASONS: list[Cue[Reason]] = [
            r"aides? (?:au|personnalisee au) logement",
            r"allocations? (?:de )?logement", weight=3),
     *_cues(R.LOGEMENT, r"\bbailleur\b", r"\bproprietaire\b", r"\bloyers?\b", r"\blogement\b",
-           r"\bdemenag", r"\bexpulsion\b", weight=1),
+           r"\bexpulsion\b", weight=1),
+    *_cues(R.LOGEMENT, r"\bdemenag", weight=0.5),
     *_cues(R.MINIMA_SOCIAUX, r"\brsa\b", r"revenu de solidarite", r"prime d'activite", r"\baah\b",
            r"adulte handicape", r"declaration trimestrielle", r"\baspa\b", weight=3),
     *_cues(R.FAMILLE, r"naissance\b", r"allocations familiales", r"\bsepar", r"divorc",
@@ -67,7 +71,8 @@ REASONS: list[Cue[Reason]] = [
            r"complement familial", r"conge parental", r"\benceinte\b", r"grossesse",
            r"mode de garde", r"rentree scolaire", weight=2),
     *_cues(R.FAMILLE, r"\benfants?\b", r"\bbebe\b", weight=0.5),
-    *_cues(R.SANTE, r"carte vitale", r"rembourse", r"arret (?:de )?(?:maladie|travail)",
+    *_cues(R.SANTE, r"carte vitale", r"\bremboursements?\b", r"\brembourse(?:e|s|es)?\b",
+           r"arret (?:de )?(?:maladie|travail)", r"\ben arret\b",
            r"indemnites? journalieres?", r"complementaire sante", r"\bmutuelle\b",
            r"medecin traitant", r"\bcss\b", r"\bmaladie\b", r"invalidite", r"accident du travail",
            r"\bhospital", r"\bsoins\b", weight=2),
@@ -89,6 +94,11 @@ REASONS: list[Cue[Reason]] = [
            r"(?:refaire|renouvel\w*|perdu|vole|demande de) (?:ma |mon |sa |son |une |un |la |le )?"
            r"(?:carte d'identite|permis)", weight=2),
     *_cues(R.TITRES, r"permis de conduire", weight=1),
+    # Motifs that fall under no other code.
+    *_cues(R.AUTRE, r"listes? electorales?", r"reexpedition",
+           r"faire suivre (?:mon|le|son) courrier",
+           r"\bprocuration\b", r"cheque energie", r"auto-? ?entrepreneur", r"micro-? ?entreprise",
+           r"naturalisation", r"\bsuccession\b", r"\bamende\b", r"\bsurendettement\b", weight=2),
     *_cues(R.NUMERIQUE, r"mot de passe", r"franceconnect", r"\bse connecter\b",
            r"\bme connecter\b", r"\bconnexion\b", r"compte (?:en ligne|ameli|caf|impots)",
            r"creer (?:un|mon|votre) compte", r"\bidentifiants?\b(?! france travail)",
@@ -110,7 +120,8 @@ DOCUMENTS: list[Cue[DocumentKind]] = [
     *_cues(D.RIB, r"\brib\b", r"releve d'identite bancaire", r"coordonnees bancaires"),
     *_cues(D.BULLETINS_SALAIRE, r"bulletins? de (?:salaire|paie|paye)s?",
            r"fiches? de (?:paie|paye)s?", r"fiches? de salaire"),
-    *_cues(D.ATTESTATION_EMPLOYEUR, r"attestations? (?:d'|de l')?employeur",
+    *_cues(D.ATTESTATION_EMPLOYEUR,
+           r"attestations? (?:d'|de l'|de (?:votre|mon|son|ton|leur) ?)?(?:ancien )?employeur",
            r"attestations? de salaires?", r"attestation (?:pole emploi|france travail)"),
     *_cues(D.ACTE_NAISSANCE, r"actes? de naissance", r"extraits? de naissance"),
     *_cues(D.LIVRET_FAMILLE, r"livret de famille"),
@@ -118,7 +129,8 @@ DOCUMENTS: list[Cue[DocumentKind]] = [
     *_cues(D.BAIL_OU_QUITTANCE, r"\bbail\b", r"contrat de location", r"quittances?",
            r"attestation de loyer"),
     *_cues(D.CERTIFICAT_MEDICAL, r"certificats? medica(?:l|ux)"),
-    *_cues(D.TITRE_SEJOUR, r"titre de sejour", r"carte de (?:sejour|resident)", r"recepisse"),
+    *_cues(D.TITRE_SEJOUR, r"titre de sejour", r"carte de (?:sejour|resident)",
+           r"\brecepisse(?! de (?:plainte|depot|declaration))"),
     *_cues(D.PERMIS_CONDUIRE, r"permis de conduire", r"\bpermis\b"),
     *_cues(D.CERTIFICAT_CESSION, r"certificat de cession", r"\bcerfa de cession"),
     *_cues(D.CONTROLE_TECHNIQUE, r"controle technique"),
@@ -155,19 +167,23 @@ IDENTIFIER_CUES: list[Cue[IdentifierKind]] = [
 
 COMPLEX: list[Cue[bool]] = [
     *_cues(True, r"\bbloque(?:e|es|s)?\b", r"\bsitua?tion(?:s)? complexes?\b",
-           r"(?:signale|signaler|signalement|remonte|remonter|escalade|je fais remonter)",
+           r"\bje (?:la |le |vous |les )?(?:signale|signalerai|vais (?:la |le )?signaler)\b",
+           r"\bsignal\w* (?:votre|la|sa|cette|ce|son|le) (?:situation|dossier|cas)\b",
+           r"\bsignalement\b", r"\b(?:fais|faire|vais|fait) remonter\b", r"\bescalad",
            r"demande prioritaire",
            r"\bdroits? (?:sont |ont ete |a ete |est )?"
            r"(?:coupes?|suspendus?|interrompus?|supprimes?|stoppes?)",
            r"(?:coupe|suspendu|supprime|arrete) (?:mes|ses|vos)"
            r" (?:droits|allocations|aides|versements|indemnites)",
-           r"\bmediat(?:eur|rice)\b", r"\breclamation\b", r"trop long",
+           r"\bmediat(?:eur|rice)\b", r"trop long",
            r"delais? (?:anorma|excessi|trop)",
            weight=2),
-    *_cues(True, r"toujours (?:rien|pas|aucun)", r"personne ne (?:repond|rappelle)",
+    *_cues(True, r"\bimpaye", r"\ben retard\b", weight=0.5),
+    *_cues(True, r"\breclamation\b",
+           r"toujours (?:rien|pas|aucun)", r"personne ne (?:repond|rappelle)",
            r"aucune (?:nouvelle|reponse)", r"sans (?:reponse|nouvelles|rien|pension|ressources?)",
            r"plus rien (?:touche|recu|percu)", r"\bne (?:me )?repondent? (?:pas|plus|jamais)",
-           r"depuis \d+ mois (?:sans|rien|que)", r"\bradi(?:e|ee)\b", r"\bimpaye", r"\ben retard\b",
+           r"depuis \d+ mois (?:sans|rien|que)", r"\bradi(?:e|ee)\b",
            r"rien (?:n'est|n'a ete) (?:paye|verse)", weight=1),
 ]
 COMPLEX_NEGATED = re.compile(
@@ -178,7 +194,8 @@ REFERRAL = re.compile(
     r"(?:je vous (?:oriente|envoie|redirige|adresse)|orient(?:er|ation|ee?)|adressez-vous"
     r"|il faut (?:aller|voir|contacter|appeler|prendre rendez-vous)|allez (?:a|au|en|voir)"
     r"|prendre (?:un )?rendez-vous|prenez (?:un )?rendez-vous|rapprochez-vous|contactez"
-    r"|rendez-vous (?:a|au|en|avec)|vous rendre (?:a|au|en)|appelez|passer (?:a|au|en))"
+    r"|rendez-vous (?:a|au|en|avec)|vous rendre (?:a|au|en)|appelez|passer (?:a|au|en)"
+    r"|je vous donne (?:leurs|ses|les) coordonnees)"
 )
 
 CORRECTION = re.compile(
@@ -191,6 +208,20 @@ NEGATION_BEFORE = re.compile(
     r"|rien a voir avec (?:la |le |l')?|sauf (?:la |le |l')?"
     r"|autre que (?:la |le |l')?)$"
 )
+# Someone else's story: "ma sœur a eu des problèmes avec la CAF".
+THIRD_PARTY = re.compile(
+    r"\b(?:ma|mon|sa|son|une|un) (?:soeur|frere|voisine?|amie?|cousine?|collegue|copine?"
+    r"|beau-frere|belle-soeur|tante|oncle)\b(?!,? (?:m'a|m'ont) (?:dit|parle|conseille))"
+)
+# Reason a body usually stands for (a weak prior, counted with each mention).
+ORG_REASON = {
+    Organization.CPAM: Reason.SANTE,
+    Organization.FRANCE_TRAVAIL: Reason.EMPLOI,
+    Organization.DGFIP: Reason.IMPOTS,
+    Organization.ASSURANCE_RETRAITE: Reason.RETRAITE,
+    Organization.ANTS: Reason.TITRES,
+    Organization.PREFECTURE: Reason.TITRES,
+}
 ENTITLEMENT = re.compile(
     r"(?:vous (?:n'?)?(?:avez|aurez|auriez) (?:pas |plus )?droit|eligible|ayant droit)"
 )
