@@ -62,6 +62,8 @@ def test_sigkill_mid_session_keeps_every_committed_segment(tmp_path: Path) -> No
         # in flight when the kill came is there too.
         assert ids[: len(committed)] == committed
         assert len(ids) <= len(committed) + 1
+        resumed = store.resume_session(sid)  # type: ignore[arg-type]
+        assert resumed.status is SessionStatus.ACTIVE and store.interrupted_sessions() == ()
         closed = store.end_session(interrupted[0].id)
         assert closed.status is SessionStatus.ENDED
         assert store.interrupted_sessions() == ()

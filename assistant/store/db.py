@@ -384,6 +384,20 @@ class SessionStore:
                 self._audit(conn, session_id, AuditAction.ENDED, actor)
         return self.session(session_id)
 
+    def resume_session(self, session_id: SessionId, actor: str | None = None) -> SessionRecord:
+        """Take over an interrupted (or ended) session to go on recording into it:
+        it becomes this process's, ``active``, until ended again."""
+        with self._write() as conn:
+            self._require(conn, session_id)
+            cur = conn.execute(
+                "UPDATE sessions SET state = 'open', ended_at = NULL, owner_host = ?,"
+                " owner_pid = ? WHERE id = ? AND state != 'confirmed'",
+                (self._host, self._pid, session_id),
+            )
+            if cur.rowcount:
+                self._audit(conn, session_id, AuditAction.RESUMED, actor)
+        return self.session(session_id)
+
     def record_reveal(
         self, session_id: SessionId, what: str, actor: str | None = None,
     ) -> AuditEntry:

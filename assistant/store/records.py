@@ -36,6 +36,7 @@ STATUS_LABELS_FR: dict[SessionStatus, str] = {
 class AuditAction(StrEnum):
     CREATED = "created"
     ENDED = "ended"
+    RESUMED = "resumed"
     CONFIRMED = "confirmed"
     EXPORTED = "exported"
     REVEALED = "revealed"
