@@ -159,6 +159,30 @@ class StoreSettings(BaseModel):
     )
 
 
+class DictationSettings(BaseModel):
+    """Back-office dictation (``assistant dictate``, ``transcribe --dictation``)."""
+
+    use_prompt: bool = Field(
+        default=True,
+        description=(
+            "Prime the decoder with dictation (commands spelled out, no marks) so that "
+            "Whisper writes the spoken commands as words: measured by "
+            "scripts/eval_dictation.py --prompt (docs/dictation.md)."
+        ),
+    )
+    keep_whisper_marks: bool = Field(
+        default=False,
+        description=(
+            "Keep the punctuation Whisper adds by itself where no command was said "
+            "(off: only dictated punctuation is written)."
+        ),
+    )
+    export_dir: Path | None = Field(
+        default=None,
+        description="Folder where the dictation screen exports .txt/.md. Empty: current folder.",
+    )
+
+
 class Settings(BaseSettings):
     """The whole settings tree."""
 
@@ -173,6 +197,7 @@ class Settings(BaseSettings):
     capture: CaptureSettings = Field(default_factory=CaptureSettings)
     streaming: StreamingSettings = Field(default_factory=StreamingSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+    dictation: DictationSettings = Field(default_factory=DictationSettings)
 
     @classmethod
     def settings_customise_sources(
