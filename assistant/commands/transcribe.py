@@ -39,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ne pas amorcer le modèle avec le vocabulaire des guichets")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="barre de progression sur stderr (défaut : si c'est un terminal)")
+    parser.add_argument("--dictation", action="store_true",
+                        help="dictée : appliquer les commandes vocales (virgule, point à la "
+                             "ligne…) et la typographie française (format txt)")
 
 
 def _options(args: argparse.Namespace) -> tuple[Settings, DecodeOptions]:
@@ -61,6 +64,14 @@ def _options(args: argparse.Namespace) -> tuple[Settings, DecodeOptions]:
         overrides["initial_prompt"] = None
     if args.words:
         overrides["word_timestamps"] = True
+    if getattr(args, "dictation", False):
+        from assistant.dictation.prompt import DICTATION_PROMPT
+
+        if args.format != "txt":
+            raise InputError(f"La dictée ne s'écrit qu'en texte, pas en {args.format}.",
+                             "Utilisez --format txt avec --dictation.")
+        if settings.dictation.use_prompt and not args.no_prompt:
+            overrides["initial_prompt"] = DICTATION_PROMPT
     return settings, replace(options, **overrides)  # type: ignore[arg-type]
 
 
@@ -92,6 +103,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"Erreur : {exc}", file=sys.stderr)
             continue
         text = render(transcript, args.format, words=options.word_timestamps)
+        if getattr(args, "dictation", False):
+            from assistant.dictation import apply_dictation
+
+            text = apply_dictation(transcript.text, settings.dictation.keep_whisper_marks) + "\n"
         if to_stdout:
             sys.stdout.write(text)
             sys.stdout.flush()
