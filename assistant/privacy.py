@@ -67,6 +67,8 @@ _SPOKEN_EMAIL = re.compile(
 )
 # Country code (letters, possibly spelt "F R"), check digits, then groups.
 _IBAN = re.compile(r"\b[A-Z]\s?[A-Z]\s?\d\s?\d(?:[ .-]?[0-9A-Z]){10,30}\b")
+# A phone number said in pairs with commas between them ("06, 12, 48, 97, 30").
+_PHONE_PAIRS = re.compile(r"(?<![\w+])0 ?\d(?:(?:[ .-]|, ?)\d\d){4}(?!\w)")
 # Digits with single separators, an optional +33 / 0033 in front, and a NIR key after.
 _DIGITS = re.compile(
     r"(?<![\w+])(?P<intl>\+\s?33\s?(?:\(0\)\s?)?|0033[ .-]?)?"
@@ -118,6 +120,9 @@ def _find(text: str) -> list[Found]:
         if 14 <= len(compact) <= 34 and sum(c.isdigit() for c in compact) >= 10 \
                 and free(m.start(), m.end()):
             add(MaskKind.IBAN, m.start(), m.end())
+    for m in _PHONE_PAIRS.finditer(text):
+        if free(m.start(), m.end()):
+            add(MaskKind.TELEPHONE, m.start(), m.end())
     for m in _DIGITS.finditer(text):
         run = re.sub(r"\D", "", m.group("run"))
         kind = _classify_digits(run, m.group("intl") is not None, m.group("key") is not None)
