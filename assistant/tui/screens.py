@@ -113,7 +113,7 @@ class StartScreen(Screen[None]):
                 yield Select[str]([], prompt=S.START_DEVICE_DEFAULT, id="device",
                                   allow_blank=True)
             yield LevelMeter(id="start-level")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_recent()
@@ -249,7 +249,7 @@ class SessionScreen(Screen[None]):
                 yield DraftPanel(id="draft")
                 yield Static("", id="evidence")
         yield Static("", id="status-line")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#transcript").border_title = S.TRANSCRIPT_TITLE
@@ -308,7 +308,7 @@ class SessionScreen(Screen[None]):
         try:
             segments = self.query_one("#transcript", TranscriptView).segments
             self._pipeline = self.counter.services.start_pipeline(
-                self.counter.engine, self.counter.device, forward,
+                self.counter.engine, self.counter.device, forward, session_id=self.session_id,
                 first_segment_id=max((s.id for s in segments), default=-1) + 1)
         except AssistantError as exc:
             self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=15)
@@ -397,8 +397,6 @@ class SessionScreen(Screen[None]):
 
     def _commit(self, segment: Segment) -> None:
         services = self.counter.services
-        if self.session_id is not None:
-            services.add_segment(self.session_id, segment)
         self.draft = self._drafter.add_segment(segment)
         if self.draft is not None:
             self.review.update_draft(notebridge.items_from_draft(self.draft))

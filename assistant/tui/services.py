@@ -175,12 +175,32 @@ class Services:
 
     # --- live pipeline ------------------------------------------------------------------------
     def start_pipeline(self, engine: Engine, device: str | None,
-                       on_event: Callable[[PipelineEvent], None],
+                       on_event: Callable[[PipelineEvent], None], *, session_id: int,
                        first_segment_id: int = 0) -> PipelineHandle:
+        """Start listening for ``session_id``. Committed segments are written to the
+        store on the pipeline's thread before the screen hears of them."""
+        from assistant.errors import StoreError
         from assistant.pipeline import LivePipeline
+        from assistant.store import SessionId
+        from assistant.store.recorder import SessionRecorder
+        from assistant.streaming.events import ErrorEvent
 
-        pipeline = LivePipeline(self.source_factory(device), engine.transcriber, self.settings,
-                                on_event, first_segment_id=first_segment_id)
+        sid = SessionId(session_id)
+        keeper = None
+        if self.settings.store.keep_audio and first_segment_id == 0:
+            keeper = self.store.keep_audio(sid)
+        recorder = SessionRecorder(self.store, sid, keeper)
+
+        def record_then_show(event: PipelineEvent) -> None:
+            try:
+                recorder.on_event(event)
+            except StoreError as exc:  # the disk failed: say so, keep transcribing
+                on_event(ErrorEvent(exc, recoverable=True))
+            on_event(event)
+
+        source = recorder.wrap_source(self.source_factory(device))
+        pipeline = LivePipeline(source, engine.transcriber, self.settings, record_then_show,
+                                first_segment_id=first_segment_id)
         pipeline.start()
         return _Pipeline(pipeline)
 

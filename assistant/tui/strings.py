@@ -16,7 +16,7 @@ KEY_QUIT = "Quitter"
 KEY_HELP = "Aide"
 KEY_DEVICE = "Micro"
 KEY_OPEN = "Ouvrir"
-KEY_PAUSE = "Pause/reprise"
+KEY_PAUSE = "Pause"
 KEY_END = "Terminer"
 KEY_SWITCH = "Texte/fiche"
 KEY_EDIT = "Modifier"
@@ -24,8 +24,8 @@ KEY_ACCEPT = "Valider"
 KEY_REJECT = "Rejeter"
 KEY_ADD = "Ajouter"
 KEY_REMOVE = "Supprimer"
-KEY_REVEAL = "Afficher/masquer"
-KEY_CONFIRM = "Confirmer la fiche"
+KEY_REVEAL = "Voir NIR/IBAN"
+KEY_CONFIRM = "Confirmer"
 KEY_BACK = "Retour"
 KEY_FOLLOW = "Suivre la fin"
 
@@ -149,7 +149,8 @@ HELP_SECTIONS = (
         ("e ou Entrée", "modifier la valeur"),
         ("a / x", "valider / rejeter l'élément"),
         ("+ / Suppr", "ajouter un élément au champ / supprimer l'élément"),
-        ("v", "afficher ou masquer un NIR ou un IBAN (la consultation est enregistrée)"),
+        ("v", "afficher ou masquer le NIR ou l'IBAN choisi (consultation enregistrée)"),
+        ("v", "dans la transcription : afficher ou masquer tous les numéros sensibles"),
         ("c", "confirmer la fiche : le rendez-vous suivant démarre sur un écran vierge"),
     )),
     ("Partout", (

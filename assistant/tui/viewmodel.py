@@ -46,7 +46,8 @@ def sensitive_spans(text: str) -> list[tuple[int, int, str]]:
     out = []
     for found in find_identifiers(text):
         if found.kind in SCREEN_MASKED:
-            tail = "".join(c for c in text[found.start:found.end] if c.isalnum())[-KEEP_LAST:]
+            keep = str.isalnum if found.kind is MaskKind.IBAN else str.isdigit
+            tail = "".join(c for c in text[found.start:found.end] if keep(c))[-KEEP_LAST:]
             out.append((found.start, found.end, f"[{LABELS_FR[found.kind]} …{tail}]"))
     return out
 

@@ -1,0 +1,116 @@
+"""Snapshots of the main screens (pytest-textual-snapshot).
+
+The session screens are fed fixed pipeline events, so that what is drawn does
+not depend on thread timing; the drafter and the widgets are the real ones.
+Update after a deliberate change with ``pytest tests/test_tui_snapshots.py
+--snapshot-update`` and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_tui_support import ScriptedTranscriber, make_app
+from textual.pilot import Pilot
+
+from assistant.settings import Settings
+from assistant.streaming.events import (
+    AudioLevel,
+    EndEvent,
+    PipelineEvent,
+    StatusEvent,
+    TranscriptUpdate,
+)
+from assistant.tui.app import CounterApp
+from assistant.tui.messages import PipelineMessage
+from assistant.tui.screens import SessionScreen
+from assistant.tui.services import Engine
+from assistant.types import Segment
+
+SIZE = (140, 36)
+
+SPOKEN = (
+    (0.5, 3.1, "Bonjour, je viens pour mon aide au logement de la CAF."),
+    (4.2, 6.9, "Mon numéro allocataire est le 7 3 0 4 1 5 8."),
+    (8.3, 9.9, "Le loyer est de 620 euros par mois."),
+    (11.3, 14.6, "Mon numéro de sécurité sociale est le 1 85 05 78 006 084 clé 91."),
+)
+
+
+def _app(settings: Settings, tmp_path: Path) -> CounterApp:
+    engine = Engine("whisper-base", ScriptedTranscriber(()))
+    return make_app(settings, tmp_path / "s.db", None, engine, open_session=False)
+
+
+async def _feed(pilot: Pilot[Any], events: list[PipelineEvent], listening: bool) -> None:
+    app = pilot.app
+    screen = SessionScreen(autostart=False)
+    await app.push_screen(screen)
+    await pilot.pause()
+    for event in events:
+        screen.post_message(PipelineMessage(event, 0))
+    await pilot.pause()
+    if listening:
+        from assistant.tui import strings as S
+
+        screen.state = S.STATE_LISTENING
+        screen.model_changed()
+    await pilot.pause()
+
+
+def _committed() -> list[PipelineEvent]:
+    return [
+        TranscriptUpdate((Segment(i, start, end, text),), "")
+        for i, (start, end, text) in enumerate(SPOKEN)
+    ]
+
+
+def _status() -> StatusEvent:
+    return StatusEvent("running", 16.0, 15.2, AudioLevel(0.1, 0.3), True, 0, "rdv.wav")
+
+
+def test_start_screen(snap_compare: Any, settings: Settings, tmp_path: Path) -> None:
+    async def ready(pilot: Pilot[Any]) -> None:
+        await pilot.pause(0.3)
+
+    assert snap_compare(_app(settings, tmp_path), terminal_size=SIZE, run_before=ready)
+
+
+def test_session_live(snap_compare: Any, settings: Settings, tmp_path: Path) -> None:
+    events = [*_committed()[:3], _status(),
+              TranscriptUpdate((), "Mon numéro de sécurité sociale est le")]
+
+    async def live(pilot: Pilot[Any]) -> None:
+        await pilot.pause(0.3)
+        await _feed(pilot, events, listening=True)
+
+    assert snap_compare(_app(settings, tmp_path), terminal_size=SIZE, run_before=live)
+
+
+def test_session_review_with_evidence(snap_compare: Any, settings: Settings,
+                                      tmp_path: Path) -> None:
+    events = [*_committed(), EndEvent("eof", 16.0, 4)]
+
+    async def review(pilot: Pilot[Any]) -> None:
+        await pilot.pause(0.3)
+        await _feed(pilot, events, listening=False)
+        await pilot.press("home", "down", "down", "down")  # the NIR: masked, evidence lit
+        await pilot.pause()
+
+    assert snap_compare(_app(settings, tmp_path), terminal_size=SIZE, run_before=review)
+
+
+def test_help_screen(snap_compare: Any, settings: Settings, tmp_path: Path) -> None:
+    async def ready(pilot: Pilot[Any]) -> None:
+        await pilot.pause(0.3)
+
+    assert snap_compare(_app(settings, tmp_path), terminal_size=SIZE, run_before=ready,
+                        press=["question_mark"])
+
+
+@pytest.fixture(autouse=True)
+def _no_toasts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notifications time out on the wall clock: keep them out of the pictures."""
+    monkeypatch.setattr(CounterApp, "notify", lambda *a, **k: None)
