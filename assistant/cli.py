@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "demo": "demo",
     "stream": "stream",
     "devices": "devices",
+    "dictate": "dictate",
 }
 
 DEFAULT_COMMAND: str | None = "live"

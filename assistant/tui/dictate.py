@@ -1,0 +1,362 @@
+"""The dictation screen (Textual): back-office staff dictate, the text appears
+as it is spoken, stays editable by keyboard, and is saved as a note, exported
+(.txt, .md) or copied.
+
+Threads: the model loads in a worker thread; the live pipeline
+(``assistant.pipeline.LivePipeline``) runs its own worker and reaches the UI
+only through ``PipelineMessage``; only the handlers here touch widgets. The
+voice commands are applied by the pure ``assistant.dictation`` session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Header, Static, TextArea
+
+from assistant.dictation import DictationSession
+from assistant.dictation.export import ExportFormat, export_name, render_export
+from assistant.errors import AssistantError, InputError
+from assistant.settings import Settings
+from assistant.streaming.events import EndEvent, ErrorEvent, StatusEvent, TranscriptUpdate
+from assistant.tui.messages import ModelFailed, ModelLoaded, PipelineMessage
+
+if TYPE_CHECKING:
+    from assistant.asr import SpeechModel
+    from assistant.pipeline import LivePipeline
+    from assistant.streaming.protocols import AudioSource, Transcriber
+    from assistant.tui.services import Engine
+
+# --- Every French text of this screen ----------------------------------------------------
+TITLE = "Dictée"
+SUBTITLE = "Courriers et notes du back-office"
+KEY_PAUSE = "Pause/reprise"
+KEY_SAVE = "Enregistrer la fiche"
+KEY_TXT = "Exporter .txt"
+KEY_MD = "Exporter .md"
+KEY_COPY = "Copier"
+KEY_QUIT = "Quitter"
+LOADING = "Chargement du modèle {name}…"
+LISTENING = ("À l'écoute ({source}). Dites « virgule », « point », « point à la ligne », "
+             "« nouveau paragraphe », « annule »…")
+PAUSED = "En pause. F2 pour reprendre."
+ENDED = "Dictée terminée : relisez, corrigez au clavier, puis enregistrez ou exportez."
+WAITING_DEVICE = "Micro perdu : la dictée reprendra sur un autre micro."
+PENDING = "En cours : {text}"
+EMPTY = "Rien à enregistrer : le texte est vide."
+EMPTY_HINT = "Dictez ou tapez le texte d'abord."
+SAVED = "Fiche enregistrée (session n° {session}) : le brouillon est à relire dans l'accueil."
+EXPORTED = "Exporté : {path}"
+COPIED = "Texte copié dans le presse-papiers."
+ERROR_TITLE = "Erreur"
+EXPORT_FAILED = "Impossible d'écrire {path} : {error}."
+EXPORT_HINT = "Choisissez un dossier où vous pouvez écrire (réglage dictation.export_dir)."
+SOURCE_MIC = "micro {device}"
+SOURCE_DEFAULT_MIC = "micro par défaut"
+SOURCE_REPLAY = "enregistrement {name}"
+MD_TITLE = "Dictée du {date}"
+WORKER_FAILED = "Erreur inattendue ({kind}) : {error}"
+
+
+def dictation_settings(settings: Settings) -> Settings:
+    """The settings with the dictation prompt as the live decoder's prompt."""
+    if not settings.dictation.use_prompt:
+        return settings
+    from assistant.dictation.prompt import DICTATION_PROMPT
+
+    decoding = settings.decoding.model_copy(update={"prompt": DICTATION_PROMPT,
+                                                    "use_prompt": True})
+    return settings.model_copy(update={"decoding": decoding})
+
+
+def load_model(settings: Settings) -> SpeechModel:
+    from assistant.asr import load_model as load
+
+    return load(settings)
+
+
+@dataclass(frozen=True, slots=True)
+class DictationConfig:
+    """How the dictation screen is started (by ``assistant dictate`` or a test)."""
+
+    settings: Settings
+    device: str | None = None
+    replay: Path | None = None
+    realtime: bool = True
+    """Replay at the pace of speech (False: as fast as the model goes, for tests)."""
+    load_engine: Callable[[Settings], SpeechModel | Transcriber | Engine] = load_model
+    now: Callable[[], dt.datetime] = field(default=dt.datetime.now)
+
+
+class DictationApp(App[None]):
+    """Dictate, correct, then save as a note, export or copy."""
+
+    TITLE = TITLE
+    SUB_TITLE = SUBTITLE
+    ENABLE_COMMAND_PALETTE = False
+    CSS = """
+    #status { height: auto; padding: 0 1; background: $boost; }
+    #text { height: 1fr; }
+    #pending { height: auto; min-height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "toggle_pause", KEY_PAUSE, priority=True),
+        Binding("ctrl+s", "save_note", KEY_SAVE, priority=True),
+        Binding("f4", "export('txt')", KEY_TXT, priority=True),
+        Binding("f5", "export('md')", KEY_MD, priority=True),
+        Binding("f6", "copy_text", KEY_COPY, priority=True),
+        Binding("ctrl+q", "quit_app", KEY_QUIT, priority=True),
+    ]
+
+    def __init__(self, config: DictationConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.settings = dictation_settings(config.settings)
+        self.session = DictationSession(self.settings.dictation.keep_whisper_marks)
+        self.pipeline: LivePipeline | None = None
+        self.paused = False
+        self.ended = False
+        self.saved_session: int | None = None
+        self.exported: list[Path] = []
+        self._shown = ""
+        self._generation = 0
+
+    # --- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(LOADING.format(name=self._model_name()), id="status")
+        yield TextArea("", id="text", soft_wrap=True, show_line_numbers=False)
+        yield Static("", id="pending")
+        yield Footer()
+
+    def _model_name(self) -> str:
+        path = self.settings.model.path
+        return path.name if path is not None else "whisper-base"
+
+    @property
+    def source_label(self) -> str:
+        if self.config.replay is not None:
+            return SOURCE_REPLAY.format(name=self.config.replay.name)
+        device = self.config.device or self.settings.capture.device
+        return SOURCE_MIC.format(device=device) if device else SOURCE_DEFAULT_MIC
+
+    @property
+    def text(self) -> str:
+        """What the agent sees and will save: the editor's content."""
+        return self.query_one("#text", TextArea).text
+
+    def on_mount(self) -> None:
+        self.query_one("#text", TextArea).focus()
+        self.call_after_refresh(self._load_engine)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    # --- model and pipeline (threads) ---------------------------------------------------------
+    @work(thread=True, exclusive=True, group="model", exit_on_error=False)
+    def _load_engine(self) -> None:
+        try:
+            started = time.monotonic()
+            engine = self.config.load_engine(self.settings)
+            self.post_message(ModelLoaded(engine, time.monotonic() - started))  # type: ignore[arg-type]
+        except AssistantError as exc:
+            self.post_message(ModelFailed(str(exc)))
+        except Exception as exc:  # any failure must reach the agent, in French
+            self.post_message(ModelFailed(WORKER_FAILED.format(kind=type(exc).__name__,
+                                                               error=exc)))
+
+    def on_model_failed(self, message: ModelFailed) -> None:
+        self._status(message.text)
+        self.notify(message.text, title=ERROR_TITLE, severity="error", timeout=30)
+
+    def on_model_loaded(self, message: ModelLoaded) -> None:
+        from assistant.pipeline import LivePipeline
+
+        engine: object = message.model
+        transcriber = getattr(engine, "transcriber", engine)
+        self._generation += 1
+        generation = self._generation
+
+        def forward(event: object) -> None:  # called on the pipeline's thread
+            self.post_message(PipelineMessage(event, generation))  # type: ignore[arg-type]
+
+        try:
+            self.pipeline = LivePipeline(self._source(), transcriber,  # type: ignore[arg-type]
+                                         self.settings, forward)
+            self.pipeline.start()
+        except AssistantError as exc:
+            self._status(str(exc))
+            self.notify(str(exc), title=ERROR_TITLE, severity="error", timeout=30)
+            return
+        self._status(LISTENING.format(source=self.source_label))
+
+    def _source(self) -> AudioSource:
+        s = self.settings.capture
+        if self.config.replay is not None:
+            from assistant.replay import FileSource
+
+            return FileSource.from_file(self.config.replay, realtime=self.config.realtime,
+                                        block_ms=s.block_ms, queue_seconds=s.queue_seconds)
+        from assistant.capture import MicrophoneSource
+
+        return MicrophoneSource(self.config.device or s.device, block_ms=s.block_ms,
+                                queue_seconds=s.queue_seconds)
+
+    def on_pipeline_message(self, message: PipelineMessage) -> None:
+        if message.generation != self._generation:
+            return
+        event = message.event
+        if isinstance(event, TranscriptUpdate):
+            self._absorb_hand_edits()
+            for segment in event.committed:
+                self.session.feed(segment.text)
+            self._show(event.tentative)
+        elif isinstance(event, EndEvent):
+            self._absorb_hand_edits()
+            self.session.finish()
+            self._show("")
+            self.ended = True
+            self._status(ENDED)
+        elif isinstance(event, ErrorEvent):
+            self.notify(str(event.error), title=ERROR_TITLE, severity="error", timeout=20)
+        elif (isinstance(event, StatusEvent) and not self.ended
+              and event.state == "waiting_device"):
+            self._status(WAITING_DEVICE)
+
+    # --- the text ----------------------------------------------------------------------------
+    def _absorb_hand_edits(self) -> None:
+        """The agent typed since the last update: the editor's text becomes the
+        document that the next voice commands apply to."""
+        current = self.text
+        if current != self._shown:
+            self.session.load_text(current)
+            self._shown = current
+
+    def _show(self, tentative: str) -> None:
+        view = self.session.preview(tentative)
+        self._replace_tail(view.text)
+        pending = view.preview[len(view.text):].strip() if view.preview.startswith(
+            view.text) else view.preview
+        self.query_one("#pending", Static).update(PENDING.format(text=pending) if pending else "")
+
+    def _replace_tail(self, new: str) -> None:
+        """Put ``new`` in the editor by changing only what differs at its end,
+        so that the cursor and the agent's edits above stay where they are."""
+        area = self.query_one("#text", TextArea)
+        old = area.text
+        if new == old:
+            self._shown = new
+            return
+        common = 0
+        for a, b in zip(old, new, strict=False):
+            if a != b:
+                break
+            common += 1
+        area.replace(new[common:], _location(old, common), _location(old, len(old)))
+        self._shown = new
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        # Programmatic changes leave the text equal to what was shown; a hand
+        # edit is taken in before the next dictated words.
+        if event.text_area.text != self._shown:
+            self._absorb_hand_edits()
+
+    # --- actions -----------------------------------------------------------------------------
+    def action_toggle_pause(self) -> None:
+        if self.pipeline is None or self.ended:
+            return
+        self.paused = not self.paused
+        if self.paused:
+            self.pipeline.pause()
+            self._status(PAUSED)
+        else:
+            self.pipeline.resume()
+            self._status(LISTENING.format(source=self.source_label))
+
+    def action_copy_text(self) -> None:
+        self.copy_to_clipboard(self.text)
+        self.notify(COPIED)
+
+    def action_export(self, fmt: ExportFormat) -> None:
+        try:
+            path = self.export(fmt)
+        except AssistantError as exc:
+            self.notify(str(exc), title=ERROR_TITLE, severity="error", timeout=20)
+            return
+        self.notify(EXPORTED.format(path=path))
+
+    def export(self, fmt: ExportFormat) -> Path:
+        """Write the text as ``dictee-<date>.<fmt>`` in the export folder."""
+        moment = self.config.now()
+        folder = self.settings.dictation.export_dir or Path.cwd()
+        path = folder / export_name(moment, fmt)
+        title = MD_TITLE.format(date=f"{moment:%d/%m/%Y %H:%M}")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(render_export(self.text, fmt, title), encoding="utf-8")
+        except OSError as exc:
+            raise InputError(EXPORT_FAILED.format(path=path, error=exc.strerror or exc),
+                             EXPORT_HINT) from None
+        self.exported.append(path)
+        return path
+
+    def action_save_note(self) -> None:
+        try:
+            session_id = self.save_note()
+        except AssistantError as exc:
+            self.notify(str(exc), title=ERROR_TITLE, severity="error", timeout=20)
+            return
+        self.notify(SAVED.format(session=session_id))
+
+    def save_note(self) -> int:
+        """Store the text as a session (one segment per line) with the case
+        note the drafter fills from it; the agent reviews it in the counter app."""
+        from assistant.notes.drafter import Drafter, segments_from_text
+        from assistant.store import SessionId, open_store
+
+        text = self.text
+        if not text.strip():
+            raise InputError(EMPTY, EMPTY_HINT)
+        day = self.config.now().date()
+        store = open_store(self.settings, purge=False)
+        try:
+            record = store.start_session(source=f"dictee:{self.source_label}",
+                                         appointment_date=day)
+            sid = SessionId(int(record.id))
+            drafter = Drafter(day)
+            draft = None
+            for segment in segments_from_text(text):
+                store.add_segment(sid, segment)
+                draft = drafter.add_segment(segment)
+            if draft is not None:
+                store.save_draft(sid, draft)
+            store.end_session(sid)
+        finally:
+            store.close()
+        self.saved_session = int(sid)
+        return int(sid)
+
+    def action_quit_app(self) -> None:
+        self.shutdown()
+        self.exit()
+
+    def shutdown(self) -> None:
+        if self.pipeline is not None:
+            self._generation += 1  # ignore what the stopping pipeline still sends
+            self.pipeline.stop(timeout=30.0)
+            self.pipeline = None
+
+
+def _location(text: str, index: int) -> tuple[int, int]:
+    """(row, column) of character ``index`` in ``text`` (TextArea locations)."""
+    row = text.count("\n", 0, index)
+    line_start = text.rfind("\n", 0, index) + 1
+    return row, index - line_start
