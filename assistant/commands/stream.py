@@ -40,6 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="avec --jsonl : inclure les événements d'état (niveau, retard)")
     parser.add_argument("--model", "-m", metavar="MODELE",
                         help="dossier d'un modèle faster-whisper, ou nom dans models/")
+    parser.add_argument("--save", action="store_true",
+                        help="garder la session (segments validés écrits au fil de l'eau)")
 
 
 class EventPrinter:
@@ -108,6 +110,12 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     printer = EventPrinter(sys.stdout, args.jsonl, args.status)
     pipeline = build_pipeline(args, settings, printer)
+    if args.save:
+        from assistant.store.recorder import attach_recorder
+
+        recorder = attach_recorder(pipeline, settings, source=args.file.name)
+        print(f"Session {recorder.session_id} enregistrée dans {recorder.store.path}.",
+              file=sys.stderr)
     printer.t0 = time.monotonic()
     pipeline.start()
     try:
@@ -116,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
         pipeline.stop()
         raise
     pipeline.stop()
+    if args.save:
+        recorder.store.close()
     if isinstance(printer.error, AssistantError):
         raise printer.error
     return 0

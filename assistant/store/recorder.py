@@ -9,7 +9,9 @@ into the session's FLAC file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
 from assistant.store.audio import AudioKeeper
@@ -18,6 +20,11 @@ from assistant.store.records import SessionId, SessionRecord
 from assistant.streaming.events import AudioLevel, EndEvent, PipelineEvent, TranscriptUpdate
 from assistant.streaming.protocols import AudioSource
 from assistant.types import AudioChunk
+
+if TYPE_CHECKING:
+    from assistant.pipeline import LivePipeline
+
+EventCallback = Callable[[PipelineEvent], None]
 
 
 class KeepingSource:
@@ -98,6 +105,16 @@ class SessionRecorder:
         elif isinstance(event, EndEvent):
             self.finish()
 
+    def chain(self, forward: EventCallback) -> EventCallback:
+        """A callback that records an event, then hands it on: whatever
+        ``forward`` shows as committed is already on disk."""
+
+        def listener(event: PipelineEvent) -> None:
+            self.on_event(event)
+            forward(event)
+
+        return listener
+
     def finish(self) -> SessionRecord:
         """End the session (idempotent) and close its audio file."""
         if not self._finished:
@@ -106,3 +123,23 @@ class SessionRecorder:
                 self.keeper.close()
             return self.store.end_session(self.session_id)
         return self.store.session(self.session_id)
+
+
+def attach_recorder(pipeline: LivePipeline, settings: Settings, *,
+                    source: str = "") -> SessionRecorder:
+    """Record ``pipeline`` (not started yet) into the configured store.
+
+    The caller closes ``recorder.store`` when the pipeline is over. If the
+    process dies first, the session stays open and is listed as interrupted.
+    """
+    from assistant.store import open_store
+
+    store = open_store(settings)
+    try:
+        recorder = SessionRecorder.begin(store, settings, source=source)
+    except BaseException:
+        store.close()
+        raise
+    pipeline.source = recorder.wrap_source(pipeline.source)
+    pipeline.on_event = recorder.chain(pipeline.on_event)
+    return recorder
