@@ -300,3 +300,16 @@ def test_recorder_writes_pipeline_events_and_keeps_audio(tmp_path: Path) -> None
         done = store.session(rec.session_id)
         assert done.status is SessionStatus.ENDED and done.audio_path is not None
         assert len(load_audio(done.audio_path)) == len(audio)
+
+
+def test_unusable_paths_are_french_store_errors(tmp_path: Path) -> None:
+    folder = tmp_path / "dossier.db"
+    folder.mkdir()
+    with pytest.raises(StoreError, match="est un dossier"):
+        SessionStore.open(folder)
+    if os.name == "posix" and os.geteuid() != 0:
+        locked = tmp_path / "verrou.db"
+        SessionStore.open(locked).close()
+        locked.chmod(0)
+        with pytest.raises(StoreError):
+            SessionStore.open(locked)

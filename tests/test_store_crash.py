@@ -73,6 +73,14 @@ def test_two_writers_and_a_reader_at_once(tmp_path: Path) -> None:
     db = tmp_path / "sessions.db"
     SessionStore.open(db).close()
     writers = [_writer(db, 150, 0.0) for _ in range(2)]
+    # A CLI command at the same time (as beside the TUI): it reads while they write.
+    cli = subprocess.run(
+        [sys.executable, "-m", "assistant", "sessions", "--json"],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "ASSISTANT_STORE__PATH": str(db)},
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert cli.stdout.strip().startswith("[")
     seen: list[int] = []
     with SessionStore.open(db) as reader:
         deadline = time.monotonic() + 60

@@ -56,8 +56,14 @@ def ensure_private_file(path: Path) -> None:
 
 def has_sqlite_header(path: Path) -> bool:
     """True for an empty file (a new database) or one that starts like SQLite."""
-    with path.open("rb") as fh:
-        head = fh.read(len(SQLITE_HEADER))
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(
+            f"Impossible de lire le fichier de sessions {path} ({exc.strerror}).",
+            "Vérifiez ses droits " + OTHER_FILE_HINT,
+        ) from None
     return head == b"" or head == SQLITE_HEADER
 
 
