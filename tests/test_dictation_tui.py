@@ -1,0 +1,103 @@
+"""The dictation screen driven by Textual's pilot: a dictated recording is
+replayed through the real live pipeline and model; the text appears with the
+commands applied, stays editable, and is exported, copied and saved as a note."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.dictation.cases import command_words_left
+from assistant.settings import load_settings
+from assistant.tts import write_wav
+from tests.conftest import french_speech, silence
+
+SAID = [
+    "Bonjour", "virgule", "le dossier est complet", "point à la ligne",
+    "le rendez-vous est fixé au douze mars", "point",
+]
+EXPECTED = "Bonjour, le dossier est complet.\nLe rendez-vous est fixé au 12 mars."
+NOW = dt.datetime(2026, 11, 28, 14, 30, 5)
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    parts = [silence(0.4)]
+    for piece in SAID:
+        parts += [french_speech(piece), silence(0.6)]
+    path = tmp_path_factory.mktemp("dictation") / "dictee.wav"
+    write_wav(path, np.concatenate(parts))
+    return path
+
+
+def _app(recording: Path, speech_model: object, export_dir: Path):  # type: ignore[no-untyped-def]
+    from assistant.tui.dictate import DictationApp, DictationConfig
+
+    settings = load_settings(dictation={"export_dir": export_dir})
+    config = DictationConfig(settings=settings, replay=recording, realtime=False,
+                             load_engine=lambda _s: speech_model,  # type: ignore[arg-type,return-value]
+                             now=lambda: NOW)
+    return DictationApp(config)
+
+
+@pytest.mark.model
+async def test_dictation_screen_with_a_replayed_recording(
+        recording: Path, speech_model: object, tmp_path: Path) -> None:
+    from textual.widgets import TextArea
+
+    from assistant.store import SessionId, SessionStore
+
+    app = _app(recording, speech_model, tmp_path / "exports")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(1200):  # up to 60 s on a loaded 2-core machine
+            if app.ended:
+                break
+            await pilot.pause(0.05)
+        assert app.ended, "the replayed dictation did not end"
+        text = app.text
+        assert "\n" in text, text  # "point à la ligne"
+        assert text.startswith("Bonjour,"), text
+        assert command_words_left(EXPECTED, text) == 0, text
+        assert "12 mars" in text, text
+
+        # Keyboard edits: the text stays editable.
+        area = app.query_one("#text", TextArea)
+        area.move_cursor(area.document.end)
+        await pilot.press("space", "M", "e", "r", "c", "i", ".")
+        await pilot.pause()
+        assert app.text == text + " Merci."
+
+        await pilot.press("f4")
+        await pilot.press("f5")
+        await pilot.press("f6")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        edited = app.text
+        assert app.clipboard == edited
+
+    txt = tmp_path / "exports" / "dictee-2026-11-28-143005.txt"
+    md = tmp_path / "exports" / "dictee-2026-11-28-143005.md"
+    assert txt.read_text(encoding="utf-8") == edited + "\n"
+    markdown = md.read_text(encoding="utf-8")
+    assert markdown.startswith("# Dictée du 28/11/2026 14:30\n")
+    assert "Merci." in markdown
+
+    assert app.saved_session is not None
+    with SessionStore.open(load_settings().store.path) as store:
+        sid = SessionId(app.saved_session)
+        lines = [s.text for s in store.segments(sid)]
+        assert lines == [ln for ln in edited.split("\n") if ln.strip()]
+        draft = store.latest_draft(sid)
+        assert draft is not None
+        # The drafter read the dictated date into the note's structured fields.
+        assert "2026-03-12" in draft.json
