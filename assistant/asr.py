@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import ModelError
-from assistant.guards import is_hallucination
+from assistant.guards import fix_year_artifacts, is_hallucination
 from assistant.modelstore import active_model_path, check_model_folder
 from assistant.settings import Settings
 from assistant.types import SAMPLE_RATE, AudioArray, Segment, Word
@@ -116,7 +116,7 @@ class SpeechModel:
         )
         next_id = 0
         for raw in raw_segments:
-            text = raw.text.strip()
+            text = fix_year_artifacts(raw.text.strip())
             if options.drop_hallucinations and is_hallucination(
                 text, raw.no_speech_prob, raw.avg_logprob
             ):

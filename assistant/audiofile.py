@@ -33,6 +33,26 @@ def _check_file(path: Path) -> None:
         raise AudioFileError(f"Fichier vide : {path}.", "L'enregistrement a échoué : refaites-le.")
 
 
+def _wav_missing_bytes(path: Path) -> int:
+    """For a RIFF/WAVE file, how many bytes its ``data`` chunk announces but
+    lacks (FFmpeg silently decodes what is there). 0 for other files."""
+    with path.open("rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return 0
+        while True:
+            chunk = fh.read(8)
+            if len(chunk) < 8:
+                return 0
+            size = int.from_bytes(chunk[4:8], "little")
+            if chunk[:4] == b"data":
+                if size in (0, 0xFFFFFFFF):  # written by a stream: length unknown
+                    return 0
+                remaining = path.stat().st_size - fh.tell()
+                return max(0, size - remaining)
+            fh.seek(size + (size & 1), 1)
+
+
 def load_audio(path: Path, *, allow_silence: bool = False) -> AudioArray:
     """Decode ``path`` to 16 kHz mono float32 samples in [-1, 1]."""
     _check_file(path)
@@ -72,6 +92,8 @@ def load_audio(path: Path, *, allow_silence: bool = False) -> AudioArray:
         raise AudioFileError(
             f"{path} ne contient aucun échantillon audio décodable.", _FORMATS_HINT
         )
+    if _wav_missing_bytes(path) > 0:
+        damaged, declared_s = True, None  # FFmpeg's estimate is from the cut size
     if damaged or (declared_s is not None and declared_s > 1.0 and decoded_s < 0.9 * declared_s):
         raise AudioFileError(
             f"{path} est tronqué ou abîmé : {decoded_s:.1f} s lisibles"

@@ -19,6 +19,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from assistant import __version__
 from assistant.errors import AssistantError
@@ -44,17 +45,42 @@ DEFAULT_COMMAND: str | None = "live"
 """Command run when ``assistant`` is called with no command (the live app, once it exists)."""
 
 
+_ARGPARSE_FR = (
+    ("the following arguments are required", "éléments obligatoires manquants"),
+    ("unrecognized arguments", "éléments inconnus"),
+    ("invalid choice", "choix invalide"),
+    ("choose from", "choisissez parmi"),
+    ("expected one argument", "une valeur est attendue"),
+    ("invalid int value", "nombre entier invalide"),
+    ("invalid float value", "nombre invalide"),
+    ("invalid Path value", "chemin invalide"),
+    ("not allowed with argument", "incompatible avec l'option"),
+    ("argument", "option"),
+)
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    """argparse with its usage errors said in French (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        for english, french in _ARGPARSE_FR:
+            message = message.replace(english, french)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Erreur : {message}\n  → « {self.prog} --help » liste les options.\n")
+
+
 def _load(name: str) -> ModuleType:
     return importlib.import_module(f"assistant.commands.{COMMANDS[name]}")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog="assistant",
         description="Assistant de transcription hors ligne pour l'accueil du public.",
     )
     parser.add_argument("--version", action="version", version=f"assistant {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE",
+                                parser_class=FrenchArgumentParser)
     for name in COMMANDS:
         if only is not None and name != only:
             # Cheap entry so that --help lists it without importing it.

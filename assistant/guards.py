@@ -63,3 +63,13 @@ def is_hallucination(text: str, no_speech_prob: float = 0.0, avg_logprob: float 
         return True
     # Whisper's own signal: likely no speech and a low-confidence decode.
     return no_speech_prob > 0.6 and avg_logprob < -1.0
+
+
+_YEAR_SPLIT = re.compile(r"\b20([0-9])0-(\1[1-9])\b")
+
+
+def fix_year_artifacts(text: str) -> str:
+    """Whisper writes "deux mille vingt-six" as "2020-26": join such a split
+    back into one year. Four-digit ranges ("2020-2024", "2016-2017") are left
+    alone: only "20X0-XY" with a two-digit tail in the same decade is joined."""
+    return _YEAR_SPLIT.sub(lambda m: f"20{m.group(2)}", text)

@@ -1,0 +1,39 @@
+"""Whisper failure-mode guards and the WER normaliser (pure text)."""
+
+from __future__ import annotations
+
+from assistant.guards import fix_year_artifacts, is_hallucination, is_repetition_loop
+from assistant.wer import wer, wer_count
+
+
+def test_known_inventions_are_dropped() -> None:
+    assert is_hallucination("Sous-titres réalisés par la communauté d'Amara.org")
+    assert is_hallucination("  Merci d'avoir regardé !  ")
+    assert is_hallucination("...")
+    assert not is_hallucination("Merci, bonne journée madame.")
+    assert not is_hallucination("Je vais sur www.impots.gouv.fr pour ma déclaration.")
+
+
+def test_repetition_loop() -> None:
+    loop = "je vous remercie " * 12
+    assert is_repetition_loop(loop)
+    assert is_hallucination(loop)
+    assert not is_repetition_loop("Je viens pour mon dossier de la CAF, mon numéro allocataire.")
+
+
+def test_whisper_own_no_speech_signal() -> None:
+    assert is_hallucination("Bonjour.", no_speech_prob=0.9, avg_logprob=-1.5)
+    assert not is_hallucination("Bonjour.", no_speech_prob=0.9, avg_logprob=-0.3)
+
+
+def test_year_split_artifact() -> None:
+    assert fix_year_artifacts("en janvier 2020-26.") == "en janvier 2026."
+    assert fix_year_artifacts("de 2016-2017") == "de 2016-2017"
+    assert fix_year_artifacts("2020-2024") == "2020-2024"
+
+
+def test_wer_normalisation() -> None:
+    assert wer("L'accident a tué dix-sept personnes.", "l’accident a tué 17 personnes") == 0.0
+    assert wer("le 48 21 937", "le 4821937") == 0.0
+    count = wer_count("le chat dort bien", "le chat bien")
+    assert (count.errors, count.words) == (1, 4)

@@ -1,0 +1,140 @@
+"""`assistant transcribe` on the real model and real speech, end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.asr import DecodeOptions, SpeechModel
+from assistant.batch import transcribe_file
+from assistant.settings import load_settings
+from assistant.tts import write_wav
+from assistant.wer import WerCount, wer_count
+from tests.conftest import ROOT, french_speech, silence
+
+ASSISTANT = str(Path(sys.executable).parent / "assistant")
+pytestmark = pytest.mark.model
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ, ASSISTANT_MODEL__CPU_THREADS="2", **(env or {}))
+    return subprocess.run([ASSISTANT, *args], capture_output=True, text=True, env=full_env,
+                          cwd=ROOT, timeout=300, check=False)
+
+
+@pytest.fixture(scope="module")
+def counter_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("clips") / "guichet.wav"
+    write_wav(path, french_speech(
+        "Bonjour madame. Je viens pour mon dossier à la caisse d'allocations familiales. "
+        "Mon loyer est de cinq cent quarante euros par mois."))
+    return path
+
+
+def test_real_speech_wer(speech_model: SpeechModel, shared_eval: Path) -> None:
+    """Human-read French (FLEURS, ReadAlongs, Picovoice): the error rate stays
+    near what Whisper base can do (about 28 % for bare faster-whisper)."""
+    manifest = json.loads((shared_eval / "audio/real/manifest.json").read_text())
+    options = DecodeOptions.from_settings(load_settings())
+    total = WerCount(0, 0)
+    for item in manifest[:6]:
+        path = shared_eval / "audio/real" / item["file"]
+        transcript = transcribe_file(speech_model, path, options)
+        total = total + wer_count(item["reference"], transcript.text)
+    assert total.words > 100
+    assert total.rate < 0.40, f"WER {total.rate:.1%}"
+
+
+def test_synthetic_counter_speech(speech_model: SpeechModel, counter_clip: Path) -> None:
+    options = DecodeOptions.from_settings(load_settings())
+    transcript = transcribe_file(speech_model, counter_clip, options)
+    text = transcript.text.lower()
+    assert "dossier" in text
+    assert "540" in text or "cinq cent quarante" in text
+    assert transcript.duration == pytest.approx(len(french_speech(
+        "Bonjour madame. Je viens pour mon dossier à la caisse d'allocations familiales. "
+        "Mon loyer est de cinq cent quarante euros par mois.")) / 16000, abs=0.05)
+
+
+def test_silence_gives_no_invented_text(speech_model: SpeechModel, tmp_path: Path) -> None:
+    """Whisper invents credits on near-silence; the guards drop them."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    noise = (rng.standard_normal(16000 * 8) * 0.003).astype(np.float32)
+    path = tmp_path / "bruit.wav"
+    write_wav(path, noise)
+    transcript = transcribe_file(speech_model, path, DecodeOptions.from_settings(load_settings()))
+    assert "amara" not in transcript.text.lower()
+    assert "sous-titre" not in transcript.text.lower()
+
+
+def test_cli_json_to_stdout(counter_clip: Path) -> None:
+    proc = run_cli("transcribe", str(counter_clip), "--format", "json", "--words")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["language"] == "fr"
+    assert doc["duration"] > 3
+    assert "dossier" in doc["text"].lower()
+    seg = doc["segments"][0]
+    assert {"id", "start", "end", "text", "words"} <= set(seg)
+    assert seg["words"] and seg["words"][0]["start"] <= seg["words"][-1]["end"]
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_batch_continues_past_bad_files(counter_clip: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "vide.wav"
+    empty.write_bytes(b"")
+    quiet = tmp_path / "muet.wav"
+    write_wav(quiet, silence(2.0))
+    out = tmp_path / "out"
+    absent = tmp_path / "absent.mp3"
+    proc = run_cli("transcribe", str(empty), str(counter_clip), str(quiet), str(absent),
+                   "--format", "srt", "--output", str(out))
+    assert proc.returncode == 1
+    srt = (out / "guichet.srt").read_text()
+    assert srt.startswith("1\n00:00:") and " --> " in srt
+    assert "vide.wav" in proc.stderr and "muet.wav" in proc.stderr and "absent.mp3" in proc.stderr
+    assert "3 fichier(s) sur 4 non transcrit(s)" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_vtt(counter_clip: Path, tmp_path: Path) -> None:
+    proc = run_cli("transcribe", str(counter_clip), "-f", "vtt", "-o", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "guichet.vtt").read_text().startswith("WEBVTT\n\n00:00:")
+
+
+def test_cli_unknown_format_in_french(counter_clip: Path) -> None:
+    proc = run_cli("transcribe", str(counter_clip), "--format", "docx")
+    assert proc.returncode == 2
+    assert "docx" in proc.stderr and "choix invalide" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_incomplete_model_folder(counter_clip: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "modele"
+    broken.mkdir()
+    (broken / "model.bin").write_bytes(b"x")
+    (broken / "vocabulary.txt").write_text("a\n")
+    proc = run_cli("transcribe", str(counter_clip), "--model", str(broken))
+    assert proc.returncode == 3
+    assert "config.json" in proc.stderr and "tokenizer.json" in proc.stderr
+    assert str(broken) in proc.stderr
+    assert "Traceback" not in proc.stderr
+    nowhere = str(tmp_path / "nulle-part")
+    proc = run_cli("transcribe", str(counter_clip), env={"ASSISTANT_MODEL__PATH": nowhere})
+    assert proc.returncode == 3 and "introuvable" in proc.stderr
+
+
+def test_cli_models_path_last_line() -> None:
+    proc = run_cli("models", "--path")
+    assert proc.returncode == 0
+    assert proc.stdout.strip().splitlines()[-1].endswith("models/whisper-base")
+    listing = run_cli("models")
+    assert "* whisper-base" in listing.stdout
