@@ -55,9 +55,15 @@ _MONTHS = {
 _DATE_WORDS = re.compile(
     r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r")\b(?:,? (\d{4})\b)?"
 )
+# A deadline said with a year long past: the recogniser misheard the year
+# ("deux mille vingt-six" written 2020 or 2016).
+_DEADLINE = re.compile(
+    r"(?:avant|jusqu'(?:au|a)|d'ici|date limite|au plus tard|expire|prochain|a partir du"
+    r"|reviens|revenez|rendez-vous|on se revoit)\D{0,20}$"
+)
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b")
 _AMOUNT = re.compile(
-    r"(?<![\w,.])(\d+(?:(?:, | |\.)\d{3})*(?:,\d{1,2})?)\s?(?:d')?(?:euros?|eur)\b"
+    r"(?<![\w,.])(\d+(?:(?:, | |\.)\d{3})*(?:,\d{1,2})?)\s*(?:d')?(?:euros?|eur)\b"
     r"(?: (?:et )?(\d{1,2})(?: centimes?)?(?=[ ,.;!?]|$)(?! (?:euros?|%|ans|mois|jours|fois)))?"
 )
 _FOLLOW_USAGER = re.compile(
@@ -156,6 +162,11 @@ class Drafter:
 
     def _evidence(self, s: Sentence, start: int, end: int, original: str) -> Evidence:
         a, b = s.mapped.span(s.offset + start, s.offset + end)
+        # Whole words only: a cue may match the start of a word ("sépar" in "séparée").
+        while a > 0 and original[a - 1].isalnum():
+            a -= 1
+        while b < len(original) and original[b].isalnum():
+            b += 1
         return Evidence(segment_id=s.segment_id, start=a, end=b, quote=original[a:b])
 
     def _read_sentence(self, s: Sentence, original: str) -> None:
@@ -270,15 +281,19 @@ class Drafter:
             self._last["amount"] = (value, s.index)
 
     def _read_dates(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
+        today = self.appointment_date
         for m, day, month, year in _find_dates(s.text):
             if year is None:
-                year = self.appointment_date.year
+                year = today.year
             elif year < 100:
                 year += 2000
             try:
                 value = dt.date(year, month, day)
             except ValueError:
                 continue
+            if (value.year < today.year - 1 and value.year >= 2000
+                    and _DEADLINE.search(s.text[: m.start()])):
+                value = _next_occurrence(today, month, day) or value
             self._correct("date", s, corrected, m.start(), self._dates)  # type: ignore[arg-type]
             ev = self._evidence(s, m.start(), m.end(), original)
             if value not in self._dates:
@@ -458,6 +473,17 @@ def _find_dates(text: str) -> list[tuple[re.Match[str], int, int, int | None]]:
             out.append((m, int(m.group(1)), month, int(m.group(3)) if m.group(3) else None))
     out.sort(key=lambda t: t[0].start())
     return out
+
+
+def _next_occurrence(today: dt.date, month: int, day: int) -> dt.date | None:
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if candidate >= today:
+            return candidate
+    return None
 
 
 def _amount_value(number: str, cents: str | None) -> float | None:

@@ -40,7 +40,8 @@ _PLATE_SPELT = re.compile(r"\b([a-z])[ -]([a-z])[ -]?(\d{3})[ -]?([a-z])[ -]([a-
 # Digit groups joined by spaces, commas, dots or hyphens ("48 21 937", "06-71-22-58-09").
 _RUN = re.compile(r"(?<![\w@.])\d+(?:(?:, |[ ,.\-])\d+)*")
 _KEY = re.compile(
-    r"^[ ,.]*(?:et )?(?:la |sa |votre )?cles? (?:c'est |est |:|a |de )?(?:le )?(\d{2})\b"
+    r"^[ ,.]*(?:et )?(?:la |sa |votre )?(?:cles?|que les?) "
+    r"(?:c'est |est |:|a |de )?(?:le )?(\d ?\d)\b"
 )
 _LETTER_AFTER = re.compile(r"^[ -]?([a-z])\b(?!')")
 _NOT_AN_ID_AFTER = re.compile(
@@ -84,7 +85,17 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
     for m in _RUN.finditer(text):
         if not free(*m.span()):
             continue
-        found = _classify_run(text, m, cues)
+        found = _classify_run(text, m.start(), m.end(), cues)
+        if found is None and ", " in m.group():
+            # "48 21 937, 250 euros": a list, not one number; try each part.
+            pos = m.start()
+            for part in m.group().split(", "):
+                found = _classify_run(text, pos, pos + len(part), cues)
+                if found is not None:
+                    out.append(found)
+                    taken.append((found.start, found.end))
+                pos += len(part) + 2
+            continue
         if found is not None:
             out.append(found)
             taken.append((found.start, found.end))
@@ -92,41 +103,40 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
     return out
 
 
-def _classify_run(text: str, m: re.Match[str], cues: Collection[IdentifierKind]
+def _classify_run(text: str, start: int, end: int, cues: Collection[IdentifierKind]
                   ) -> FoundIdentifier | None:
-    after = text[m.end() :]
+    after = text[end:]
     if _NOT_AN_ID_AFTER.match(after):
         return None
-    digits = re.sub(r"\D", "", m.group())
-    end = m.end()
+    digits = re.sub(r"\D", "", text[start:end])
     n = len(digits)
     key = _KEY.match(after)
     if key and n == 13:
-        value = _nir(digits + key.group(1))
+        value = _nir(digits + key.group(1).replace(" ", ""))
         if value:
-            return FoundIdentifier(K.NIR, value, m.start(), end + key.end(), 0.95)
+            return FoundIdentifier(K.NIR, value, start, end + key.end(), 0.95)
     if n == 15:
         value = _nir(digits)
         if value:
-            return FoundIdentifier(K.NIR, value, m.start(), end, 0.95)
+            return FoundIdentifier(K.NIR, value, start, end, 0.95)
         return None
     if n == 13 and std_nif.is_valid(digits):
-        return FoundIdentifier(K.NUMERO_FISCAL, digits, m.start(), end,
+        return FoundIdentifier(K.NUMERO_FISCAL, digits, start, end,
                                0.9 if K.NUMERO_FISCAL in cues else 0.7)
     if n == 10 and digits.startswith("0") and digits[1] != "0":
-        return FoundIdentifier(K.TELEPHONE, digits, m.start(), end,
+        return FoundIdentifier(K.TELEPHONE, digits, start, end,
                                0.9 if K.TELEPHONE in cues else 0.75)
     if n == 11 and digits.startswith("33") and digits[2] != "0":
-        return FoundIdentifier(K.TELEPHONE, "0" + digits[2:], m.start(), end, 0.8)
+        return FoundIdentifier(K.TELEPHONE, "0" + digits[2:], start, end, 0.8)
     if n == 7:
         letter = _LETTER_AFTER.match(after)
         if K.IDENTIFIANT_FRANCE_TRAVAIL in cues and letter:
             value = digits + letter.group(1).upper()
-            return FoundIdentifier(K.IDENTIFIANT_FRANCE_TRAVAIL, value, m.start(),
+            return FoundIdentifier(K.IDENTIFIANT_FRANCE_TRAVAIL, value, start,
                                    end + letter.end(), 0.85)
         if K.NUMERO_ALLOCATAIRE in cues:
-            return FoundIdentifier(K.NUMERO_ALLOCATAIRE, digits, m.start(), end, 0.85)
+            return FoundIdentifier(K.NUMERO_ALLOCATAIRE, digits, start, end, 0.85)
         return None
     if n == 8 and K.IDENTIFIANT_FRANCE_TRAVAIL in cues:
-        return FoundIdentifier(K.IDENTIFIANT_FRANCE_TRAVAIL, digits, m.start(), end, 0.75)
+        return FoundIdentifier(K.IDENTIFIANT_FRANCE_TRAVAIL, digits, start, end, 0.75)
     return None

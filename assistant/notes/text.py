@@ -112,6 +112,24 @@ def fold(text: str) -> str:
 _REPAIRS: tuple[tuple[str, str], ...] = (
     (r"\bl'a(?:c|cr|cc|k)f\b|\bl'a ?caf\b|\blacaf\b|\bla caff?e?\b|\bla kaf\b", "la caf"),
     (r"\bl'a ?cpam\b|\blacpam\b", "la cpam"),
+    (r"\bla crf\b", "la caf"),
+    (r"\bcaf sa[iy]t?\b", "carsat"),
+    (r"\bl'a ?s?secu\w*|\bla sequi\w*", "la secu"),
+    (r"\b(?:la|l'a) ?ripa\b", "l'aripa"),
+    (r"\bsite de l'an\b", "site de l'ants"),
+    (r"\binjustificatif", "un justificatif"),
+    (r"\b(?:d'un|un|une|votre|nouveau|votre nouveau) arrive(?:e|r)?\b", "un rib"),
+    (r"\ben ?p?loyeurs?\b", "employeur"),
+    (r"\bb\w{1,3}tins? de (salaire|paie)", "bulletins de \\1"),
+    (r"\bfiches? de paix\b", "fiches de paie"),
+    (r"\bavie?s? d'imposition", "avis d'imposition"),
+    (r"\bpassport\b", "passeport"),
+    (r"\binfo[- ]?retraite?\b", "info-retraite"),
+    (r"\bd'apple\b", "d'apl"),
+    (r"\bl'assignale\b", "la signale"),
+    (r"\bl'accomplementaire\b", "la complementaire"),
+    (r"\bmascrire\b", "m'inscrire"),
+    (r"\$", " euros"),
     (r"\b(?:a|au|aux|ha) locataires?\b|\ballocataires\b", "allocataire"),
     (r"\b(?:l'|d'|un |le |votre |vos |ton )?(?:h?e)ri(?:b|be|p)s?\b(?!\w)", " rib"),
     (r"\b(?:l|la |une |d'une |votre )?testations?\b", " attestation"),
@@ -133,6 +151,8 @@ _MONTHS = (
     "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
 )
 _PREMIER = re.compile(rf"\b(?:premier|1 ?er)\b(?= (?:{_MONTHS})\b)")
+# Day numbers the recogniser writes as sound-alike words before a month ("le si mars").
+_DAY_SOUNDALIKE = re.compile(rf"\b(le|au|du) (si|de) (?=(?:{_MONTHS})\b)")
 _EMAIL_SPOKEN = re.compile(
     r"\b([a-z0-9][a-z0-9._-]*(?: (?:point|tiret|tiret du bas|underscore) [a-z0-9]+)*)"
     r" arobase ([a-z0-9-]+(?: point [a-z0-9-]+)+)\b"
@@ -154,6 +174,7 @@ def normalise(original: str) -> MappedText:
     for pattern, repl in _REPAIR_PATTERNS:
         mt = mt.sub(pattern, repl)
     mt = mt.sub(_PREMIER, "1")
+    mt = mt.sub(_DAY_SOUNDALIKE, lambda m: f"{m.group(1)} {6 if m.group(2) == 'si' else 2} ")
     mt = _numbers_to_digits(mt)
     mt = mt.sub(_EMAIL_SPOKEN, _spoken_email)
     return mt

@@ -1,0 +1,257 @@
+"""The drafter on counter French: numbers, corrections, questions, the recogniser's slips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import pytest
+
+from assistant.notes.drafter import Drafter, draft_from_text
+from assistant.notes.models import Organization, Reason
+from assistant.types import Segment
+
+DAY = dt.date(2026, 5, 20)
+
+
+def contract(text: str, day: dt.date = DAY) -> dict[str, object]:
+    return draft_from_text(text, day).to_contract()
+
+
+def ids(text: str) -> list[tuple[str, str]]:
+    c = contract(text)
+    return [(i["kind"], i["value"]) for i in c["identifiers"]]  # type: ignore[attr-defined]
+
+
+def seg(i: int, text: str) -> Segment:
+    return Segment(id=i, start=float(i), end=float(i) + 1, text=text)
+
+
+# -- identifiers ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Votre numéro allocataire ?\nC'est le 48 21 937.", ("NUMERO_ALLOCATAIRE", "4821937")),
+        ("Mon numéro allocataire : sept sept zéro trois un cinq deux.",
+         ("NUMERO_ALLOCATAIRE", "7703152")),
+        ("Votre numéro à locataire ?\nLe 96 03 482.", ("NUMERO_ALLOCATAIRE", "9603482")),
+        ("Mon numéro de sécu c'est 1 85 05 78 006 084, clé 91.", ("NIR", "185057800608491")),
+        ("Sécurité sociale : deux soixante-seize zéro deux quatre-vingt-douze zéro douze "
+         "trois cent quarante-cinq, clé zéro trois.", ("NIR", "276029201234503")),
+        ("Mon numéro fiscal est le 30 23 217 600 053.", ("NUMERO_FISCAL", "3023217600053")),
+        ("Votre identifiant France Travail ?\n4 5 1 8 2 2 6 R.",
+         ("IDENTIFIANT_FRANCE_TRAVAIL", "4518226R")),
+        ("Mon portable : 06 12 48 97 30.", ("TELEPHONE", "0612489730")),
+        ("Appelez-moi au zéro six, douze, quarante-huit, quatre-vingt-dix-sept, trente.",
+         ("TELEPHONE", "0612489730")),
+        ("Mon téléphone c'est le plus trente-trois six quarante-deux dix-huit soixante-dix-sept "
+         "zéro cinq.", ("TELEPHONE", "0642187705")),
+        ("Mon mail : A.Benali@Gmail.com.", ("EMAIL", "a.benali@gmail.com")),
+        ("C'est karim point haddad arobase orange point fr.", ("EMAIL", "karim.haddad@orange.fr")),
+        ("L'IBAN c'est FR76 3000 6000 0112 3456 7890 189.",
+         ("IBAN", "FR7630006000011234567890189")),
+        ("La plaque d'immatriculation ?\nG H 215 T B.", ("IMMATRICULATION", "GH-215-TB")),
+    ],
+)
+def test_identifiers_are_found_joined_and_normalised(text: str,
+                                                      expected: tuple[str, str]) -> None:
+    assert ids(text) == [expected]
+
+
+def test_a_number_that_fails_its_check_is_not_kept() -> None:
+    assert ids("Mon numéro de sécurité sociale : 1 85 05 78 006 084, clé 92.") == []
+    assert ids("L'IBAN c'est FR76 3000 6000 0112 3456 7890 188.") == []
+    # Seven digits with nothing saying what they are: not guessed.
+    assert ids("J'ai payé 4 82 19 37 au total.") == []
+
+
+def test_amounts_and_years_are_not_identifiers() -> None:
+    c = contract("Le loyer est de 1 150 euros depuis le 3 mars 2026.")
+    assert c["identifiers"] == []
+    assert c["amounts_eur"] == [1150]
+    assert c["dates"] == ["2026-03-03"]
+
+
+def test_self_correction_replaces_the_number_just_said() -> None:
+    text = ("Votre numéro allocataire ?\n"
+            "C'est le 2 3 4 5 6 7 8.\n"
+            "Ah non pardon, je me suis trompée, c'est 2 3 4 5 6 7 9.")
+    assert ids(text) == [("NUMERO_ALLOCATAIRE", "2345679")]
+    c = contract("J'ai gagné mille cent euros. Non attendez, c'est mille deux cents euros.")
+    assert c["amounts_eur"] == [1200]
+
+
+def test_two_numbers_without_a_correction_are_both_kept() -> None:
+    c = contract("Le loyer est de 620 euros et l'APL de 234 euros.")
+    assert c["amounts_eur"] == [620, 234]
+
+
+# -- amounts and dates -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("Il doit verser quatre cent cinquante euros.", [450]),
+        ("Un rappel de mille trois cent quarante euros.", [1340]),
+        ("Environ deux mille cent euros par mois.", [2100]),
+        ("Vous devriez toucher environ 1000, 150 euros de rappel.", [1150]),
+        ("J'ai gagné à peu près 18 000, 400 euros.", [18400]),
+        ("Vingt-trois euros cinquante ont été versés.", [23.5]),
+        ("Un timbre à 86 €.", [86]),
+        ("Le taux passe à 7,5 % et la majoration à vingt pour cent.", []),
+        ("Il a trois enfants de 4, 7 et 12 ans.", []),
+    ],
+)
+def test_amounts_in_euros(text: str, amounts: list[float]) -> None:
+    assert contract(text)["amounts_eur"] == amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("Le 15 septembre 2026.", ["2026-09-15"]),
+        ("Depuis le 5 janvier.", ["2026-01-05"]),  # no year: the appointment's
+        ("Depuis le premier août deux mille vingt-sept.", ["2027-08-01"]),
+        ("Je suis née le 4 février 1964.", ["1964-02-04"]),
+        ("Avant le 15/10.", ["2026-10-15"]),
+        ("Le 31 juin.", []),  # no such day
+        ("En septembre, dans quinze jours.", []),  # not a calendar date
+    ],
+)
+def test_explicit_dates_with_the_year_inferred(text: str, dates: list[str]) -> None:
+    assert contract(text)["dates"] == dates
+
+
+# -- organisations, reason, documents, complex situation, referral ---------------------------
+
+
+def test_bodies_named_as_alternatives_in_a_question_are_not_concerned() -> None:
+    c = contract("Quel compte, ameli, impots.gouv ou la CAF ?\nPour mes remboursements.")
+    assert c["organizations"] == []
+    c = contract("Vous êtes à la CAF ou à la MSA ?\nÀ la MSA, je suis salarié agricole.")
+    assert c["organizations"] == ["MSA"]
+
+
+def test_a_body_someone_else_dealt_with_is_not_concerned() -> None:
+    c = contract("Ma sœur a eu des problèmes avec la CAF.\n"
+                 "Moi c'est l'assurance maladie qui ne me rembourse pas.")
+    assert c["organizations"] == ["CPAM"]
+
+
+def test_recogniser_slips_are_mended() -> None:
+    c = contract("Je ne sais pas comment le dire à l'acrf.\nIl faudra votre héribé.")
+    assert c["organizations"] == ["CAF"]
+    assert c["documents_requested"] == ["RIB"]
+    c = contract("Je fais une demande à l'ACPAM. Apportez la testation de salaires.")
+    assert c["organizations"] == ["CPAM"]
+    assert c["documents_requested"] == ["ATTESTATION_EMPLOYEUR"]
+
+
+def test_documents_named_as_the_object_or_not_needed_are_not_requested() -> None:
+    c = contract("J'ai perdu ma carte Vitale.\n"
+                 "Apportez une photo d'identité. Pas besoin de RIB.")
+    assert c["documents_requested"] == ["PHOTO_IDENTITE"]
+    assert c["reason"] == "SANTE"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Je voudrais faire une demande d'APL pour mon nouveau logement.", "LOGEMENT"),
+        ("Mon RSA a baissé ce mois-ci.", "MINIMA_SOCIAUX"),
+        ("Je viens déclarer la naissance de ma fille.", "FAMILLE"),
+        ("Je n'arrive plus à me connecter, j'ai oublié mon mot de passe.", "NUMERIQUE"),
+        ("Je dois renouveler mon passeport.", "TITRES"),
+        ("Je voudrais m'inscrire sur les listes électorales.", "AUTRE"),
+        ("Bonjour.", "AUTRE"),
+    ],
+)
+def test_reason(text: str, reason: str) -> None:
+    assert contract(text)["reason"] == reason
+
+
+def test_complex_situation_needs_more_than_a_passing_word() -> None:
+    assert contract("Je fais une demande prioritaire et je signale votre dossier comme bloqué."
+                    )["complex_situation"] is True
+    assert contract("Ça fait trois mois, toujours rien. Personne ne répond.\n"
+                    "Vos droits sont suspendus depuis mars.")["complex_situation"] is True
+    assert contract("Mon loyer est en retard d'une semaine.")["complex_situation"] is False
+    assert contract("Ce n'est pas bloqué, le dossier avance.")["complex_situation"] is False
+
+
+def test_referral_and_follow_ups() -> None:
+    d = draft_from_text(
+        "Pour le litige, je vous oriente vers le point justice.\n"
+        "Il faudra envoyer le jugement avant le 12 juin.\n"
+        "Je fais la demande à la CAF maintenant.", DAY)
+    assert d.referral.value is Organization.JUSTICE
+    assert Organization.JUSTICE in {o.value for o in d.organizations}
+    follow = [(f.value.who.value, f.value.due) for f in d.follow_ups]
+    assert ("USAGER", dt.date(2026, 6, 12)) in follow
+    assert ("AGENT", None) in follow
+
+
+def test_summary_quotes_the_motif_and_never_entitlement() -> None:
+    d = draft_from_text(
+        "Bonjour, je viens pour ma prime d'activité qui a baissé.\n"
+        "Vous avez droit à la prime d'activité, c'est sûr.\n"
+        "On fait la déclaration trimestrielle ensemble.", DAY)
+    assert "prime d'activité qui a baissé" in d.summary.value
+    assert "droit" not in d.summary.value
+    assert all(ev.quote in d.summary.value for ev in d.summary.evidence)
+
+
+# -- incremental use ---------------------------------------------------------------------
+
+
+def test_incremental_updates_match_the_whole_transcript() -> None:
+    lines = [
+        "Bonjour, je suis à la retraite depuis le 1er août et je n'ai toujours rien reçu.",
+        "Ni la CARSAT ni la caisse complémentaire ne me répondent.",
+        "Votre numéro de sécurité sociale ?",
+        "1 58 01 31 555 123, et la clé c'est 78.",
+        "Je signale la situation comme bloquée. Il faudra un RIB.",
+    ]
+    drafter = Drafter(DAY)
+    drafts = [drafter.add_segment(seg(i, t)) for i, t in enumerate(lines)]
+    assert drafts[0].segments_seen == 1
+    assert drafts[0].reason.value is Reason.RETRAITE
+    assert drafts[2].identifiers == ()
+    assert [i.value.value for i in drafts[3].identifiers] == ["158013155512378"]
+    assert drafts[3].complex_situation.value is False
+    assert drafts[4].complex_situation.value is True
+    assert drafts[-1].to_contract() == draft_from_text("\n".join(lines), DAY).to_contract()
+    # evidence points at the segment the value was said in
+    (ident,) = drafts[-1].identifiers
+    assert ident.evidence[0].segment_id == 3
+    assert lines[3][ident.evidence[0].start : ident.evidence[0].end] == ident.evidence[0].quote
+
+
+def test_an_update_does_not_reread_the_session() -> None:
+    """The cost of one update stays flat as the session grows (ratio, not a time limit)."""
+    line = ("Bonjour, je viens pour mon APL, la CAF m'a demandé un RIB et une quittance, "
+            "le loyer est de 540 euros depuis le 3 mars.")
+    drafter = Drafter(DAY)
+
+    def cost(n: int) -> float:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            drafter.add_segment(seg(drafter.draft.segments_seen, line))
+        return (time.perf_counter() - t0) / n
+
+    early = min(cost(20) for _ in range(3))
+    for _ in range(600):
+        drafter.add_segment(seg(drafter.draft.segments_seen, line))
+    late = min(cost(20) for _ in range(3))
+    assert late < early * 3
+
+
+def test_draft_json_is_the_contract() -> None:
+    d = draft_from_text("Mon APL, numéro allocataire 48 21 937, 250 euros.", DAY)
+    doc = json.loads(json.dumps(d.to_contract()))
+    assert doc["identifiers"] == [{"kind": "NUMERO_ALLOCATAIRE", "value": "4821937"}]
+    assert doc["amounts_eur"] == [250]
