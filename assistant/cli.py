@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "stream": "stream",
     "devices": "devices",
     "dictate": "dictate",
+    "draft": "draft",
 }
 
 DEFAULT_COMMAND: str | None = "live"
