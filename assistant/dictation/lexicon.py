@@ -102,8 +102,8 @@ def _phrases() -> dict[Cmd, list[tuple[str, ...]]]:
                           ("et", "fasse"), ("est", "face"), ("et", "fac"))
             for rest in _variants(("le", "les", ""), ("dernier", "derniers"), ("mot", "mots"))
         ],
-        Cmd.UNDO: [("annule",), ("annulez",), ("annul",), ("anule",), ("a", "nulle"),
-                   ("a", "nul")],
+        Cmd.UNDO: [("annule",), ("annulez",), ("annul",), ("anule",), ("anul",), ("enule",),
+                   ("annulle",), ("a", "nulle"), ("a", "nul")],
     }
     return table
 
