@@ -63,9 +63,29 @@ class InputDevice:
     is_default: bool
 
 
-def list_input_devices() -> tuple[InputDevice, ...]:
-    """Every device with at least one input channel."""
+_open_streams = 0
+_streams_lock = threading.Lock()
+
+
+def rescan_devices() -> bool:
+    """Make PortAudio enumerate the devices again (it lists them once, when it
+    starts, so a headset plugged in later would stay invisible). Done only
+    while no stream is open; returns whether it happened."""
     sd = sounddevice()
+    with _streams_lock:
+        if _open_streams:
+            return False
+        sd._terminate()
+        sd._initialize()
+    return True
+
+
+def list_input_devices(rescan: bool = True) -> tuple[InputDevice, ...]:
+    """Every device with at least one input channel (re-enumerated first when
+    ``rescan`` and no stream is open)."""
+    sd = sounddevice()
+    if rescan:
+        rescan_devices()
     try:
         devices = sd.query_devices()
         apis = sd.query_hostapis()
@@ -279,6 +299,9 @@ class MicrophoneSource:
                 dtype="float32", callback=self._callback,
             )
             stream.start()
+            global _open_streams
+            with _streams_lock:
+                _open_streams += 1
         except (sd.PortAudioError, ValueError) as exc:
             raise CaptureError(
                 f"Impossible d'ouvrir le micro « {device.name} » (n° {device.index}) : "
@@ -300,6 +323,9 @@ class MicrophoneSource:
         stream, self._stream = self._stream, None
         self._stopping = True
         if stream is not None:
+            global _open_streams
+            with _streams_lock:
+                _open_streams -= 1
             sd = sounddevice()
             try:
                 stream.abort()

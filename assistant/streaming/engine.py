@@ -93,13 +93,14 @@ def _key(word: Word) -> str:
 
 
 def _is_number(word: Word) -> bool:
-    key = _key(word)
-    if any(c.isdigit() for c in word.text):
+    text = fold(word.text).strip(" .,;:!?…€%")
+    if re.fullmatch(r"\d[\d\s.,/h-]*", text):
         return True
-    return bool(key) and all(part in _FRENCH_NUMBER_WORDS for part in key.split("-") if part)
+    return bool(text) and all(part in _FRENCH_NUMBER_WORDS for part in text.split("-") if part)
 
 
-_NO_SPACE_BEFORE = ("'", "’", "-", ",", ".", ")", "]")
+_GLUED_PREFIX = ("'", "’", "-")  # "'accord", "-vous": part of the previous word
+_NO_SPACE_BEFORE = (",", ".", ")", "]", "…")
 
 
 def join_words(words: tuple[Word, ...]) -> str:
@@ -110,7 +111,10 @@ def join_words(words: tuple[Word, ...]) -> str:
         text = w.text.strip()
         if not text:
             continue
-        if out and not (text.startswith(_NO_SPACE_BEFORE) and len(text) > 1):
+        glued = text.startswith(_NO_SPACE_BEFORE) or (
+            text.startswith(_GLUED_PREFIX) and len(text) > 1
+        )
+        if out and not glued:
             out += " "
         out += text
     return out
