@@ -42,7 +42,7 @@ CORRECTION_WINDOW = 3
 """A self-correction may revise a value said up to this many sentences earlier."""
 ORG_THRESHOLD = 1.0
 COMPLEX_THRESHOLD = 2.0
-REASON_MIN_SCORE = 1.5
+REASON_MIN_SCORE = 1.0
 """Below this, no motif was clearly said: the reason is AUTRE."""
 ORG_REASON_WEIGHT = 1.0
 SUMMARY_SENTENCES = 3
@@ -408,6 +408,10 @@ class Drafter:
         else:
             referral = Drafted[Organization | None](value=None, confidence=0.5)
         reason = self._reason()
+        if not orgs and reason.value in lx.REASON_ORG and reason.confidence >= 0.5:
+            # No body heard (or misheard): the one the motif usually goes to, flagged as unsure.
+            orgs.append(Drafted[Organization](value=lx.REASON_ORG[reason.value],
+                                              evidence=reason.evidence, confidence=0.3))
         complex_ = Drafted[bool](
             value=self._complex.score >= COMPLEX_THRESHOLD,
             evidence=tuple(self._complex.evidence),

@@ -195,7 +195,7 @@ REFERRAL = re.compile(
     r"|il faut (?:aller|voir|contacter|appeler|prendre rendez-vous)|allez (?:a|au|en|voir)"
     r"|prendre (?:un )?rendez-vous|prenez (?:un )?rendez-vous|rapprochez-vous|contactez"
     r"|rendez-vous (?:a|au|en|avec)|vous rendre (?:a|au|en)|appelez|passer (?:a|au|en)"
-    r"|je vous donne (?:leurs|ses|les) coordonnees)"
+    r"|je vous donne (?:leurs|ses|les) coordonnees|\bvers(?= (?:le |la |l'|les )))"
 )
 
 CORRECTION = re.compile(
@@ -221,6 +221,16 @@ ORG_REASON = {
     Organization.ASSURANCE_RETRAITE: Reason.RETRAITE,
     Organization.ANTS: Reason.TITRES,
     Organization.PREFECTURE: Reason.TITRES,
+}
+# The body a motif usually goes to, when no body at all was heard.
+REASON_ORG = {
+    Reason.RETRAITE: Organization.ASSURANCE_RETRAITE,
+    Reason.SANTE: Organization.CPAM,
+    Reason.EMPLOI: Organization.FRANCE_TRAVAIL,
+    Reason.IMPOTS: Organization.DGFIP,
+    Reason.LOGEMENT: Organization.CAF,
+    Reason.MINIMA_SOCIAUX: Organization.CAF,
+    Reason.FAMILLE: Organization.CAF,
 }
 ENTITLEMENT = re.compile(
     r"(?:vous (?:n'?)?(?:avez|aurez|auriez) (?:pas |plus )?droit|eligible|ayant droit)"

@@ -124,6 +124,8 @@ _REPAIRS: tuple[tuple[str, str], ...] = (
     (r"\bfiches? de paix\b", "fiches de paie"),
     (r"\bavie?s? d'imposition", "avis d'imposition"),
     (r"\bpassport\b", "passeport"),
+    (r"\b(?:la |l')?prestation (?=(?:de |d')?(?:votre |l'|son |mon )?employeur)", "l'attestation "),
+    (r"\blivr\w* (?:et )?de famille\b", "livret de famille"),
     (r"\binfo[- ]?retraite?\b", "info-retraite"),
     (r"\bd'apple\b", "d'apl"),
     (r"\bl'assignale\b", "la signale"),
