@@ -130,8 +130,9 @@ def test_explicit_dates_with_the_year_inferred(text: str, dates: list[str]) -> N
 
 
 def test_bodies_named_as_alternatives_in_a_question_are_not_concerned() -> None:
-    c = contract("Quel compte, ameli, impots.gouv ou la CAF ?\nPour mes remboursements.")
+    c = contract("Quel compte, ameli, impots.gouv ou la CAF ?\nJe ne sais plus, j'ai tout oublié.")
     assert c["organizations"] == []
+    assert c["reason"] == "AUTRE"
     c = contract("Vous êtes à la CAF ou à la MSA ?\nÀ la MSA, je suis salarié agricole.")
     assert c["organizations"] == ["MSA"]
 

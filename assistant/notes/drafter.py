@@ -172,8 +172,13 @@ class Drafter:
     def _read_sentence(self, s: Sentence, original: str) -> None:
         text = s.text
         corrected = lx.CORRECTION.search(text)
-        self._read_orgs(s, original)
-        self._read_reason(s, original)
+        # "ameli, impots.gouv ou la CAF ?": bodies merely named as alternatives.
+        alternatives = s.question and bool(lx.QUESTION_ALTERNATIVE.search(text)) and len(
+            {c.code for c in lx.ORGANIZATIONS if c.weight >= 1.0 and c.pattern.search(text)}
+        ) >= 2
+        if not alternatives:
+            self._read_orgs(s, original)
+            self._read_reason(s, original)
         self._read_documents(s, original)
         cues = frozenset(
             c.code for c in lx.IDENTIFIER_CUES if c.pattern.search(text)
@@ -199,10 +204,6 @@ class Drafter:
                     continue
                 hits.append((cue.code, m, cue.weight))
         if not hits:
-            return
-        distinct = {h[0] for h in hits}
-        # "ameli, impots.gouv ou la CAF ?": bodies merely named as alternatives.
-        if s.question and len(distinct) >= 2 and lx.QUESTION_ALTERNATIVE.search(text):
             return
         # Someone else's story ("ma sœur a eu des problèmes avec la CAF") barely counts.
         third_party = 0.3 if lx.THIRD_PARTY.search(text) else 1.0
