@@ -71,7 +71,7 @@ def recording(case: DictationCase, set_name: str, voice: str, pauses: bool) -> P
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("dev", "heldout"), default="heldout")
+    parser.add_argument("--set", choices=("dev", "heldout", "heldout2"), default="heldout2")
     parser.add_argument("--prompt", choices=("dictation", "counter", "none"), default="dictation",
                         help="decoder prompt (default: the dictation prompt, as the command)")
     parser.add_argument("--keep-whisper-marks", action="store_true")

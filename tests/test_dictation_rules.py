@@ -147,6 +147,23 @@ def test_misheard_command_spellings() -> None:
     assert d("la somme tirée du compte") == "La somme tirée du compte"
 
 
+def test_gender_tells_a_noun_from_whisper_noise_before_a_command() -> None:
+    # "virgule" is feminine, "point" masculine: "le virgule", "la point" are
+    # not noun phrases but a stray word before a command.
+    assert d("bonjour le virgule madame") == "Bonjour le, madame"
+    assert d("après la virgule deux chiffres") == "Après la virgule deux chiffres"
+    assert d("le dossier la point le montant") == "Le dossier la. Le montant"
+    assert d("faisons le point ensemble") == "Faisons le point ensemble"
+
+
+def test_more_misheard_spellings() -> None:
+    assert d("le dossier ouvrée la parenthèse urgent fermés la parenthèse") == (
+        "Le dossier (urgent)")
+    assert d("mardi face le dernier mot jeudi") == "Jeudi"
+    assert d("objet sur la ligne suite") == "Objet\nSuite"
+    assert d("rester sur la ligne de départ") == "Rester sur la ligne de départ"
+
+
 def test_delete_last_word() -> None:
     assert d("rendez-vous mardi efface le dernier mot jeudi point") == "Rendez-vous jeudi."
     assert d("rendez-vous mardi point efface le dernier mot") == "Rendez-vous"

@@ -56,7 +56,8 @@ def keys_of(word: str) -> tuple[str, ...]:
     return tuple(k for k in _KEY_SPLIT.split(fold(word)) if k)
 
 
-_OPEN = ("ouvrez", "ouvre", "ouvrir", "ouvert", "ouverte", "ouvres", "ouvrer")
+_OPEN = ("ouvrez", "ouvre", "ouvrir", "ouvert", "ouverte", "ouvres", "ouvrer", "ouvree",
+         "ouvrees", "ouvrait", "ouvrais")
 _CLOSE = ("fermez", "ferme", "fermer", "fermes", "fermee", "fermees", "fermai")
 _QUOTES = ("guillemets", "guillemet", "guimets", "guillemais", "guillemes")
 _PAREN = ("parenthese", "parentheses", "parenthes")
@@ -86,7 +87,7 @@ def _phrases() -> dict[Cmd, list[tuple[str, ...]]]:
         Cmd.EXCLAMATION: _variants(_POINT, ("d", ""), ("exclamation", "exclamations")),
         Cmd.ELLIPSIS: [*_variants(_POINT, ("de", "d"), ("suspension", "suspensions")),
                        ("trois", "petits", "points"), ("3", "petits", "points")],
-        Cmd.NEWLINE: [*_variants(("a", "ah"), ("la",), _LINE),
+        Cmd.NEWLINE: [*_variants(("a", "ah", "sur"), ("la",), _LINE),
                       *_variants(("retour",), ("a", ""), ("la",), _LINE)],
         Cmd.PERIOD_NEWLINE: _variants(_POINT, ("a", "ah", ""), ("la",), _LINE),
         Cmd.PARAGRAPH: [*_variants(_NEW, _PARAGRAPH),
@@ -99,7 +100,7 @@ def _phrases() -> dict[Cmd, list[tuple[str, ...]]]:
         Cmd.DELETE_WORD: [
             erase + rest
             for erase in (("efface",), ("effacez",), ("effacer",), ("et", "face"),
-                          ("et", "fasse"), ("est", "face"), ("et", "fac"))
+                          ("et", "fasse"), ("est", "face"), ("et", "fac"), ("face",), ("fasse",))
             for rest in _variants(("le", "les", ""), ("dernier", "derniers"), ("mot", "mots"))
         ],
         Cmd.UNDO: [("annule",), ("annulez",), ("annul",), ("anule",), ("anul",), ("enule",),
@@ -145,6 +146,19 @@ DETERMINERS = frozenset({
     "entre", "sans", "avec", "d", "quelques", "plusieurs", "certains", "deux", "trois",
 })
 """Words after which "point", "virgule", "tiret"... are nouns, not commands."""
+_FEMININE = frozenset({
+    "la", "une", "cette", "ma", "ta", "sa", "quelle", "premiere", "derniere", "seule",
+    "bonne", "entre", "avec", "sans",
+})
+_MASCULINE = frozenset({
+    "le", "un", "ce", "cet", "du", "au", "mon", "ton", "son", "quel", "premier", "dernier",
+    "seul", "bon",
+})
+_EITHER = DETERMINERS - _FEMININE - _MASCULINE
+_BEFORE_FEMININE_NOUN = _FEMININE | _EITHER
+"""A determiner "virgule" (feminine) can follow: "le virgule" is Whisper's noise."""
+_BEFORE_MASCULINE_NOUN = _MASCULINE | _EITHER
+"""A determiner "point" (masculine) can follow: "la point" is Whisper's noise."""
 _SINGULAR_DETERMINERS = frozenset({
     "un", "le", "ce", "cet", "du", "au", "mon", "ton", "son", "notre", "votre", "leur",
 })
@@ -197,11 +211,12 @@ def is_word_in_context(phrase: Phrase, before: tuple[str, ...], after: tuple[str
     if cmd is Cmd.DASH:
         return prev in DETERMINERS
     if cmd is Cmd.COMMA:
-        return prev in DETERMINERS or nxt in _COMMA_NOUN_NEXT
+        return prev in _BEFORE_FEMININE_NOUN or nxt in _COMMA_NOUN_NEXT
     if first in _POINT and len(phrase.keys) == 1:
         # Bare "point": a noun after a determiner ("le point", "au point") or
         # before its complement ("point de vue", "point justice").
-        return prev in DETERMINERS or prev in ("a", "faire") or nxt in _POINT_NOUN_NEXT
+        return (prev in _BEFORE_MASCULINE_NOUN or prev in ("a", "faire")
+                or nxt in _POINT_NOUN_NEXT)
     if cmd in (Cmd.QUESTION, Cmd.EXCLAMATION, Cmd.ELLIPSIS, Cmd.SEMICOLON, Cmd.PERIOD):
         # "un point d'interrogation" is a noun; "les points d'..." is more
         # often Whisper hearing "est ... point d'..." than the plural noun.
