@@ -61,9 +61,10 @@ _DEADLINE = re.compile(
     r"(?:avant|jusqu'(?:au|a)|d'ici|date limite|au plus tard|expire|prochain|a partir du"
     r"|reviens|revenez|rendez-vous|on se revoit)\D{0,20}$"
 )
+_LEADING_YEAR = re.compile(r"^(?:en )?((?:19|20)\d\d)\b(?! ?(?:euros?|%))")
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b")
 _AMOUNT = re.compile(
-    r"(?<![\w,.])(\d+(?:(?:, | |\.)\d{3})*(?:,\d{1,2})?)\s*(?:d')?(?:euros?|eur)\b"
+    r"(?<![\w,.])(\d+(?:(?:, | |\.|,(?=\d{3}\b))\d{3})*(?:,\d{1,2})?)\s*(?:d')?(?:euros?|eur)\b"
     r"(?: (?:et )?(\d{1,2})(?: centimes?)?(?=[ ,.;!?]|$)(?! (?:euros?|%|ans|mois|jours|fois)))?"
 )
 _FOLLOW_USAGER = re.compile(
@@ -136,6 +137,8 @@ class Drafter:
         self._summary: list[_Candidate] = []
         # last value per field, for self-corrections: (key, sentence index)
         self._last: dict[str, tuple[object, int]] = {}
+        # A date without a year that ended the last segment: its year may open the next one.
+        self._open_date: dt.date | None = None
         self._draft = CaseNoteDraft(appointment_date=appointment_date)
 
     @property
@@ -148,6 +151,9 @@ class Drafter:
         mt = normalise(segment.text)
         found = sentences(mt, segment.id, self._sentences)
         self._sentences += len(found)
+        if found and self._open_date is not None:
+            self._close_date(found[0], segment.text)
+        self._open_date = None
         for s in found:
             self._read_sentence(s, segment.text)
         self._draft = self._build()
@@ -300,6 +306,25 @@ class Drafter:
             if value not in self._dates:
                 self._dates[value] = _Item([ev], 0.9 if m.group(3) else 0.8, s.index)
             self._last["date"] = (value, s.index)
+            ends_segment = not s.text[m.end() :].strip(" .,;") and (
+                s.offset + len(s.text) >= len(s.mapped.text.rstrip()))
+            self._open_date = value if m.group(3) is None and ends_segment else None
+
+    def _close_date(self, s: Sentence, original: str) -> None:
+        """``le 1er avril`` | ``2027.``: a segment cut between a date and its year."""
+        assert self._open_date is not None
+        m = _LEADING_YEAR.match(s.text)
+        item = self._dates.get(self._open_date)
+        if m is None or item is None:
+            return
+        try:
+            value = self._open_date.replace(year=int(m.group(1)))
+        except ValueError:
+            return
+        del self._dates[self._open_date]
+        item.evidence.append(self._evidence(s, m.start(1), m.end(1), original))
+        self._dates.setdefault(value, item)
+        self._last["date"] = (value, s.index)
 
     def _read_complex(self, s: Sentence, original: str) -> None:
         for cue in lx.COMPLEX:
@@ -498,11 +523,11 @@ def _amount_value(number: str, cents: str | None) -> float | None:
     if dec:
         decimal = int(dec.group(1)) / (10 ** len(dec.group(1)))
         number = number[: dec.start()]
-    groups = re.split(r"(, | |\.)", number)
+    groups = re.split(r"(, | |\.|,(?=\d{3}$|\d{3}\D))", number)
     value = int(groups[0])
     prev = groups[0]
     for sep, g in zip(groups[1::2], groups[2::2], strict=True):
-        if sep in (" ", ".") and len(g) == 3 and len(prev) <= 3:
+        if sep in (" ", ".", ",") and len(g) == 3 and len(prev) <= 3:
             value = value * 1000 + int(g)
         elif sep == ", " and value >= 1000 and value % 1000 == 0 and len(g) <= 3:
             value += int(g)
