@@ -51,16 +51,18 @@ class WhisperTranscriber:
     stalls commits for seconds on silent buffers), word times, no VAD filter
     (the engine gates on voice activity itself), no conditioning."""
 
-    def __init__(self, model: SpeechModel, language: str = "fr", beam_size: int = 1) -> None:
+    def __init__(self, model: SpeechModel, language: str = "fr", beam_size: int = 1,
+                 final_beam_size: int | None = None) -> None:
         self.model = model
         self.language = language
         self.beam_size = beam_size
+        self.final_beam_size = final_beam_size or beam_size
 
-    def transcribe(self, audio: AudioArray, prompt: str | None,
-                   offset_s: float) -> tuple[Segment, ...]:
+    def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
+                   final: bool = False) -> tuple[Segment, ...]:
         options = DecodeOptions(
             language=self.language,
-            beam_size=self.beam_size,
+            beam_size=self.final_beam_size if final else self.beam_size,
             temperatures=(0.0,),
             vad_filter=False,
             word_timestamps=True,
@@ -79,8 +81,17 @@ def engine_config(settings: Settings) -> EngineConfig:
     return EngineConfig(
         min_step_s=s.min_step_s,
         max_buffer_s=s.max_buffer_s,
+        endpoint_s=s.endpoint_ms / 1000.0,
+        vad_threshold=s.vad_threshold,
+        vad_neg_threshold=max(0.01, s.vad_threshold - 0.15),
+        commit_after_s=s.commit_after_s,
         base_prompt=base_prompt,
     )
+
+
+def transcriber_for(model: SpeechModel, settings: Settings) -> WhisperTranscriber:
+    s = settings.streaming
+    return WhisperTranscriber(model, settings.decoding.language, s.beam_size, s.final_beam_size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +116,7 @@ class LivePipeline:
         self.on_event = on_event
         self.status_interval_s = status_interval_s
         transcriber: Transcriber = (
-            WhisperTranscriber(model, settings.decoding.language, settings.streaming.beam_size)
-            if isinstance(model, SpeechModel)
-            else model
+            transcriber_for(model, settings) if isinstance(model, SpeechModel) else model
         )
         if vad is None:
             from assistant.vad import SileroVad

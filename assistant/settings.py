@@ -137,6 +137,21 @@ class StreamingSettings(BaseModel):
     max_buffer_s: float = Field(
         default=15.0, gt=2, description="Audio buffer length at which it is trimmed."
     )
+    final_beam_size: int = Field(
+        default=1, ge=1, le=10,
+        description="Beam width of the pass that commits an utterance when the voice stops.",
+    )
+    endpoint_ms: int = Field(
+        default=450, ge=100, le=3000,
+        description="Silence that ends an utterance and commits it at once.",
+    )
+    vad_threshold: float = Field(
+        default=0.5, gt=0, lt=1, description="Speech probability (Silero VAD) that counts as voice."
+    )
+    commit_after_s: float = Field(
+        default=6.0, ge=0,
+        description="Inside a long utterance, buffer length after which agreed sentences commit.",
+    )
 
 
 class StoreSettings(BaseModel):

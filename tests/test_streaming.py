@@ -40,8 +40,8 @@ class ScriptedTranscriber:
     variant: Callable[[int, list[Word], float], list[Word]] | None = None
     calls: list[tuple[float, float, str | None]] = field(default_factory=list)
 
-    def transcribe(self, audio: AudioArray, prompt: str | None,
-                   offset_s: float) -> tuple[Segment, ...]:
+    def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
+                   final: bool = False) -> tuple[Segment, ...]:
         end_s = offset_s + len(audio) / SAMPLE_RATE
         self.calls.append((offset_s, end_s, prompt))
         heard = [w for w in self.words if w.start >= offset_s - 0.05 and w.end <= end_s + 0.05]
@@ -121,7 +121,8 @@ def test_silence_is_never_decoded() -> None:
 
 
 def test_committed_text_never_changes_and_long_speech_commits_as_it_goes() -> None:
-    text = " ".join(f"mot{i}" for i in range(80))  # about 28 s without a pause
+    # About 28 s without a pause; a sentence ends every 10 words.
+    text = " ".join(f"mot{i}." if i % 10 == 9 else f"mot{i}" for i in range(80))
     audio, words = speech_and_words(sentence(text))
 
     def garble_tail(n: int, heard: list[Word], end_s: float) -> list[Word]:
@@ -145,12 +146,30 @@ def test_committed_text_never_changes_and_long_speech_commits_as_it_goes() -> No
     segs = committed(updates)
     assert " ".join(s.text for s in segs) == text  # garbled tails never committed
     assert len(segs) >= 3  # committed during the speech, not only at its end
+    assert all(s.text.endswith(".") for s in segs)  # at agreed sentence ends
     assert max(buffers) <= cfg.max_buffer_s + cfg.min_step_s + 0.5
     ids = [s.id for s in segs]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     for u in updates:  # tentative text only ever covers what is not committed
         if u.tentative_words and segs:
             assert all(w.start >= 0 for w in u.tentative_words)
+
+
+def test_speech_without_sentence_ends_keeps_a_bounded_buffer() -> None:
+    audio, words = speech_and_words(sentence(" ".join(f"w{i}" for i in range(90))))
+    cfg = EngineConfig(max_buffer_s=10.0)
+    engine = StreamingEngine(ScriptedTranscriber(words), EnergyVad(), cfg)
+    step = SAMPLE_RATE // 10
+    longest = 0.0
+    segs = []
+    for i in range(0, len(audio), step):
+        engine.insert_audio(AudioChunk(audio[i : i + step], i / SAMPLE_RATE))
+        update = engine.process()
+        longest = max(longest, engine.buffer_s)
+        segs.extend(update.committed if update else ())
+    segs.extend(engine.finish().committed)
+    assert longest <= cfg.max_buffer_s + cfg.min_step_s + 0.5
+    assert " ".join(s.text for s in segs) == " ".join(w.text for w in words)
 
 
 def test_prompt_carries_the_committed_text() -> None:
@@ -201,9 +220,9 @@ def test_whisper_inventions_and_loops_are_not_committed() -> None:
         return heard + loop
 
     class Inventing(ScriptedTranscriber):
-        def transcribe(self, audio: AudioArray, prompt: str | None,
-                       offset_s: float) -> tuple[Segment, ...]:
-            real = super().transcribe(audio, prompt, offset_s)
+        def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
+                       final: bool = False) -> tuple[Segment, ...]:
+            real = super().transcribe(audio, prompt, offset_s, final)
             credits = Segment(1, 0.2, 0.9, "Sous-titres réalisés par la communauté d'Amara.org",
                               (Word(0.2, 0.9, "Sous-titres"),))
             return (credits, *real)

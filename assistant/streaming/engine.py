@@ -75,7 +75,10 @@ class EngineConfig:
     """Committed text carried into the prompt."""
     base_prompt: str | None = None
     """Fixed prompt put before the committed text (counter vocabulary)."""
-    commit_after_s: float = 8.0
+    endpoint_commit: bool = True
+    """Commit an utterance whole when voice activity ends. False gives the plain
+    LocalAgreement baseline (passes go on every step until two agree)."""
+    commit_after_s: float = 6.0
     """Buffer length before words are committed inside an utterance (LocalAgreement)."""
     tail_guard_s: float = 0.8
     """Words ending this close to the buffer end are never committed by agreement."""
@@ -238,7 +241,7 @@ class StreamingEngine:
                     self._endpoints.append(self._speech_end_s)
             elif not self._in_speech:
                 self._silence_s += window_s
-        if not self._in_speech and not self._endpoints:
+        if not self._in_speech and not self._endpoints and not self._tentative:
             self._trim_silence()
 
     # ------------------------------------------------------------- decoding
@@ -246,6 +249,8 @@ class StreamingEngine:
         """Run what is due: endpoint commits, then a pass if the step is reached.
         None when nothing changed."""
         cfg = self.config
+        if not cfg.endpoint_commit:
+            return self._agreement_only_step()
         committed: list[Segment] = []
         ended = bool(self._endpoints)
         while self._endpoints:
@@ -253,9 +258,11 @@ class StreamingEngine:
         if not self._in_speech:
             return self._make_update(tuple(committed), utterance_end=True) if ended else None
         due = False
+        final = False
         if self._silence_s >= cfg.pre_endpoint_s:
             # Probably the end: this pass will serve the endpoint commit.
             due = not self._covers(self._speech_end_s)
+            final = True
         elif self._silence_s > 0:
             # A pause has begun: wait to see whether it is the end rather than
             # start a pass that would delay the endpoint commit.
@@ -266,7 +273,7 @@ class StreamingEngine:
             due = self._speech_end_s - self._utterance_start_s >= cfg.first_step_s
         if not due:
             return self._make_update(tuple(committed), utterance_end=True) if ended else None
-        self._hypotheses.append(self._decode(len(self._buffer)))
+        self._hypotheses.append(self._decode(len(self._buffer), final=final))
         del self._hypotheses[: -max(cfg.agreement, 2)]
         self._last_pass_end_s = self._stream_end_s
         update = self._update_from_agreement()
@@ -275,13 +282,26 @@ class StreamingEngine:
                                       update.tentative_words, update.audio_s, ended)
         return update
 
+    def _agreement_only_step(self) -> TranscriptUpdate | None:
+        """The baseline: a pass every step while speech is pending, LocalAgreement."""
+        self._endpoints.clear()
+        if not (self._in_speech or self._tentative):
+            return None
+        if self._stream_end_s - self._last_pass_end_s < self.config.min_step_s:
+            return None
+        self._hypotheses.append(self._decode(len(self._buffer)))
+        del self._hypotheses[: -max(self.config.agreement, 2)]
+        self._last_pass_end_s = self._stream_end_s
+        return self._update_from_agreement()
+
     def finish(self) -> TranscriptUpdate:
         """Commit everything still pending (end of stream, pause, lost device)."""
         committed: list[Segment] = []
         while self._endpoints:
             committed.extend(self._commit_utterance(self._endpoints.pop(0)))
-        if self._in_speech:
-            committed.extend(self._commit_utterance(self._stream_end_s))
+        if self._in_speech or self._tentative:
+            committed.extend(self._commit_utterance(
+                self._stream_end_s if self._in_speech else self._speech_end_s))
         self._tentative = ()
         update = self._make_update(tuple(committed), utterance_end=True)
         self._restart_at(self._stream_end_s)
@@ -298,11 +318,13 @@ class StreamingEngine:
         parts = [p for p in (self.config.base_prompt, self._committed_tail) if p]
         return " ".join(parts) if parts else None
 
-    def _decode(self, n_samples: int) -> _Hypothesis:
-        """One pass over the first ``n_samples`` of the buffer, cleaned by the guards."""
+    def _decode(self, n_samples: int, final: bool = False) -> _Hypothesis:
+        """One pass over the first ``n_samples`` of the buffer, cleaned by the guards.
+        ``final``: the pass whose words are committed at once (an endpoint)."""
         audio: AudioArray = self._buffer[:n_samples]
         self.passes += 1
-        segments = self.transcriber.transcribe(audio, self._prompt(), self._buffer_start_s)
+        segments = self.transcriber.transcribe(audio, self._prompt(), self._buffer_start_s,
+                                               final=final)
         words: list[Word] = []
         for seg in segments:
             if is_hallucination(seg.text, seg.no_speech_prob, seg.avg_logprob):
@@ -358,6 +380,11 @@ class StreamingEngine:
         horizon = self._stream_end_s - cfg.tail_guard_s
         while n > 0 and current[n - 1].end > horizon:
             n -= 1
+        if cfg.endpoint_commit and self.buffer_s < cfg.max_buffer_s:
+            # Cut only at an agreed sentence end: Whisper decodes a buffer that
+            # starts mid-sentence much worse than one that starts a sentence.
+            while n > 0 and not _SENTENCE_END.search(current[n - 1].text):
+                n -= 1
         if self.buffer_s >= cfg.max_buffer_s:
             # No agreement while the buffer keeps growing: commit its older words anyway.
             while n < len(current) and current[n].end <= horizon:
@@ -385,7 +412,7 @@ class StreamingEngine:
         if last is None or not (speech_end_s + 0.05 <= last.audio_end_s
                                 <= speech_end_s + cfg.endpoint_s + 0.35):
             n = round((cut_s - self._buffer_start_s) * SAMPLE_RATE)
-            last = self._decode(max(0, n)) if n > VAD_WINDOW else None
+            last = self._decode(max(0, n), final=True) if n > VAD_WINDOW else None
         words = tuple(w for w in last.words if w.start < speech_end_s + 0.1) if last else ()
         committed = self._commit_words(words)
         self._tentative = ()

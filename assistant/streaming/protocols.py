@@ -23,9 +23,11 @@ VAD_WINDOW = 512
 class Transcriber(Protocol):
     """Decodes one audio buffer (greedy, no temperature fallback, word times)."""
 
-    def transcribe(self, audio: AudioArray, prompt: str | None,
-                   offset_s: float) -> tuple[Segment, ...]:
-        """Segments of ``audio`` with word times shifted by ``offset_s``."""
+    def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
+                   final: bool = False) -> tuple[Segment, ...]:
+        """Segments of ``audio`` with word times shifted by ``offset_s``.
+        ``final``: this pass's words will likely be committed at once (the end
+        of an utterance), so it may afford a wider beam."""
         ...
 
 

@@ -1,0 +1,425 @@
+"""Benchmark of the live path on the shared synthetic appointments.
+
+Each recording of ../shared/eval/audio/dialogues goes through the real live
+pipeline (FileSource at speaking pace -> LivePipeline -> StreamingEngine with
+the bundled model). Per gold turn (timings in the JSON beside each recording):
+
+- turn-end commit delay: wall time of the commit of the turn's last word minus
+  the end of the turn's speech (what the agent waits for text to settle);
+- first-text delay: first tentative or committed word of the turn minus the
+  turn's start;
+
+plus CPU time per audio second, CPU share of the machine, lag at the end,
+and the streaming WER beside the batch WER (assistant.asr with
+DecodeOptions.from_settings, as ``assistant transcribe``) on the same files in
+the same run. ``--baseline`` also runs a plain LocalAgreement-2 configuration
+of the same engine for comparison.
+
+``--session-minutes N`` replays the recordings concatenated to N minutes and
+prints lag and memory over time (``--session-speed`` > 1 feeds faster than
+real time, which also exercises catching up).
+
+Usage:
+    .venv/bin/python scripts/bench_stream.py [--limit 6] [--baseline]
+        [--session-minutes 30 --session-speed 3] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.asr import DecodeOptions, SpeechModel  # noqa: E402
+from assistant.audiofile import load_audio  # noqa: E402
+from assistant.guards import fold  # noqa: E402
+from assistant.pipeline import LivePipeline, engine_config, transcriber_for  # noqa: E402
+from assistant.replay import FileSource  # noqa: E402
+from assistant.settings import MODELS_DIR, Settings, load_settings  # noqa: E402
+from assistant.streaming.engine import EngineConfig  # noqa: E402
+from assistant.streaming.events import (  # noqa: E402
+    AudioLevel,
+    EndEvent,
+    PipelineEvent,
+    StatusEvent,
+    TranscriptUpdate,
+)
+from assistant.types import SAMPLE_RATE, AudioArray, Word  # noqa: E402
+
+DIALOGUES = ROOT.parent / "shared" / "eval" / "audio" / "dialogues"
+
+
+def _wer(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(errors, reference words) with the project's French normalisation."""
+    try:
+        from assistant.wer import wer_count
+
+        count = wer_count(reference, hypothesis)
+        return count.errors, count.words
+    except ImportError:  # fall back to a plain normalisation
+        import jiwer
+
+        def norm(t: str) -> str:
+            return " ".join(fold(t).replace("-", " ").replace("'", "' ").translate(
+                str.maketrans("", "", ".,;:!?«»\"")).split())
+
+        ref, hyp = norm(reference), norm(hypothesis)
+        out = jiwer.process_words(ref, hyp)
+        return out.substitutions + out.deletions + out.insertions, len(ref.split())
+
+
+@dataclass
+class Recorder:
+    """Collects pipeline events with their wall time since the start."""
+
+    t0: float = 0.0
+    updates: list[tuple[float, TranscriptUpdate]] = field(default_factory=list)
+    statuses: list[tuple[float, StatusEvent]] = field(default_factory=list)
+    end: tuple[float, EndEvent] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, event: PipelineEvent) -> None:
+        at = time.monotonic() - self.t0
+        with self.lock:
+            if isinstance(event, TranscriptUpdate):
+                self.updates.append((at, event))
+            elif isinstance(event, StatusEvent):
+                self.statuses.append((at, event))
+            elif isinstance(event, EndEvent):
+                self.end = (at, event)
+
+    def committed_words(self) -> list[tuple[float, Word]]:
+        return [(at, w) for at, u in self.updates for s in u.committed for w in s.words]
+
+    def text(self) -> str:
+        return " ".join(s.text for _, u in self.updates for s in u.committed)
+
+
+@dataclass(frozen=True)
+class Turn:
+    start: float
+    end: float
+    text: str
+
+
+def load_turns(path: Path) -> list[Turn]:
+    meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    return [Turn(t["start"], t["end"], t["text"]) for t in meta["turns"]]
+
+
+def turn_of(turns: list[Turn], t: float) -> int:
+    index = -1
+    for i, turn in enumerate(turns):
+        if t >= turn.start - 0.3:
+            index = i
+    return index
+
+
+def run_stream(model: SpeechModel, settings: Settings, audio: AudioArray, name: str,
+               config: EngineConfig | None = None, speed: float = 1.0,
+               realtime: bool = True) -> tuple[Recorder, float, float]:
+    """Returns the recorder, the wall time and the CPU time of the run."""
+    recorder = Recorder()
+    source = FileSource(audio, name, realtime=realtime, speed=speed)
+    pipeline = LivePipeline(source, transcriber_for(model, settings), settings, recorder)
+    if config is not None:
+        pipeline.engine.config = config
+    cpu0 = time.process_time()
+    recorder.t0 = time.monotonic()
+    pipeline.start()
+    pipeline.wait()
+    pipeline.stop()
+    return recorder, time.monotonic() - recorder.t0, time.process_time() - cpu0
+
+
+def simulate_stream(model: SpeechModel, settings: Settings, audio: AudioArray,
+                    config: EngineConfig | None = None) -> tuple[Recorder, float, float]:
+    """Real-time pace on a simulated clock: audio becomes available as it would
+    be spoken; each engine step advances the clock by the CPU time it took
+    (all threads of this process). The same loop as the pipeline's worker,
+    without the noise of other programs competing for the cores."""
+    from assistant.streaming.engine import StreamingEngine
+    from assistant.types import AudioChunk
+    from assistant.vad import SileroVad
+
+    recorder = Recorder()
+    engine = StreamingEngine(transcriber_for(model, settings), SileroVad(),
+                             config or engine_config(settings))
+    block = SAMPLE_RATE // 10
+    total = len(audio) - len(audio) % block
+    fed = 0
+    clock = 0.0
+    cpu_total = 0.0
+    while fed < total:
+        available = min(total, int(clock * SAMPLE_RATE) // block * block)
+        if available <= fed:
+            clock = (fed + block) / SAMPLE_RATE  # idle until the next block is spoken
+            continue
+        c0 = time.process_time()
+        for i in range(fed, available, block):
+            engine.insert_audio(AudioChunk(audio[i : i + block], i / SAMPLE_RATE))
+        fed = available
+        update = engine.process()
+        spent = time.process_time() - c0
+        cpu_total += spent
+        clock += spent
+        if update is not None:
+            recorder.updates.append((clock, update))
+        recorder.statuses.append((clock, StatusEvent(
+            "running", clock, engine.stream_end_s, engine_level(), engine.speaking, 0, "sim")))
+    c0 = time.process_time()
+    update = engine.finish()
+    spent = time.process_time() - c0
+    clock += spent
+    cpu_total += spent
+    recorder.updates.append((clock, update))
+    recorder.end = (clock, EndEvent("eof", engine.stream_end_s, engine.segments_committed))
+    return recorder, clock, cpu_total
+
+
+def engine_level() -> AudioLevel:
+    return AudioLevel()
+
+
+@dataclass
+class FileResult:
+    name: str
+    duration: float
+    end_delays: list[float]
+    first_delays: list[float]
+    missing_turns: int
+    lag_end: float
+    max_lag: float
+    cpu_s: float
+    wall_s: float
+    errors: int
+    words: int
+
+
+def measure(recorder: Recorder, turns: list[Turn], name: str, duration: float,
+            wall: float, cpu: float, speed: float = 1.0) -> FileResult:
+    by_turn: dict[int, list[float]] = {}
+    for at, w in recorder.committed_words():
+        by_turn.setdefault(turn_of(turns, (w.start + w.end) / 2), []).append(at)
+    first: dict[int, float] = {}
+    for at, u in recorder.updates:
+        for w in (*(w for s in u.committed for w in s.words), *u.tentative_words):
+            first.setdefault(turn_of(turns, (w.start + w.end) / 2), at)
+    end_delays, first_delays, missing = [], [], 0
+    for i, turn in enumerate(turns):
+        if i not in by_turn:
+            missing += 1
+            continue
+        end_delays.append(max(by_turn[i]) - turn.end / speed)
+        first_delays.append(first[i] - turn.start / speed)
+    end_at = recorder.end[0] if recorder.end else wall
+    max_lag = max((s.lag_s for _, s in recorder.statuses), default=0.0)
+    errors, words = _wer(" ".join(t.text for t in turns), recorder.text())
+    return FileResult(name, duration, end_delays, first_delays, missing,
+                      end_at - duration / speed, max_lag, cpu, wall, errors, words)
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    return float(np.percentile(np.array(values), q))
+
+
+def summarize(label: str, results: list[FileResult], batch_wer: float | None) -> dict[str, float]:
+    end = [d for r in results for d in r.end_delays]
+    first = [d for r in results for d in r.first_delays]
+    audio = sum(r.duration for r in results)
+    cpu = sum(r.cpu_s for r in results)
+    wall = sum(r.wall_s for r in results)
+    errors = sum(r.errors for r in results)
+    words = sum(r.words for r in results)
+    summary = {
+        "turns": len(end),
+        "missing_turns": sum(r.missing_turns for r in results),
+        "turn_end_commit_p50_s": pct(end, 50),
+        "turn_end_commit_p90_s": pct(end, 90),
+        "first_text_p50_s": pct(first, 50),
+        "first_text_p90_s": pct(first, 90),
+        "cpu_s_per_audio_s": cpu / audio,
+        "cpu_share": cpu / wall / (os.cpu_count() or 1),
+        "lag_end_max_s": max(r.lag_end for r in results),
+        "lag_max_s": max(r.max_lag for r in results),
+        "stream_wer": errors / words if words else float("nan"),
+    }
+    print(f"\n== {label}")
+    print(f"turns {summary['turns']} (no text: {summary['missing_turns']})")
+    print(f"turn-end commit delay  p50 {summary['turn_end_commit_p50_s']:.2f} s   "
+          f"p90 {summary['turn_end_commit_p90_s']:.2f} s")
+    print(f"first text delay       p50 {summary['first_text_p50_s']:.2f} s   "
+          f"p90 {summary['first_text_p90_s']:.2f} s")
+    print(f"CPU {summary['cpu_s_per_audio_s']:.2f} s per audio s, share of the "
+          f"{os.cpu_count()} cores {100 * summary['cpu_share']:.0f} %")
+    print(f"lag at end (max over files) {summary['lag_end_max_s']:.2f} s, "
+          f"max lag seen {summary['lag_max_s']:.2f} s")
+    line = f"streaming WER {100 * summary['stream_wer']:.1f} %"
+    if batch_wer is not None:
+        summary["batch_wer"] = batch_wer
+        summary["wer_ratio"] = summary["stream_wer"] / batch_wer if batch_wer else float("nan")
+        line += f"   batch WER {100 * batch_wer:.1f} %   ratio {summary['wer_ratio']:.2f}"
+    print(line)
+    return summary
+
+
+def baseline_config(settings: Settings) -> EngineConfig:
+    """Plain LocalAgreement-2: 1 s steps, commit what two passes agree on,
+    no endpoint commit, no hold-back (VAD gating kept, as in the issue)."""
+    return replace(engine_config(settings), commit_after_s=0.0, tail_guard_s=0.0,
+                   endpoint_commit=False, min_step_s=1.0)
+
+
+def session(model: SpeechModel, settings: Settings, files: list[Path], minutes: float,
+            speed: float) -> dict[str, object]:
+    import psutil
+
+    pieces: list[AudioArray] = []
+    total = 0.0
+    while total < minutes * 60:
+        for f in files:
+            a = load_audio(f)
+            pieces.append(a)
+            total += len(a) / SAMPLE_RATE
+            if total >= minutes * 60:
+                break
+    audio = np.concatenate(pieces)
+    del pieces
+    proc = psutil.Process()
+    samples: list[tuple[float, float, float]] = []  # (audio s, lag s, rss MB)
+    stop = threading.Event()
+    recorder = Recorder()
+
+    def watch() -> None:
+        while not stop.wait(10.0):
+            with recorder.lock:
+                status = recorder.statuses[-1][1] if recorder.statuses else None
+            if status is not None:
+                samples.append((status.audio_s, status.lag_s, proc.memory_info().rss / 2**20))
+
+    print(f"\n== session: {len(audio) / SAMPLE_RATE / 60:.1f} min of audio at x{speed}")
+    source = FileSource(audio, "session", realtime=True, speed=speed)
+    pipeline = LivePipeline(source, transcriber_for(model, settings), settings, recorder)
+    watcher = threading.Thread(target=watch, daemon=True)
+    cpu0 = time.process_time()
+    recorder.t0 = time.monotonic()
+    watcher.start()
+    pipeline.start()
+    pipeline.wait()
+    pipeline.stop()
+    stop.set()
+    wall = time.monotonic() - recorder.t0
+    cpu = time.process_time() - cpu0
+    n = len(samples)
+    first, last = samples[: max(1, n // 10)], samples[-max(1, n // 10) :]
+    result = {
+        "audio_min": len(audio) / SAMPLE_RATE / 60,
+        "speed": speed,
+        "wall_s": wall,
+        "cpu_s_per_audio_s": cpu / (len(audio) / SAMPLE_RATE),
+        "lag_first_tenth_mean_s": statistics.fmean(s[1] for s in first) if samples else 0.0,
+        "lag_last_tenth_mean_s": statistics.fmean(s[1] for s in last) if samples else 0.0,
+        "lag_max_s": max((s[1] for s in samples), default=0.0),
+        "rss_first_mb": samples[0][2] if samples else 0.0,
+        "rss_last_mb": samples[-1][2] if samples else 0.0,
+        "rss_max_mb": max((s[2] for s in samples), default=0.0),
+        "passes": pipeline.engine.passes,
+        "segments": pipeline.engine.segments_committed,
+    }
+    for audio_s, lag, rss in samples[:: max(1, n // 12)]:
+        print(f"  audio {audio_s / 60:5.1f} min   lag {lag:5.2f} s   rss {rss:6.1f} MB")
+    print(f"lag mean first tenth {result['lag_first_tenth_mean_s']:.2f} s, last tenth "
+          f"{result['lag_last_tenth_mean_s']:.2f} s, max {result['lag_max_s']:.2f} s")
+    print(f"memory {result['rss_first_mb']:.0f} MB -> {result['rss_last_mb']:.0f} MB "
+          f"(max {result['rss_max_mb']:.0f} MB)   CPU {result['cpu_s_per_audio_s']:.2f} s/s")
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dir", type=Path, default=DIALOGUES)
+    parser.add_argument("--limit", type=int, default=0, help="first N recordings only")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--baseline", action="store_true", help="also run plain LocalAgreement-2")
+    parser.add_argument("--no-batch", action="store_true")
+    parser.add_argument("--no-dialogues", action="store_true")
+    parser.add_argument("--session-minutes", type=float, default=0.0)
+    parser.add_argument("--session-speed", type=float, default=1.0)
+    parser.add_argument("--fast", action="store_true", help="session at x3 speed")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--clock", choices=("wall", "cpu", "both"), default="both",
+                        help="wall: real-time replay through the threaded pipeline; cpu: "
+                             "real-time pace on a clock advanced by CPU time (immune to "
+                             "other programs on a shared machine)")
+    args = parser.parse_args()
+
+    settings = load_settings()
+    model = SpeechModel(MODELS_DIR / "whisper-base", compute_type="int8",
+                        cpu_threads=args.threads)
+    files = sorted(args.dir.glob("*.flac"))
+    if args.limit:
+        files = files[: args.limit]
+    print(f"{len(files)} recordings, model whisper-base int8, {args.threads} threads, "
+          f"load average {os.getloadavg()[0]:.2f} (machine shared: real-time figures are "
+          "pessimistic when it is busy)")
+    out: dict[str, object] = {}
+    if not args.no_dialogues:
+        batch_errors = batch_words = 0
+        if not args.no_batch:
+            options = DecodeOptions.from_settings(settings)
+            batch_cpu = 0.0
+            for f in files:
+                turns = load_turns(f)
+                c0 = time.process_time()
+                text = " ".join(s.text for s in model.transcribe(load_audio(f), options))
+                batch_cpu += time.process_time() - c0
+                e, w = _wer(" ".join(t.text for t in turns), text)
+                batch_errors += e
+                batch_words += w
+            print(f"batch: WER {100 * batch_errors / batch_words:.1f} %, CPU {batch_cpu:.1f} s")
+        batch_wer = batch_errors / batch_words if batch_words else None
+        configs = [("streaming (this engine)", None)]
+        if args.baseline:
+            configs.append(("baseline LocalAgreement-2, 1 s steps", baseline_config(settings)))
+        clocks = ["cpu", "wall"] if args.clock == "both" else [args.clock]
+        runs = [(f"{label} [{clock} clock]", config, clock)
+                for label, config in configs for clock in clocks]
+        for label, config, clock in runs:
+            results = []
+            for f in files:
+                audio = load_audio(f)
+                if clock == "wall":
+                    recorder, wall, cpu = run_stream(model, settings, audio, f.name, config)
+                else:
+                    recorder, wall, cpu = simulate_stream(model, settings, audio, config)
+                result = measure(recorder, load_turns(f), f.name, len(audio) / SAMPLE_RATE,
+                                 wall, cpu)
+                results.append(result)
+                print(f"  {f.name}: turn-end p50 {pct(result.end_delays, 50):.2f} s, "
+                      f"WER {100 * result.errors / max(1, result.words):.1f} %, "
+                      f"lag end {result.lag_end:.2f} s", flush=True)
+            out[label] = summarize(label, results, batch_wer)
+    if args.session_minutes or args.fast:
+        minutes = args.session_minutes or 30.0
+        speed = 3.0 if args.fast and args.session_speed == 1.0 else args.session_speed
+        out["session"] = session(model, settings, files, minutes, speed)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""The live pipeline end to end on the real model: synthetic French speech
+replayed as fast as possible through FileSource -> LivePipeline -> engine
+(real Silero VAD, real Whisper base)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.asr import SpeechModel
+from assistant.pipeline import LivePipeline, WhisperTranscriber
+from assistant.replay import FileSource
+from assistant.settings import Settings
+from assistant.streaming.events import EndEvent, PipelineEvent, StatusEvent, TranscriptUpdate
+from assistant.tts import Turn, speak_dialogue, write_wav
+from assistant.types import SAMPLE_RATE
+from assistant.wer import wer
+
+pytestmark = pytest.mark.model
+
+TURNS = [
+    Turn("agent", "Bonjour monsieur, que puis-je faire pour vous ?"),
+    Turn("usager", "Je voudrais renouveler ma carte Vitale, je l'ai perdue la semaine dernière."),
+]
+
+
+def _run(source: FileSource, model: SpeechModel, settings: Settings) -> list[PipelineEvent]:
+    events: list[PipelineEvent] = []
+    pipeline = LivePipeline(source, model, settings, events.append)
+    pipeline.start()
+    assert pipeline.wait(120)
+    pipeline.stop()
+    return events
+
+
+def test_dialogue_is_committed_turn_by_turn(speech_model: SpeechModel,
+                                            settings: Settings) -> None:
+    audio, timed = speak_dialogue(TURNS)
+    events = _run(FileSource(audio, "dialogue"), speech_model, settings)
+    updates = [e for e in events if isinstance(e, TranscriptUpdate)]
+    segments = [s for u in updates for s in u.committed]
+    text = " ".join(s.text for s in segments)
+    reference = " ".join(t.text for t in TURNS)
+    assert wer(reference, text) < 0.35, text
+    ids = [s.id for s in segments]
+    assert ids == sorted(set(ids))
+    # The first turn is committed as soon as its voice stops: before the
+    # second turn has finished, and without any of the second turn's words.
+    first_commit = next(u for u in updates if u.committed)
+    assert first_commit.audio_s < timed[1].end
+    assert all(s.end < timed[1].start + 0.3 for s in first_commit.committed)
+    assert isinstance(events[-1], EndEvent) and events[-1].reason == "eof"
+    assert events[-1].segments == len(segments)
+
+
+def test_silence_and_low_noise_produce_no_text(speech_model: SpeechModel,
+                                               settings: Settings) -> None:
+    rng = np.random.default_rng(1)
+    noise = rng.normal(0.0, 0.003, 6 * SAMPLE_RATE).astype(np.float32)
+    calls: list[float] = []
+
+    class Counting(WhisperTranscriber):
+        def transcribe(self, audio, prompt, offset_s, final=False):  # type: ignore[no-untyped-def]
+            calls.append(offset_s)
+            return super().transcribe(audio, prompt, offset_s, final)
+
+    events = _run(FileSource(noise, "bruit"), Counting(speech_model), settings)
+    assert not any(isinstance(e, TranscriptUpdate) and e.committed for e in events)
+    assert calls == []  # the VAD kept Whisper from ever seeing it
+    statuses = [e for e in events if isinstance(e, StatusEvent)]
+    assert statuses and statuses[-1].state == "stopped"
+
+
+def test_stream_command_prints_jsonl(tmp_path: Path, speech_model: SpeechModel,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    audio, _ = speak_dialogue(TURNS[:1])
+    wav = tmp_path / "accueil.wav"
+    write_wav(wav, audio)
+    assert main(["stream", str(wav), "--jsonl"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    kinds = [line["event"] for line in lines]
+    assert kinds[-1] == "end" and "commit" in kinds
+    for line in lines:
+        assert set(line) >= {"event", "text", "start", "end", "at"}
+    commits = [line for line in lines if line["event"] == "commit"]
+    assert "bonjour" in commits[0]["text"].lower()
+    assert all(c["start"] <= c["end"] <= len(audio) / SAMPLE_RATE + 0.1 for c in commits)
+    ats = [line["at"] for line in lines]
+    assert ats == sorted(ats)
+
+
+def test_missing_file_is_a_french_error(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    code = main(["stream", str(tmp_path / "absent.wav"), "--jsonl"])
+    assert code != 0
+    assert "introuvable" in capsys.readouterr().err
