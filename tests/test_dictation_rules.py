@@ -162,6 +162,8 @@ def test_more_misheard_spellings() -> None:
     assert d("mardi face le dernier mot jeudi") == "Jeudi"
     assert d("objet sur la ligne suite") == "Objet\nSuite"
     assert d("rester sur la ligne de départ") == "Rester sur la ligne de départ"
+    assert d("elle demande d'ouvrir les guillemets pourquoi fermez les guillemets") == (
+        f"Elle demande «{NB}pourquoi{NB}»")
 
 
 def test_delete_last_word() -> None:
@@ -195,7 +197,8 @@ def test_live_feeding_agrees_with_batch_whatever_the_cuts() -> None:
     said = ("madame virgule nous avons reçu votre demande point à la ligne objet deux points "
             "ouvrez les guillemets aide au logement fermez les guillemets point "
             "le montant de mille trois cent quarante euros sera versé le douze mars "
-            "efface le dernier mot avril point d'interrogation")
+            "efface le dernier mot avril point d'interrogation elle dit d'ouvrir les "
+            "guillemets non fermez les guillemets")
     batch = apply_dictation(said)
     words = said.split()
     for step in (1, 2, 3, 5):

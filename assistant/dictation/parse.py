@@ -89,8 +89,9 @@ def tokenize(text: str, after_sentence_end: bool = True) -> list[RawToken]:
     return out
 
 
-def _match_at(words: Sequence[RawToken], i: int, phrase: Phrase) -> int:
-    """How many words ``phrase`` covers from ``words[i]`` (0: no match).
+def _match_at(words: Sequence[RawToken], i: int, phrase: Phrase, skip: int = 0) -> int:
+    """How many words ``phrase`` covers from ``words[i]`` (0: no match),
+    leaving out the first ``skip`` keys of ``words[i]``.
 
     A phrase covers whole words only; one word may hold several keys
     ("point-virgule", "d'interrogation")."""
@@ -100,7 +101,7 @@ def _match_at(words: Sequence[RawToken], i: int, phrase: Phrase) -> int:
     while k < len(want):
         if j >= len(words):
             return 0
-        keys = words[j].keys
+        keys = words[j].keys[skip:] if j == i else words[j].keys
         if not keys or tuple(want[k : k + len(keys)]) != keys:
             return 0
         k += len(keys)
@@ -136,7 +137,21 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
         n = _match_at(words, i, phrase)
         if n and not is_word_in_context(phrase, before, _keys_after(words, i + n)):
             return phrase.cmd, n
+    keys = words[i].keys
+    if len(keys) >= 2 and keys[0] in ELISIONS:
+        # Whisper glues an elided word to a command: "d'ouvrir les guillemets".
+        for phrase in PHRASES:
+            if len(phrase.keys) < 2 or phrase.keys[0] != keys[1]:
+                continue
+            n = _match_at(words, i, phrase, skip=1)
+            if n and not is_word_in_context(phrase, (*before, keys[0]),
+                                            _keys_after(words, i + n)):
+                return phrase.cmd, n
     return None
+
+
+ELISIONS = frozenset({"d", "l", "j", "qu", "n", "s", "m", "t", "c"})
+"""Elided words Whisper may glue to a command ("d'ouvrir les guillemets")."""
 
 
 _BREAKS = frozenset({Cmd.NEWLINE, Cmd.PERIOD_NEWLINE, Cmd.PARAGRAPH})

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from assistant.dictation.lexicon import PREFIXES, Cmd
 from assistant.dictation.numbers import numbers_as_digits
-from assistant.dictation.parse import Piece, RawToken, parse, tokenize
+from assistant.dictation.parse import ELISIONS, Piece, RawToken, parse, tokenize
 from assistant.dictation.render import Token, render
 from assistant.frnumbers import NUMBER_WORDS
 
@@ -129,7 +129,8 @@ class DictationSession:
         for n in range(1, min(_HOLD_MAX, len(words)) + 1):
             tail = words[-n:]
             keys = tuple(k for idx in tail for k in tokens[idx].keys)
-            sensitive = keys in PREFIXES or all(
+            sensitive = keys in PREFIXES or (bool(keys) and keys[0] in ELISIONS
+                                              and keys[1:] in PREFIXES) or all(
                 k in NUMBER_WORDS or k.isdigit() or k in ("et", "premier") for k in keys
             )
             if sensitive:
