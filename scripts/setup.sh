@@ -14,7 +14,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 APT_PACKAGES=(libportaudio2 espeak-ng mbrola mbrola-fr1 mbrola-fr4 pulseaudio pulseaudio-utils
-              libasound2-plugins sox python3-venv)
+              libasound2-plugins sox time python3-venv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
