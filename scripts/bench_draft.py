@@ -9,8 +9,10 @@ to one ``Drafter`` and prints, for the updates at the end of the hour, the
 median / p95 / max cost of ``add_segment``, against two baselines measured in
 the same run: an update on a fresh drafter (the first minutes), and drafting
 the whole hour again from scratch (what a non-incremental drafter would pay
-on every segment). A stress variant gives every segment a new amount and a
-new date, so that the draft itself keeps growing.
+on every segment). Variants: the same talk committed as 4-word fragments
+(as the live engine commits them, sentences cut across segments), and a
+stress case that gives every segment a new amount and a new date, so that
+the draft itself keeps growing.
 """
 
 from __future__ import annotations
@@ -47,8 +49,13 @@ def turns() -> list[str]:
     return out
 
 
-def hour_of_segments(stress: bool) -> list[Segment]:
+def hour_of_segments(stress: bool, words_per_segment: int = 0) -> list[Segment]:
     source = turns()
+    if words_per_segment:
+        # Live commits are fragments cut anywhere, not whole turns.
+        words = " ".join(source).split()
+        source = [" ".join(words[k : k + words_per_segment])
+                  for k in range(0, len(words), words_per_segment)]
     segments: list[Segment] = []
     t = 0.0
     i = 0
@@ -78,9 +85,11 @@ def describe(costs: list[float]) -> str:
             f"  max {q[-1]:6.2f} ms")
 
 
-def run(stress: bool) -> None:
-    segments = hour_of_segments(stress)
+def run(stress: bool, words_per_segment: int = 0) -> None:
+    segments = hour_of_segments(stress, words_per_segment)
     label = "stress (a new amount and date in every segment)" if stress else "counter talk"
+    if words_per_segment:
+        label += f", live fragments of {words_per_segment} words"
     print(f"== {label}: {len(segments)} segments, {segments[-1].end / 60:.0f} min, "
           f"{sum(len(s.text.split()) for s in segments)} words")
     fresh = Drafter(DAY)
@@ -106,6 +115,7 @@ def run(stress: bool) -> None:
 
 def main() -> int:
     run(stress=False)
+    run(stress=False, words_per_segment=4)
     run(stress=True)
     return 0
 

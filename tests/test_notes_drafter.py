@@ -232,6 +232,28 @@ def test_incremental_updates_match_the_whole_transcript() -> None:
     assert lines[3][ident.evidence[0].start : ident.evidence[0].end] == ident.evidence[0].quote
 
 
+def test_segments_cut_anywhere_give_the_same_values() -> None:
+    """Live segments end mid-sentence ("C'est le 35 17" | "804."): values still come out."""
+    text = ("Votre numéro allocataire ? C'est le 35 17 804. Il faudra votre attestation "
+            "employeur et un RIB. Vous toucherez 1 150 euros de rappel à partir du 1er avril "
+            "2027. Mon portable : 06 12 48 97 30.")
+    whole = draft_from_text(text, DAY).to_contract()
+    words = text.split(" ")
+    for size in (2, 3, 5):
+        drafter = Drafter(DAY)
+        pieces = [" ".join(words[k : k + size]) for k in range(0, len(words), size)]
+        for n, piece in enumerate(pieces):
+            drafter.add_segment(seg(n, piece))
+        cut = drafter.draft.to_contract()
+        for field in ("identifiers", "amounts_eur", "dates"):
+            assert cut[field] == whole[field], (size, field)
+        assert sorted(cut["documents_requested"]) == sorted(whole["documents_requested"])
+        for item in (*drafter.draft.identifiers, *drafter.draft.amounts_eur,
+                     *drafter.draft.dates, *drafter.draft.documents_requested):
+            for ev in item.evidence:
+                assert pieces[ev.segment_id][ev.start : ev.end] == ev.quote != ""
+
+
 def test_an_update_does_not_reread_the_session() -> None:
     """The cost of one update stays flat as the session grows (ratio, not a time limit)."""
     line = ("Bonjour, je viens pour mon APL, la CAF m'a demandé un RIB et une quittance, "

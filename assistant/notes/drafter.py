@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.notes import lexicon as lx
 from assistant.notes.identifiers import find_identifiers
@@ -36,10 +37,12 @@ from assistant.notes.models import (
 from assistant.notes.text import MappedText, Sentence, normalise, sentences
 from assistant.types import Segment
 
-CONTEXT_SENTENCES = 3
+CONTEXT_SENTENCES = 5
 """How many earlier sentences lend their cues (a question, then its answer)."""
 CORRECTION_WINDOW = 3
 """A self-correction may revise a value said up to this many sentences earlier."""
+MAX_TAIL_SEGMENTS = 8
+"""An unfinished sentence is carried over at most this many segments."""
 ORG_THRESHOLD = 1.0
 COMPLEX_THRESHOLD = 2.0
 REASON_MIN_SCORE = 1.0
@@ -107,6 +110,21 @@ class _Item:
     sentence: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Tail:
+    """An unfinished sentence over one or more segments: the pieces of their original texts,
+    joined by spaces into ``virtual``; ``parts``: (segment id, start in ``virtual``, start in
+    the segment, length)."""
+
+    parts: tuple[tuple[int, int, int, int], ...]
+    virtual: str
+
+    @classmethod
+    def of(cls, s: Sentence, original: str) -> _Tail:
+        a, b = s.mapped.span(s.offset, s.offset + len(s.text))
+        return cls(((s.segment_id, 0, a, b - a),), original[a:b])
+
+
 @dataclass(slots=True)
 class _Candidate:
     score: float
@@ -139,6 +157,13 @@ class Drafter:
         self._last: dict[str, tuple[object, int]] = {}
         # A date without a year that ended the last segment: its year may open the next one.
         self._open_date: dt.date | None = None
+        # The unfinished sentence that ended the last segment(s): segments are cut anywhere.
+        self._tail: _Tail | None = None
+        # While reading such a sentence joined to the next segment, the segments it spans:
+        # evidence is mapped back to the right one.
+        self._join: tuple[tuple[int, int, int, int], ...] | None = None
+        self._min_end = 0  # values ending before this were read with the tail already
+        self._built: dict[tuple[str, object], tuple[tuple[int, float], Drafted[Any]]] = {}
         self._draft = CaseNoteDraft(appointment_date=appointment_date)
 
     @property
@@ -154,10 +179,48 @@ class Drafter:
         if found and self._open_date is not None:
             self._close_date(found[0], segment.text)
         self._open_date = None
-        for s in found:
-            self._read_sentence(s, segment.text)
+        tail = self._tail
+        for k, s in enumerate(found):
+            # The head of a sentence cut by the segment boundary yields its values below,
+            # read together with the tail it continues.
+            self._read_sentence(s, segment.text, values=not (tail is not None and k == 0))
+        joined = self._read_across(tail, found[0], segment.text) if tail and found else None
+        closed = not found or mt.text.rstrip()[-1:] in (".", "?", "!", "…", ";")
+        if closed:
+            self._tail = None
+        elif joined is not None and len(found) == 1 and len(joined.parts) < MAX_TAIL_SEGMENTS:
+            self._tail = joined
+        else:
+            self._tail = _Tail.of(found[-1], segment.text)
         self._draft = self._build()
         return self._draft
+
+    def _read_across(self, tail: _Tail, head: Sentence, original: str) -> _Tail:
+        """A sentence cut between segments ("C'est le 35 17" | "804."): read, in the pieces
+        put together again, the values that only the whole says (numbers, dates, papers)."""
+        ha, hb = head.mapped.span(head.offset, head.offset + len(head.text))
+        base = len(tail.virtual) + 1
+        joined = _Tail((*tail.parts, (head.segment_id, base, ha, hb - ha)),
+                       tail.virtual + " " + original[ha:hb])
+        mt = normalise(joined.virtual)
+        sentence = Sentence(head.segment_id, head.index, mt.text, 0, mt, head.question)
+        self._join = joined.parts
+        self._min_end = next((i for i, o in enumerate(mt.ostart) if o >= base), len(mt.text))
+        try:
+            text = mt.text
+            corrected = lx.CORRECTION.search(text)
+            context: set[IdentifierKind] = set()
+            for _idx, kinds, _q in self._recent:
+                context |= kinds
+            context |= {c.code for c in lx.IDENTIFIER_CUES if c.pattern.search(text)}
+            self._read_documents(sentence, joined.virtual)
+            self._read_identifiers(sentence, joined.virtual, context, corrected)
+            self._read_amounts(sentence, joined.virtual, corrected)
+            self._read_dates(sentence, joined.virtual, corrected)
+        finally:
+            self._join = None
+            self._min_end = 0
+        return joined
 
     def add_segments(self, segments: Iterable[Segment]) -> CaseNoteDraft:
         for seg in segments:
@@ -173,9 +236,15 @@ class Drafter:
             a -= 1
         while b < len(original) and original[b].isalnum():
             b += 1
+        if self._join is not None:
+            seg, vstart, sstart, length = next(p for p in reversed(self._join) if p[1] <= a)
+            b = min(b, vstart + length)
+            quote = original[a:b]
+            a, b = a - vstart + sstart, b - vstart + sstart
+            return Evidence(segment_id=seg, start=a, end=b, quote=quote)
         return Evidence(segment_id=s.segment_id, start=a, end=b, quote=original[a:b])
 
-    def _read_sentence(self, s: Sentence, original: str) -> None:
+    def _read_sentence(self, s: Sentence, original: str, values: bool = True) -> None:
         text = s.text
         corrected = lx.CORRECTION.search(text)
         # "ameli, impots.gouv ou la CAF ?": bodies merely named as alternatives.
@@ -185,16 +254,17 @@ class Drafter:
         if not alternatives:
             self._read_orgs(s, original)
             self._read_reason(s, original)
-        self._read_documents(s, original)
         cues = frozenset(
             c.code for c in lx.IDENTIFIER_CUES if c.pattern.search(text)
         )
-        context: set[IdentifierKind] = set(cues)
-        for _idx, kinds, _q in self._recent:
-            context |= kinds
-        self._read_identifiers(s, original, context, corrected)
-        self._read_amounts(s, original, corrected)
-        self._read_dates(s, original, corrected)
+        if values:
+            context: set[IdentifierKind] = set(cues)
+            for _idx, kinds, _q in self._recent:
+                context |= kinds
+            self._read_documents(s, original)
+            self._read_identifiers(s, original, context, corrected)
+            self._read_amounts(s, original, corrected)
+            self._read_dates(s, original, corrected)
         self._read_complex(s, original)
         self._read_referral(s, original)
         self._read_follow_up(s, original)
@@ -237,7 +307,7 @@ class Drafter:
         seen: set[tuple[int, int]] = set()
         for cue in lx.DOCUMENTS:
             for m in cue.pattern.finditer(text):
-                if any(m.start() < e and m.end() > b for b, e in seen):
+                if any(m.start() < e and m.end() > b for b, e in seen) or m.end() <= self._min_end:
                     continue
                 seen.add(m.span())
                 before = text[max(0, m.start() - 60) : m.start()]
@@ -266,6 +336,8 @@ class Drafter:
     def _read_identifiers(self, s: Sentence, original: str, cues: set[IdentifierKind],
                           corrected: re.Match[str] | None) -> None:
         for f in find_identifiers(s.text, cues):
+            if f.end <= self._min_end:
+                continue
             key = (f.kind, f.value)
             field_name = f"id:{f.kind.value}"
             self._correct(field_name, s, corrected, f.start,
@@ -277,6 +349,8 @@ class Drafter:
 
     def _read_amounts(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
         for m in _AMOUNT.finditer(s.text):
+            if m.end() <= self._min_end:
+                continue
             value = _amount_value(m.group(1), m.group(2))
             if value is None:
                 continue
@@ -290,6 +364,8 @@ class Drafter:
     def _read_dates(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
         today = self.appointment_date
         for m, day, month, year in _find_dates(s.text):
+            if m.end() <= self._min_end:
+                continue
             if year is None:
                 year = today.year
             elif year < 100:
@@ -455,23 +531,10 @@ class Drafter:
             organizations=tuple(orgs),
             reason=reason,
             summary=summary,
-            documents_requested=tuple(
-                Drafted[DocumentKind](value=k, evidence=tuple(i.evidence), confidence=i.confidence)
-                for k, i in self._docs.items()
-            ),
-            identifiers=tuple(
-                Drafted[Identifier](value=Identifier(kind=k, value=v), evidence=tuple(i.evidence),
-                                    confidence=i.confidence)
-                for (k, v), i in self._ids.items()
-            ),
-            amounts_eur=tuple(
-                Drafted[float](value=v, evidence=tuple(i.evidence), confidence=i.confidence)
-                for v, i in self._amounts.items()
-            ),
-            dates=tuple(
-                Drafted[dt.date](value=v, evidence=tuple(i.evidence), confidence=i.confidence)
-                for v, i in self._dates.items()
-            ),
+            documents_requested=self._items("doc", self._docs, _drafted_document),
+            identifiers=self._items("id", self._ids, _drafted_identifier),
+            amounts_eur=self._items("amount", self._amounts, _drafted_amount),
+            dates=self._items("date", self._dates, _drafted_date),
             follow_ups=tuple(
                 Drafted[FollowUp](value=f, evidence=(ev,), confidence=0.5)
                 for f, ev in self._follow_ups.values()
@@ -479,6 +542,20 @@ class Drafter:
             complex_situation=complex_,
             referral=referral,
         )
+
+    def _items(self, kind: str, items: Mapping[Any, _Item],
+               make: Callable[[Any, _Item], Drafted[Any]]) -> tuple[Drafted[Any], ...]:
+        """Drafted values of a list field, reusing those that did not change: an update
+        costs the new values, not the whole session's."""
+        out = []
+        for key, item in items.items():
+            sig = (len(item.evidence), item.confidence)
+            cached = self._built.get((kind, key))
+            if cached is None or cached[0] != sig:
+                cached = (sig, make(key, item))
+                self._built[(kind, key)] = cached
+            out.append(cached[1])
+        return tuple(out)
 
     def _reason(self) -> Drafted[Reason]:
         if not self._reasons:
@@ -490,6 +567,23 @@ class Drafter:
         total = sum(t.score for t in self._reasons.values())
         return Drafted[Reason](value=code, evidence=tuple(tally.evidence),
                                confidence=round(min(0.95, tally.score / total), 3))
+
+
+def _drafted_document(key: DocumentKind, i: _Item) -> Drafted[DocumentKind]:
+    return Drafted[DocumentKind](value=key, evidence=tuple(i.evidence), confidence=i.confidence)
+
+
+def _drafted_identifier(key: tuple[IdentifierKind, str], i: _Item) -> Drafted[Identifier]:
+    return Drafted[Identifier](value=Identifier(kind=key[0], value=key[1]),
+                               evidence=tuple(i.evidence), confidence=i.confidence)
+
+
+def _drafted_amount(key: float, i: _Item) -> Drafted[float]:
+    return Drafted[float](value=key, evidence=tuple(i.evidence), confidence=i.confidence)
+
+
+def _drafted_date(key: dt.date, i: _Item) -> Drafted[dt.date]:
+    return Drafted[dt.date](value=key, evidence=tuple(i.evidence), confidence=i.confidence)
 
 
 def _find_dates(text: str) -> list[tuple[re.Match[str], int, int, int | None]]:
