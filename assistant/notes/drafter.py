@@ -311,7 +311,9 @@ class Drafter:
                     continue
                 seen.add(m.span())
                 before = text[max(0, m.start() - 60) : m.start()]
-                if lx.DOCUMENT_AS_OBJECT.search(before) or lx.DOCUMENT_NEGATED.search(before):
+                after = text[m.end() : m.end() + 30]
+                if (lx.DOCUMENT_AS_OBJECT.search(before) or lx.DOCUMENT_NEGATED.search(before)
+                        or lx.DOCUMENT_AS_SUBJECT.search(after)):
                     continue
                 ev = self._evidence(s, m.start(), m.end(), original)
                 item = self._docs.get(cue.code)

@@ -122,7 +122,8 @@ DOCUMENTS: list[Cue[DocumentKind]] = [
            r"fiches? de (?:paie|paye)s?", r"fiches? de salaire"),
     *_cues(D.ATTESTATION_EMPLOYEUR,
            r"attestations? (?:d'|de l'|de (?:votre|mon|son|ton|leur) ?)?(?:ancien )?employeur",
-           r"attestations? de salaires?", r"attestation (?:pole emploi|france travail)"),
+           r"attestations? de salaires?", r"attestation (?:pole emploi|france travail)",
+           r"attestations? de fin de contrat"),
     *_cues(D.ACTE_NAISSANCE, r"actes? de naissance", r"extraits? de naissance"),
     *_cues(D.LIVRET_FAMILLE, r"livret de famille"),
     *_cues(D.CARTE_VITALE, r"carte vitale"),
@@ -143,6 +144,11 @@ DOCUMENT_AS_OBJECT = re.compile(
     r"(?:refaire|renouvel\w*|perdu|vole|demande de|nouveau|nouvelle|faire|obtenir|recevoir"
     r"|fabrication de|commande de|pre-demande de|pour)"
     r" (?:ma |mon |sa |son |une |un |la |le |d'un |d'une |de |du |l')?$"
+)
+# ... or the subject of what went wrong with it ("ma carte d'identité a expiré").
+DOCUMENT_AS_SUBJECT = re.compile(
+    r"^ (?:a|est|sont|ont|m'a|m'ont) (?:expire|perime|ete (?:vole|perdu|refuse)|plus valable"
+    r"|ete vol|casse|abime)"
 )
 DOCUMENT_NEGATED = re.compile(
     r"(?:pas besoin d(?:e |u |es |')|inutile d(?:e |')|pas la peine d(?:e |')|sans )"
