@@ -20,7 +20,9 @@ from assistant.store import AuditAction, SessionId, SessionStatus, SessionStore
 from assistant.tui import strings as S
 from assistant.tui.app import CounterApp
 from assistant.tui.review import RowStatus
-from assistant.tui.screens import EditDialog, HelpScreen, SessionScreen, StartScreen
+from assistant.tui.screens.dialogs import EditDialog, HelpScreen
+from assistant.tui.screens.session import SessionScreen
+from assistant.tui.screens.start import StartScreen
 from assistant.tui.services import Engine
 from assistant.tui.widgets import DraftPanel, SessionHeader, TranscriptView
 from assistant.types import AudioArray
@@ -60,6 +62,12 @@ async def wait_for(pilot: Pilot[None], check: Callable[[], bool], timeout: float
 def session_screen(app: CounterApp) -> SessionScreen:
     assert isinstance(app.screen, SessionScreen), type(app.screen)
     return app.screen
+
+
+async def opened_session(pilot: Pilot[None], app: CounterApp) -> SessionScreen:
+    """The session screen ``open_session`` opens just after the first frame."""
+    await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+    return session_screen(app)
 
 
 def draft(app: CounterApp) -> DraftPanel:
@@ -200,7 +208,7 @@ async def test_pause_resume_quit_keeps_everything_and_reopens(
     audio, lines = appointment
     app = make_app(settings, store_path, audio, scripted(lines), realtime=True)
     async with app.run_test(size=SIZE) as pilot:
-        screen = session_screen(app)
+        screen = await opened_session(pilot, app)
         await wait_for(pilot, lambda: screen.state == S.STATE_LISTENING)
         assert S.STATE_LISTENING in header_text(app)
         await wait_for(pilot, lambda: len(transcript(app).segments) >= 1)
@@ -249,7 +257,7 @@ async def test_nir_masked_until_revealed_and_reveal_recorded(
     audio, lines = spoken_appointment(NIR_LINES)
     app = make_app(settings, store_path, audio, scripted(lines))
     async with app.run_test(size=SIZE) as pilot:
-        screen = session_screen(app)
+        screen = await opened_session(pilot, app)
         await wait_for(pilot, lambda: screen.state == S.STATE_ENDED)
         rows = [r for r in draft(app).rows if r.field == "identifiers"]
         assert rows and rows[0].value == "NIR 185057800608491"

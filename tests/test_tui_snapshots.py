@@ -25,7 +25,7 @@ from assistant.streaming.events import (
 )
 from assistant.tui.app import CounterApp
 from assistant.tui.messages import PipelineMessage
-from assistant.tui.screens import SessionScreen
+from assistant.tui.screens.session import SessionScreen
 from assistant.tui.services import Engine
 from assistant.types import Segment
 

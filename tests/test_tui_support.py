@@ -49,8 +49,8 @@ class ScriptedTranscriber:
         self.lines = lines
         self.calls = 0
 
-    def transcribe(self, audio: AudioArray, prompt: str | None,
-                   offset_s: float) -> tuple[Segment, ...]:
+    def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
+                   final: bool = False) -> tuple[Segment, ...]:
         self.calls += 1
         end = offset_s + len(audio) / SAMPLE_RATE
         out: list[Segment] = []

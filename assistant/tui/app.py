@@ -23,7 +23,8 @@ from assistant.errors import AssistantError
 from assistant.settings import Settings
 from assistant.tui import strings as S
 from assistant.tui.messages import ModelFailed, ModelLoaded, WorkerFailed
-from assistant.tui.screens import HelpScreen, SessionScreen, StartScreen
+from assistant.tui.screens.dialogs import HelpScreen
+from assistant.tui.screens.start import StartScreen
 from assistant.tui.services import Engine, Services, load_whisper
 
 
@@ -103,11 +104,9 @@ class CounterApp(App[None]):
 
     # --- start-up ----------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self.push_screen(StartScreen())
         if self.config.open_session:
-            self.push_screen(StartScreen())
-            self.push_screen(SessionScreen(autostart=True))
-        else:
-            self.push_screen(StartScreen())
+            self.call_after_refresh(self.new_appointment)
         self.call_after_refresh(self._load_engine)
 
     @work(thread=True, exclusive=True, group="model", exit_on_error=False)
@@ -138,17 +137,24 @@ class CounterApp(App[None]):
 
     def _tell_screens(self) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, StartScreen | SessionScreen):
-                screen.model_changed()
+            changed = getattr(screen, "model_changed", None)
+            if changed is not None:
+                changed()
 
     # --- navigation ---------------------------------------------------------------------------
     def new_appointment(self) -> None:
+        from assistant.tui.screens.session import SessionScreen
+
         self.push_screen(SessionScreen(autostart=True))
 
     def open_session(self, session_id: int) -> None:
+        from assistant.tui.screens.session import SessionScreen
+
         self.push_screen(SessionScreen(autostart=False, session_id=session_id))
 
     def next_appointment(self) -> None:
+        from assistant.tui.screens.session import SessionScreen
+
         self.notify(S.CONFIRMED_TOAST)
         self.switch_screen(SessionScreen(autostart=False))
 
@@ -162,6 +168,8 @@ class CounterApp(App[None]):
 
     def shutdown(self) -> None:
         """Stop capture and keep every session to confirm later; close the store."""
+        from assistant.tui.screens.session import SessionScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen):
                 try:

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from assistant.streaming.events import AudioLevel, PipelineEvent
-
 if TYPE_CHECKING:
+    from assistant.streaming.events import AudioLevel, PipelineEvent
     from assistant.tui.services import Engine
 
 

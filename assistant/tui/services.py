@@ -17,14 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.settings import Settings
-from assistant.streaming.events import AudioLevel, PipelineEvent
-from assistant.streaming.protocols import AudioSource, Transcriber
 from assistant.tui.review import ReviewEdit
-from assistant.types import Segment
 
 if TYPE_CHECKING:
+    from assistant.asr import SpeechModel
     from assistant.notes.models import CaseNoteDraft, ConfirmedNote
     from assistant.store import SessionRecord, SessionStore
+    from assistant.streaming.events import AudioLevel, PipelineEvent
+    from assistant.streaming.protocols import AudioSource, Transcriber
+    from assistant.types import Segment
+
+    SourceFactory = Callable[[str | None], AudioSource]
+    """device -> an audio source (a microphone, or a recording replayed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +36,7 @@ class Engine:
     """A loaded recogniser: its display name and what the pipeline decodes with."""
 
     name: str
-    transcriber: Transcriber
+    transcriber: SpeechModel | Transcriber
     load_seconds: float = 0.0
 
 
@@ -57,20 +61,16 @@ class Drafter(Protocol):
     def add_segment(self, segment: Segment) -> CaseNoteDraft: ...
 
 
-SourceFactory = Callable[[str | None], AudioSource]
-"""device -> an audio source (a microphone, or a recording replayed)."""
 
 
 def load_whisper(settings: Settings) -> Engine:
     """Load the configured Whisper model (seconds, on a worker thread)."""
     from assistant.asr import load_model
-    from assistant.pipeline import WhisperTranscriber
 
     started = time.monotonic()
     model = load_model(settings)
-    transcriber = WhisperTranscriber(model, settings.decoding.language,
-                                     settings.streaming.beam_size)
-    return Engine(model.name, transcriber, time.monotonic() - started)
+    # The pipeline wraps the model with the streaming decoding settings itself.
+    return Engine(model.name, model, time.monotonic() - started)
 
 
 class _Pipeline:

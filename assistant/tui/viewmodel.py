@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from assistant.privacy import LABELS_FR, MaskKind, find_identifiers, mask_identifier
-from assistant.streaming.events import AudioLevel
+
+if TYPE_CHECKING:
+    from assistant.streaming.events import AudioLevel
 
 SCREEN_MASKED = frozenset({MaskKind.NIR, MaskKind.IBAN, MaskKind.NUMERO})
 """What the screen hides until the agent reveals it: social security numbers,

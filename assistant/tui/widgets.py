@@ -7,6 +7,7 @@ touches the disk.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -22,7 +23,9 @@ from assistant.tui.viewmodel import (
     mask_identifier_text,
     render_text,
 )
-from assistant.types import Segment
+
+if TYPE_CHECKING:
+    from assistant.types import Segment
 
 
 class LevelMeter(Static):

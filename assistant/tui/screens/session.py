@@ -1,18 +1,17 @@
-"""The app's screens: start, live session with review, edit dialog, help."""
+"""The session screen: the live transcript beside the draft note, then the
+review (select, edit, accept, reject, add, remove, reveal) and the confirmation."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
 
 from assistant.errors import AssistantError
 from assistant.streaming.events import (
@@ -24,8 +23,9 @@ from assistant.streaming.events import (
 )
 from assistant.tui import notebridge
 from assistant.tui import strings as S
-from assistant.tui.messages import LevelSampled, PipelineMessage
+from assistant.tui.messages import PipelineMessage
 from assistant.tui.review import LIST_FIELDS, ReviewState, Row, RowStatus
+from assistant.tui.screens.dialogs import EditDialog
 from assistant.tui.viewmodel import level_fraction, masked_text
 from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
 from assistant.types import Segment
@@ -34,173 +34,6 @@ if TYPE_CHECKING:
     from assistant.notes.models import CaseNoteDraft
     from assistant.tui.app import CounterApp
     from assistant.tui.services import PipelineHandle
-
-
-class HelpScreen(ModalScreen[None]):
-    """Every shortcut, grouped by screen."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss_help", S.KEY_BACK),
-    ]
-
-    def compose(self) -> ComposeResult:
-        text = Text()
-        text.append(f"{S.HELP_TITLE}\n\n", style="bold")
-        for title, keys in S.HELP_SECTIONS:
-            text.append(f"{title}\n", style="bold underline")
-            for key, what in keys:
-                text.append(f"  {key:<12}", style="bold cyan")
-                text.append(f"{what}\n")
-            text.append("\n")
-        text.append(S.HELP_CLOSE, style="dim")
-        with VerticalScroll(id="help-box"):
-            yield Static(text)
-
-    def action_dismiss_help(self) -> None:
-        self.dismiss(None)
-
-
-class EditDialog(ModalScreen[str | None]):
-    """One line to type a value; Enter saves, Escape cancels."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", S.KEY_BACK)]
-
-    def __init__(self, title: str, field: str, value: str) -> None:
-        super().__init__()
-        self._heading = title
-        self._field = field
-        self._value = value
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="edit-box"):
-            yield Static(self._heading, id="edit-title")
-            yield Static(S.EDIT_HINTS.get(self._field, ""), id="edit-hint")
-            yield Input(value=self._value, id="edit-input")
-            yield Static(S.EDIT_HELP, id="edit-help")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class StartScreen(Screen[None]):
-    """New appointment, recent sessions, input device with its level, model state."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", S.KEY_NEW),
-        Binding("m", "device", S.KEY_DEVICE),
-    ]
-
-    @property
-    def counter(self) -> CounterApp:
-        return self.app  # type: ignore[return-value]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="start"):
-            yield Static(S.APP_TITLE, id="start-title")
-            yield Static(self.counter.model_status, id="model-status")
-            yield Static(S.START_RECENT, classes="section")
-            yield OptionList(id="recent")
-            yield Static(S.START_RECENT_HELP, classes="hint")
-            yield Static(S.START_DEVICE, classes="section")
-            if self.counter.config.replay is not None:
-                yield Static(S.START_REPLAY.format(name=self.counter.config.replay.name),
-                             id="replay-name")
-            else:
-                yield Select[str]([], prompt=S.START_DEVICE_DEFAULT, id="device",
-                                  allow_blank=True)
-            yield LevelMeter(id="start-level")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self.refresh_recent()
-        if self.counter.config.replay is None and self.counter.config.probe_devices:
-            self._load_devices()
-
-    def on_screen_resume(self) -> None:
-        self.refresh_recent()
-        self.model_changed()
-
-    def model_changed(self) -> None:
-        self.query_one("#model-status", Static).update(self.counter.model_status)
-
-    def refresh_recent(self) -> None:
-        recent = self.query_one("#recent", OptionList)
-        options: list[Option] = [Option(Text(S.START_NEW, style="bold"), id="new")]
-        try:
-            sessions = self.counter.services.recent_sessions()
-        except AssistantError as exc:
-            self.notify(str(exc), title=S.ERROR_TITLE, severity="error")
-            sessions = []
-        for s in sessions:
-            options.append(Option(S.RECENT_LINE.format(
-                started=s.started_at.astimezone().strftime("%d/%m %H:%M"),
-                status=S.SESSION_STATUS.get(s.status.value, s.status.value),
-                reason=s.source,
-                segments=s.segment_count,
-            ), id=f"s{s.id}"))
-        if not sessions:
-            options.append(Option(Text(S.START_RECENT_EMPTY, style="dim"), disabled=True))
-        recent.set_options(options)
-        recent.highlighted = 0
-        recent.focus()
-
-    @on(OptionList.OptionSelected, "#recent")
-    def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option_id == "new":
-            self.action_new()
-        elif event.option_id and event.option_id.startswith("s"):
-            self.counter.open_session(int(event.option_id[1:]))
-
-    def action_new(self) -> None:
-        self.counter.new_appointment()
-
-    def action_device(self) -> None:
-        if self.counter.config.replay is None:
-            self.query_one("#device", Select).focus()
-
-    @work(thread=True, exclusive=True, group="devices")
-    def _load_devices(self) -> None:
-        try:
-            devices = self.counter.services.input_devices()
-        except AssistantError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="warning")
-            return
-        self.app.call_from_thread(self._show_devices, devices)
-
-    def _show_devices(self, devices: list[tuple[str, str]]) -> None:
-        select = self.query_one("#device", Select)
-        if not devices:
-            select.prompt = S.START_DEVICE_NONE
-            return
-        select.set_options(devices)
-        if self.counter.device:
-            select.value = self.counter.device
-        self._monitor_level(self.counter.device)
-
-    @on(Select.Changed, "#device")
-    def _device_changed(self, event: Select.Changed) -> None:
-        value = None if event.value is Select.BLANK else str(event.value)
-        self.counter.device = value
-        if self.counter.config.probe_devices:
-            self._monitor_level(value)
-
-    @work(thread=True, exclusive=True, group="level")
-    def _monitor_level(self, device: str | None) -> None:
-        self.counter.services.monitor_level(device, self._post_level)
-
-    def _post_level(self, level: Any) -> bool:
-        """Called from the monitor thread; returns False to stop monitoring."""
-        if not self.is_attached or self.app.screen is not self:
-            return False
-        self.post_message(LevelSampled(level))
-        return True
-
-    def on_level_sampled(self, message: LevelSampled) -> None:
-        self.query_one("#start-level", LevelMeter).level = level_fraction(message.level)
 
 
 class SessionScreen(Screen[None]):

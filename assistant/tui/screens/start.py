@@ -1,0 +1,154 @@
+"""The start screen: new appointment, recent sessions, input device and its level,
+model state. It is the app's first frame: it imports nothing heavy and reads the
+store and the devices in worker threads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from assistant.errors import AssistantError
+from assistant.tui import strings as S
+from assistant.tui.messages import LevelSampled
+from assistant.tui.viewmodel import level_fraction
+from assistant.tui.widgets import LevelMeter
+
+if TYPE_CHECKING:
+    from assistant.store import SessionRecord
+    from assistant.tui.app import CounterApp
+
+
+class StartScreen(Screen[None]):
+    """New appointment, recent sessions, input device with its level, model state."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", S.KEY_NEW),
+        Binding("m", "device", S.KEY_DEVICE),
+    ]
+
+    @property
+    def counter(self) -> CounterApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="start"):
+            yield Static(S.APP_TITLE, id="start-title")
+            yield Static(self.counter.model_status, id="model-status")
+            yield Static(S.START_RECENT, classes="section")
+            yield OptionList(id="recent")
+            yield Static(S.START_RECENT_HELP, classes="hint")
+            yield Static(S.START_DEVICE, classes="section")
+            if self.counter.config.replay is not None:
+                yield Static(S.START_REPLAY.format(name=self.counter.config.replay.name),
+                             id="replay-name")
+            else:
+                yield Select[str]([], prompt=S.START_DEVICE_DEFAULT, id="device",
+                                  allow_blank=True)
+            yield LevelMeter(id="start-level")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_recent()
+        if self.counter.config.replay is None and self.counter.config.probe_devices:
+            self.set_timer(1.0, self._load_devices)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_recent()
+        self.model_changed()
+
+    def model_changed(self) -> None:
+        self.query_one("#model-status", Static).update(self.counter.model_status)
+
+    def refresh_recent(self) -> None:
+        self._show_recent(None)
+        self._load_recent()
+
+    @work(thread=True, exclusive=True, group="recent", exit_on_error=False)
+    def _load_recent(self) -> None:
+        try:
+            sessions = self.counter.services.recent_sessions()
+        except AssistantError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=S.ERROR_TITLE,
+                                      severity="error", timeout=20)
+            sessions = []
+        self.app.call_from_thread(self._show_recent, sessions)
+
+    def _show_recent(self, sessions: list[SessionRecord] | None) -> None:
+        recent = self.query_one("#recent", OptionList)
+        keep = recent.highlighted or 0
+        options: list[Option] = [Option(Text(S.START_NEW, style="bold"), id="new")]
+        for s in sessions or ():
+            options.append(Option(S.RECENT_LINE.format(
+                started=s.started_at.astimezone().strftime("%d/%m %H:%M"),
+                status=S.SESSION_STATUS.get(s.status.value, s.status.value),
+                reason=s.source,
+                segments=s.segment_count,
+            ), id=f"s{s.id}"))
+        if sessions is not None and not sessions:
+            options.append(Option(Text(S.START_RECENT_EMPTY, style="dim"), disabled=True))
+        recent.set_options(options)
+        recent.highlighted = min(keep, len(options) - 1)
+        if self.app.screen is self:
+            recent.focus()
+
+    @on(OptionList.OptionSelected, "#recent")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id == "new":
+            self.action_new()
+        elif event.option_id and event.option_id.startswith("s"):
+            self.counter.open_session(int(event.option_id[1:]))
+
+    def action_new(self) -> None:
+        self.counter.new_appointment()
+
+    def action_device(self) -> None:
+        if self.counter.config.replay is None:
+            self.query_one("#device", Select).focus()
+
+    @work(thread=True, exclusive=True, group="devices")
+    def _load_devices(self) -> None:
+        try:
+            devices = self.counter.services.input_devices()
+        except AssistantError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="warning")
+            return
+        self.app.call_from_thread(self._show_devices, devices)
+
+    def _show_devices(self, devices: list[tuple[str, str]]) -> None:
+        select = self.query_one("#device", Select)
+        if not devices:
+            select.prompt = S.START_DEVICE_NONE
+            return
+        select.set_options(devices)
+        if self.counter.device:
+            select.value = self.counter.device
+        self._monitor_level(self.counter.device)
+
+    @on(Select.Changed, "#device")
+    def _device_changed(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.BLANK else str(event.value)
+        self.counter.device = value
+        if self.counter.config.probe_devices:
+            self._monitor_level(value)
+
+    @work(thread=True, exclusive=True, group="level")
+    def _monitor_level(self, device: str | None) -> None:
+        self.counter.services.monitor_level(device, self._post_level)
+
+    def _post_level(self, level: Any) -> bool:
+        """Called from the monitor thread; returns False to stop monitoring."""
+        if not self.is_attached or self.app.screen is not self:
+            return False
+        self.post_message(LevelSampled(level))
+        return True
+
+    def on_level_sampled(self, message: LevelSampled) -> None:
+        self.query_one("#start-level", LevelMeter).level = level_fraction(message.level)
