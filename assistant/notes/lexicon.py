@@ -147,7 +147,7 @@ DOCUMENT_AS_OBJECT = re.compile(
 )
 # ... or the subject of what went wrong with it ("ma carte d'identité a expiré").
 DOCUMENT_AS_SUBJECT = re.compile(
-    r"^ (?:a|est|sont|ont|m'a|m'ont) (?:expire|perime|ete (?:vole|perdu|refuse)|plus valable"
+    r"^ (?:a|est|sont|ont|m'a|m'ont) (?:exp[ie]r\w*|perime|ete (?:vole|perdu|refuse)|plus valable"
     r"|ete vol|casse|abime)"
 )
 DOCUMENT_NEGATED = re.compile(

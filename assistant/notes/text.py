@@ -138,7 +138,9 @@ _REPAIRS: tuple[tuple[str, str], ...] = (
     (r"\battestations? (?:en|d'en|de) loyeur\b|\battestation en loyer\b", "attestation employeur"),
     (r"\bfrance travaille?s?\b", "france travail"),
     (r"\bpole(?:-| )emplois?\b", "pole emploi"),
-    (r"\burs?saf(?:e|f)?\b|\bl'urssaf\b", "urssaf"),
+    (r"\bl?'?urs?s?af(?:e|f|able)?\b", "urssaf"),
+    (r"\bla car[cs](?:a|in)\b", "la carsat"),
+    (r"\b(?:casse|case|casque|caisse)s? de retraite", "caisse de retraite"),
     (r"\b(?:la )?mesa\b", "la msa"),
     (r"\bprefacture\b", "prefecture"),
     (r"\bfrance ?connecte?\b", "franceconnect"),
@@ -146,7 +148,7 @@ _REPAIRS: tuple[tuple[str, str], ...] = (
     (r"\bameli(?:\.fr)?\b|\bamelie\b|\bhamli\b", "ameli"),
     (r"\bcar ?sat\b|\bcarsate\b", "carsat"),
     (r"\bcarte vital\b", "carte vitale"),
-    (r"\bpre-? ?demandes?\b", "pre-demande"),
+    (r"\bpre-? ?dem\w*", "pre-demande"),
     (r"\b(?:arrobase|arobas|arobaz)\b", "arobase"),
 )
 _REPAIR_PATTERNS = tuple((re.compile(p), r) for p, r in _REPAIRS)
