@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 
 import pytest
 
@@ -248,29 +247,37 @@ def test_segments_cut_anywhere_give_the_same_values() -> None:
         for field in ("identifiers", "amounts_eur", "dates"):
             assert cut[field] == whole[field], (size, field)
         assert sorted(cut["documents_requested"]) == sorted(whole["documents_requested"])
-        for item in (*drafter.draft.identifiers, *drafter.draft.amounts_eur,
-                     *drafter.draft.dates, *drafter.draft.documents_requested):
-            for ev in item.evidence:
-                assert pieces[ev.segment_id][ev.start : ev.end] == ev.quote != ""
+        d = drafter.draft
+        evidence = [ev for items in (d.identifiers, d.amounts_eur, d.dates,
+                                     d.documents_requested) for item in items
+                    for ev in item.evidence]
+        for ev in evidence:
+            assert pieces[ev.segment_id][ev.start : ev.end] == ev.quote != ""
 
 
-def test_an_update_does_not_reread_the_session() -> None:
-    """The cost of one update stays flat as the session grows (ratio, not a time limit)."""
+def test_an_update_does_not_reread_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update reads the new segment (and an unfinished sentence before it), never the
+    session: the text normalised per update does not grow with the session."""
+    from assistant.notes.text import MappedText, normalise
+
+    read: list[int] = []
+
+    def counting(text: str) -> MappedText:
+        read.append(len(text))
+        return normalise(text)
+
+    monkeypatch.setattr("assistant.notes.drafter.normalise", counting)
     line = ("Bonjour, je viens pour mon APL, la CAF m'a demandé un RIB et une quittance, "
-            "le loyer est de 540 euros depuis le 3 mars.")
+            "le loyer est de 540 euros depuis le 3 mars")  # no full stop: carried over
     drafter = Drafter(DAY)
-
-    def cost(n: int) -> float:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            drafter.add_segment(seg(drafter.draft.segments_seen, line))
-        return (time.perf_counter() - t0) / n
-
-    early = min(cost(20) for _ in range(3))
-    for _ in range(600):
-        drafter.add_segment(seg(drafter.draft.segments_seen, line))
-    late = min(cost(20) for _ in range(3))
-    assert late < early * 3
+    per_update = []
+    for n in range(400):
+        before = len(read)
+        drafter.add_segment(seg(n, line + ("." if n % 3 == 2 else "")))
+        per_update.append(sum(read[before:]))
+    # the segment, plus the unfinished sentence it continues (here at most 2 segments back)
+    assert max(per_update) <= 4 * (len(line) + 1)
+    assert max(per_update[-50:]) == max(per_update[:50])
 
 
 def test_draft_json_is_the_contract() -> None:
