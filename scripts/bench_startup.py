@@ -90,7 +90,7 @@ def main() -> int:
         return statistics.median(got) if len(got) == len(values) else None
 
     baseline = median([r[0] for r in results["minimal Textual app (baseline)"]])
-    print(f"runs: {args.runs} each, 160x45 pty, {os.cpu_count()} CPU(s)")
+    print(f"runs: {args.runs} each, tmux 160x45, {os.cpu_count()} CPU(s)")
     print(f"{'command':36} {'first frame':>12} {'vs baseline':>12} {'model ready':>12}")
     for name, runs in results.items():
         first = median([r[0] for r in runs])

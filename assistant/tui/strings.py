@@ -91,12 +91,57 @@ FIELD_LABELS = {
     "summary": "Résumé",
     "documents_requested": "Pièces demandées",
     "identifiers": "Identifiants",
-    "amounts_eur": "Montants (€)",
+    "amounts_eur": "Montants",
     "dates": "Dates",
     "follow_ups": "Suites à donner",
     "complex_situation": "Situation complexe",
     "referral": "Orientation",
 }
+REASON_LABELS = {
+    "LOGEMENT": "Logement (APL, ALS)",
+    "MINIMA_SOCIAUX": "Minima sociaux (RSA, prime d'activité, AAH)",
+    "FAMILLE": "Famille",
+    "SANTE": "Santé",
+    "IMPOTS": "Impôts",
+    "EMPLOI": "Emploi",
+    "RETRAITE": "Retraite",
+    "TITRES": "Titres (identité, permis, séjour)",
+    "NUMERIQUE": "Numérique (compte, mot de passe)",
+    "AUTRE": "Autre",
+}
+DOCUMENT_LABELS = {
+    "PIECE_IDENTITE": "Pièce d'identité",
+    "PHOTO_IDENTITE": "Photo d'identité",
+    "JUSTIFICATIF_DOMICILE": "Justificatif de domicile",
+    "AVIS_IMPOSITION": "Avis d'imposition",
+    "RIB": "RIB",
+    "BULLETINS_SALAIRE": "Bulletins de salaire",
+    "ATTESTATION_EMPLOYEUR": "Attestation employeur",
+    "ACTE_NAISSANCE": "Acte de naissance",
+    "LIVRET_FAMILLE": "Livret de famille",
+    "CARTE_VITALE": "Carte Vitale",
+    "BAIL_OU_QUITTANCE": "Bail ou quittance de loyer",
+    "CERTIFICAT_MEDICAL": "Certificat médical",
+    "TITRE_SEJOUR": "Titre de séjour",
+    "PERMIS_CONDUIRE": "Permis de conduire",
+    "CERTIFICAT_CESSION": "Certificat de cession",
+    "CONTROLE_TECHNIQUE": "Contrôle technique",
+    "JUGEMENT": "Jugement",
+    "AUTRE": "Autre pièce",
+}
+IDENTIFIER_LABELS = {
+    "NUMERO_ALLOCATAIRE": "N° allocataire",
+    "NIR": "NIR",
+    "NUMERO_FISCAL": "N° fiscal",
+    "IDENTIFIANT_FRANCE_TRAVAIL": "Identifiant France Travail",
+    "TELEPHONE": "Téléphone",
+    "EMAIL": "Courriel",
+    "IBAN": "IBAN",
+    "IMMATRICULATION": "Immatriculation",
+}
+WHO_LABELS = {"AGENT": "Agent", "USAGER": "Usager"}
+FOLLOW_UP_LINE = "{who} — {action}"
+FOLLOW_UP_DUE = " (avant le {due})"
 FIELD_NONE = "(aucun)"
 YES = "oui"
 NO = "non"
@@ -106,7 +151,7 @@ MARK_EDITED = "✎"
 MARK_DRAFT = "·"
 CONFIDENCE = "{pct:d} %"
 EVIDENCE_NONE = "Saisi par l'agent : pas de passage de la transcription."
-EVIDENCE_LINE = "Source : segment {ids} — « {quote} »"
+EVIDENCE_LINE = "Entendu à {times} : « {quote} »"
 
 # --- Edit dialog ----------------------------------------------------------------------
 EDIT_TITLE = "Modifier : {field}"

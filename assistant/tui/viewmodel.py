@@ -38,6 +38,39 @@ def level_fraction(level: AudioLevel, floor_dbfs: float = -60.0) -> float:
     return max(0.0, min(1.0, 1.0 - db / floor_dbfs))
 
 
+def french_date(iso: str) -> str:
+    """``"2026-12-15"`` -> ``"15/12/2026"`` (anything else unchanged)."""
+    parts = iso.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    return iso
+
+
+def display_value(field: str, value: str) -> str:
+    """A value in the panel's text form, as the agent reads it (French labels)."""
+    from assistant.tui import strings as S
+
+    if field == "reason":
+        return S.REASON_LABELS.get(value, value)
+    if field == "documents_requested":
+        return S.DOCUMENT_LABELS.get(value, value)
+    if field == "dates":
+        return french_date(value)
+    if field == "amounts_eur":
+        return f"{value.replace('.', ',')} €"
+    if field == "identifiers":
+        kind, _, raw = value.partition(" ")
+        return f"{S.IDENTIFIER_LABELS.get(kind, kind)} {raw}"
+    if field == "follow_ups":
+        who, _, rest = value.partition(" : ")
+        action, due = rest, ""
+        head, sep, tail = rest.rpartition(" : ")
+        if sep and len(tail) == 10 and tail[4] == "-":
+            action, due = head, S.FOLLOW_UP_DUE.format(due=french_date(tail))
+        return S.FOLLOW_UP_LINE.format(who=S.WHO_LABELS.get(who, who), action=action) + due
+    return value
+
+
 def mask_identifier_text(value: str) -> str:
     """``"NIR 185057800608491"`` -> ``"NIR [NIR masqué …491]"``."""
     kind, _, raw = value.partition(" ")

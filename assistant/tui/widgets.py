@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from assistant.tui import strings as S
 from assistant.tui.review import EvidenceSpan, Row, RowStatus
 from assistant.tui.viewmodel import (
+    display_value,
     format_clock,
     has_sensitive,
     mask_identifier_text,
@@ -225,12 +226,15 @@ class DraftPanel(OptionList):
             text.append(S.FIELD_NONE, style="dim")
             return text
         style = "strike dim" if row.status is RowStatus.REJECTED else ""
+        shown = display_value(row.field, row.value)
         if row.key in self.revealed:
-            text.append(row.value, style=style)
+            text.append(shown, style=style)
         elif row.field == "identifiers" and row.sensitive:
-            text.append(mask_identifier_text(row.value), style=style)
+            kind = row.value.split(" ", 1)[0]
+            masked = mask_identifier_text(row.value).split(" ", 1)[1]
+            text.append(f"{S.IDENTIFIER_LABELS.get(kind, kind)} {masked}", style=style)
         else:
-            text.append_text(render_text(row.value, (), masked=True, style=style))
+            text.append_text(render_text(shown, (), masked=True, style=style))
         if row.confidence is not None and row.status is RowStatus.DRAFT:
             text.append(f"  {S.CONFIDENCE.format(pct=round(row.confidence * 100))}", style="dim")
         return text

@@ -26,7 +26,7 @@ from assistant.tui import strings as S
 from assistant.tui.messages import PipelineMessage
 from assistant.tui.review import LIST_FIELDS, ReviewState, Row, RowStatus
 from assistant.tui.screens.dialogs import EditDialog
-from assistant.tui.viewmodel import level_fraction, masked_text
+from assistant.tui.viewmodel import format_clock, level_fraction, masked_text
 from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
 from assistant.types import Segment
 
@@ -271,11 +271,14 @@ class SessionScreen(Screen[None]):
             return
         transcript.highlight(row.evidence)
         if row.evidence:
-            ids = ", ".join(str(e.segment_id) for e in row.evidence)
-            quote = " … ".join(e.quote for e in row.evidence)
+            starts = {s.id: s.start for s in transcript.segments}
+            times = ", ".join(dict.fromkeys(
+                format_clock(starts[e.segment_id]) for e in row.evidence
+                if e.segment_id in starts))
+            quote = " … ".join(dict.fromkeys(e.quote for e in row.evidence))
             if row.key not in panel.revealed:
                 quote = masked_text(quote)
-            evidence.update(S.EVIDENCE_LINE.format(ids=ids, quote=quote))
+            evidence.update(S.EVIDENCE_LINE.format(times=times or "—", quote=quote))
         else:
             evidence.update(S.EVIDENCE_NONE)
 
