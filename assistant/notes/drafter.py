@@ -94,9 +94,15 @@ class _Tally:
     evidence: list[Evidence] = field(default_factory=list)
     first: int = 1 << 30
 
+    top: float = 0.0
+
     def add(self, weight: float, ev: Evidence, index: int) -> None:
         self.score += weight
-        if len(self.evidence) < 4:
+        if weight > self.top:  # the strongest words first: what the agent checks
+            self.top = weight
+            self.evidence.insert(0, ev)
+            del self.evidence[4:]
+        elif len(self.evidence) < 4:
             self.evidence.append(ev)
         self.first = min(self.first, index)
 
