@@ -40,10 +40,15 @@ from assistant.streaming.events import (
     TranscriptUpdate,
 )
 from assistant.streaming.protocols import AudioSource, Transcriber, VoiceDetector
-from assistant.types import AudioArray, AudioChunk, Segment
+from assistant.types import SAMPLE_RATE, AudioArray, AudioChunk, Segment
 from assistant.vocabulary import default_prompt
 
 EventCallback = Callable[[PipelineEvent], None]
+
+TOKENS_PER_S = 12
+"""Generous ceiling of Whisper tokens per second of French speech (about 6 are usual)."""
+MAX_TOKENS = 220
+"""faster-whisper's own limit (448) minus room for the prompt."""
 
 
 class WhisperTranscriber:
@@ -68,6 +73,10 @@ class WhisperTranscriber:
             word_timestamps=True,
             initial_prompt=prompt,
             condition_on_previous_text=False,
+            # A decoding loop must not cost seconds: speech is at most a few
+            # tokens per second, so cap the tokens by the buffer's length.
+            extra={"max_new_tokens": min(MAX_TOKENS, 16 + int(TOKENS_PER_S * len(audio)
+                                                               / SAMPLE_RATE))},
         )
         return self.model.transcribe(audio, options, offset_s)
 

@@ -138,7 +138,7 @@ class StreamingSettings(BaseModel):
         default=15.0, gt=2, description="Audio buffer length at which it is trimmed."
     )
     final_beam_size: int = Field(
-        default=1, ge=1, le=10,
+        default=5, ge=1, le=10,
         description="Beam width of the pass that commits an utterance when the voice stops.",
     )
     endpoint_ms: int = Field(

@@ -126,6 +126,12 @@ def turn_of(turns: list[Turn], t: float) -> int:
     return index
 
 
+def segment_turn(turns: list[Turn], start: float, end: float) -> int:
+    overlaps = [max(0.0, min(end, t.end) - max(start, t.start)) for t in turns]
+    best = int(np.argmax(overlaps))
+    return best if overlaps[best] > 0 else turn_of(turns, (start + end) / 2)
+
+
 def run_stream(model: SpeechModel, settings: Settings, audio: AudioArray, name: str,
                config: EngineConfig | None = None, speed: float = 1.0,
                realtime: bool = True) -> tuple[Recorder, float, float]:
@@ -210,8 +216,12 @@ class FileResult:
 def measure(recorder: Recorder, turns: list[Turn], name: str, duration: float,
             wall: float, cpu: float, speed: float = 1.0) -> FileResult:
     by_turn: dict[int, list[float]] = {}
-    for at, w in recorder.committed_words():
-        by_turn.setdefault(turn_of(turns, (w.start + w.end) / 2), []).append(at)
+    for at, u in recorder.updates:
+        for seg in u.committed:
+            # A segment belongs to the turn it overlaps most (Whisper often
+            # stamps the first word of a buffer too early, so word midpoints
+            # alone would credit the previous turn).
+            by_turn.setdefault(segment_turn(turns, seg.start, seg.end), []).append(at)
     first: dict[int, float] = {}
     for at, u in recorder.updates:
         for w in (*(w for s in u.committed for w in s.words), *u.tentative_words):
