@@ -155,6 +155,38 @@ def _check_identifier(kind: IdentifierKind, value: str) -> str:
     return compact.upper()
 
 
+_KIND_WORDS: dict[tuple[str, ...], IdentifierKind] = {
+    ("ALLOCATAIRE",): IdentifierKind.NUMERO_ALLOCATAIRE,
+    ("CAF",): IdentifierKind.NUMERO_ALLOCATAIRE,
+    ("SECU",): IdentifierKind.NIR,
+    ("SECURITE", "SOCIALE"): IdentifierKind.NIR,
+    ("FISCAL",): IdentifierKind.NUMERO_FISCAL,
+    ("FRANCE", "TRAVAIL"): IdentifierKind.IDENTIFIANT_FRANCE_TRAVAIL,
+    ("POLE", "EMPLOI"): IdentifierKind.IDENTIFIANT_FRANCE_TRAVAIL,
+    ("TEL",): IdentifierKind.TELEPHONE,
+    ("PORTABLE",): IdentifierKind.TELEPHONE,
+    ("MAIL",): IdentifierKind.EMAIL,
+    ("E", "MAIL"): IdentifierKind.EMAIL,
+    ("COURRIEL",): IdentifierKind.EMAIL,
+    ("PLAQUE",): IdentifierKind.IMMATRICULATION,
+}
+
+
+def _split_identifier(text: str) -> tuple[IdentifierKind, str] | None:
+    """("numéro allocataire 52 14 368") -> (NUMERO_ALLOCATAIRE, "52 14 368")."""
+    tokens = text.split()
+    for n in range(len(tokens) - 1, 0, -1):
+        words = tuple(w for w in _words(_code(" ".join(tokens[:n])))
+                      if w not in ("NUMERO", "N", "NO", "IDENTIFIANT", "ADRESSE"))
+        kind = _KIND_WORDS.get(words)
+        if kind is None and words:
+            code = _match_code((k.value for k in IdentifierKind), "_".join(words))
+            kind = IdentifierKind(code) if code else None
+        if kind is not None:
+            return kind, " ".join(tokens[n:])
+    return None
+
+
 def normalise(field: str, text: str) -> str:
     """Check one value typed by the agent; its normal text form, or InputError."""
     t = text.strip()
@@ -193,11 +225,10 @@ def normalise(field: str, text: str) -> str:
     if field == "dates":
         return _parse_date(field, t).isoformat()
     if field == "identifiers":
-        kind_text, _, value = t.partition(" ")
-        try:
-            kind = IdentifierKind(_code(kind_text))
-        except ValueError:
-            raise _bad(field, text, "type d'identifiant inconnu") from None
+        split = _split_identifier(t)
+        if split is None:
+            raise _bad(field, text, "type d'identifiant inconnu")
+        kind, value = split
         try:
             return f"{kind.value} {_check_identifier(kind, value)}"
         except Exception:  # stdnum raises its own ValidationError family

@@ -158,11 +158,13 @@ EDIT_TITLE = "Modifier : {field}"
 ADD_TITLE = "Ajouter : {field}"
 EDIT_HELP = "Entrée : enregistrer   Échap : annuler"
 EDIT_HINTS = {
-    "organizations": "Code d'organisme : CAF, CPAM, DGFIP, FRANCE_TRAVAIL, …",
-    "reason": "Motif : LOGEMENT, MINIMA_SOCIAUX, FAMILLE, SANTE, IMPOTS, EMPLOI, …",
+    "organizations": "Organisme : CAF, CPAM, DGFIP, France Travail, préfecture, mairie, …",
+    "reason": "Motif : logement, minima sociaux, famille, santé, impôts, emploi, titres, …",
     "summary": "Une à trois phrases pour un collègue.",
-    "documents_requested": "Code de pièce : RIB, AVIS_IMPOSITION, BAIL_OU_QUITTANCE, …",
-    "identifiers": "Type et valeur : « NUMERO_ALLOCATAIRE 4821937 », « NIR 185057800608491 »",
+    "documents_requested": "Pièce : RIB, avis d'imposition, justificatif de domicile, bail, …",
+    "identifiers": (
+        "Type et valeur : « allocataire 4821937 », « NIR 1 85 05 78 006 084 91 », « tél 06… »"
+    ),
     "amounts_eur": "Montant en euros : 540 ou 12,50",
     "dates": "Date : AAAA-MM-JJ ou JJ/MM/AAAA",
     "follow_ups": (
