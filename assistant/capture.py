@@ -293,6 +293,7 @@ class MicrophoneSource:
         self._queue = ChunkQueue(int(self.queue_seconds * 1000 / self.block_ms))
         self._blocks = 0
         self._stopping = False
+        stream = None
         try:
             stream = sd.InputStream(
                 device=device.index, channels=1, samplerate=rate, blocksize=blocksize,
@@ -303,6 +304,8 @@ class MicrophoneSource:
             with _streams_lock:
                 _open_streams += 1
         except (sd.PortAudioError, ValueError) as exc:
+            if stream is not None:
+                stream.close(ignore_errors=True)
             raise CaptureError(
                 f"Impossible d'ouvrir le micro « {device.name} » (n° {device.index}) : "
                 f"il est occupé ou indisponible ({exc}).",

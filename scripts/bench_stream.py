@@ -87,6 +87,7 @@ class Recorder:
     updates: list[tuple[float, TranscriptUpdate]] = field(default_factory=list)
     statuses: list[tuple[float, StatusEvent]] = field(default_factory=list)
     end: tuple[float, EndEvent] | None = None
+    keep_statuses: bool = True
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, event: PipelineEvent) -> None:
@@ -95,6 +96,8 @@ class Recorder:
             if isinstance(event, TranscriptUpdate):
                 self.updates.append((at, event))
             elif isinstance(event, StatusEvent):
+                if not self.keep_statuses:
+                    self.statuses.clear()  # a long session keeps only the latest
                 self.statuses.append((at, event))
             elif isinstance(event, EndEvent):
                 self.end = (at, event)
@@ -311,7 +314,7 @@ def session(model: SpeechModel, settings: Settings, files: list[Path], minutes: 
     proc = psutil.Process()
     samples: list[tuple[float, float, float]] = []  # (audio s, lag s, rss MB)
     stop = threading.Event()
-    recorder = Recorder()
+    recorder = Recorder(keep_statuses=False)
 
     def watch() -> None:
         while not stop.wait(10.0):

@@ -19,6 +19,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -91,7 +92,8 @@ class EventPrinter:
 
 
 def build_pipeline(args: argparse.Namespace, settings: Settings,
-                   printer: EventPrinter) -> LivePipeline:
+                   listeners: list[Callable[[PipelineEvent], None]]) -> LivePipeline:
+    """The pipeline for ``args.file``; every event goes to each listener in turn."""
     from assistant.asr import load_model
     from assistant.pipeline import LivePipeline
     from assistant.replay import FileSource
@@ -100,7 +102,12 @@ def build_pipeline(args: argparse.Namespace, settings: Settings,
                                   block_ms=settings.capture.block_ms,
                                   queue_seconds=settings.capture.queue_seconds)
     model = load_model(settings, args.model)
-    return LivePipeline(source, model, settings, printer)
+
+    def fan_out(event: PipelineEvent) -> None:
+        for listener in listeners:
+            listener(event)
+
+    return LivePipeline(source, model, settings, fan_out)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     printer = EventPrinter(sys.stdout, args.jsonl, args.status)
-    pipeline = build_pipeline(args, settings, printer)
+    listeners: list[Callable[[PipelineEvent], None]] = [printer]  # options add theirs here
+    pipeline = build_pipeline(args, settings, listeners)
     if args.save:
         from assistant.store.recorder import attach_recorder
 
