@@ -76,9 +76,13 @@ _FOLLOW_USAGER = re.compile(
     r"|demandez|prenez|ramenez|completez|signez)\b"
 )
 _FOLLOW_AGENT = re.compile(
-    r"\b(?:je (?:vais|fais|note|signale|vous (?:envoie|rappelle|prends|inscris|fais)|transmets"
-    r"|relance|contacte|appelle|rappelle|mets|imprime|enregistre|declare|fais remonter)"
-    r"|on (?:va|fait|les envoie|envoie|le fait|la fait|prend|declare|remplit))\b"
+    r"\b(?:je (?:vais |vous )?(?:signale|transmets|transmettre|relance|relancer|contacte|contacter"
+    r"|appelle|appeler|rappelle|rappeler|imprime|imprimer|enregistre|note|envoie|envoyer"
+    r"|fais remonter|faire remonter|inscris|prepare|joins|scanne)"
+    r"|je (?:vais )?(?:fais|faire) (?:une|la|le|votre|les) (?:demande|declaration|reclamation"
+    r"|recours|contestation|signalement|modulation|inscription|dossier)"
+    r"|on (?:va|fait|les envoie|envoie|le fait|la fait|prend|declare|remplit|renvoie|cree"
+    r"|change|demande|contacte))\b"
 )
 _FOLLOW_ORG = re.compile(
     r"\b(?:va|vont|doit|doivent|devrait|devraient|vous (?:enverra|contactera|rappellera"
@@ -441,7 +445,7 @@ class Drafter:
             self._referral = (code, ev)
 
     def _read_follow_up(self, s: Sentence, original: str) -> None:
-        if s.question:
+        if s.question or s.text.startswith("bonjour"):
             return
         text = s.text
         who: Party | Organization | None = None
