@@ -292,7 +292,7 @@ class Drafter:
         if not hits:
             return
         # Someone else's story ("ma sœur a eu des problèmes avec la CAF") barely counts.
-        third_party = 0.3 if lx.THIRD_PARTY.search(text) else 1.0
+        third_party = 0.3 if lx.THIRD_PARTY.search(text) or lx.SIDE_ADVICE.search(text) else 1.0
         for code, m, weight in hits:
             w = weight * (0.7 if s.question else 1.0) * third_party
             ev = self._evidence(s, m.start(), m.end(), original)

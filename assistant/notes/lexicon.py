@@ -219,6 +219,12 @@ THIRD_PARTY = re.compile(
     r"\b(?:ma|mon|sa|son|une|un) (?:soeur|frere|voisine?|amie?|cousine?|collegue|copine?"
     r"|beau-frere|belle-soeur|tante|oncle)\b(?!,? (?:m'a|m'ont) (?:dit|parle|conseille))"
 )
+# Advice to tell other bodies about a change ("pensez aussi à prévenir la CAF et les
+# impôts"): they are not what the visit is about.
+SIDE_ADVICE = re.compile(
+    r"\b(?:pensez (?:aussi |egalement )?a|n'oubliez pas de|il faudra aussi|vous devrez aussi)"
+    r" (?:prevenir|informer|avertir|signaler (?:votre|le|ce) \w+ a|declarer (?:votre|le|ce) \w+ a)"
+)
 # Reason a body usually stands for (a weak prior, counted with each mention).
 ORG_REASON = {
     Organization.CPAM: Reason.SANTE,
