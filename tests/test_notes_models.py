@@ -83,7 +83,7 @@ def test_review_edits_rejects_accepts_and_confirms() -> None:
     assert NoteField.IDENTIFIERS in confirmed.evidence
     assert NoteField.AMOUNTS_EUR not in confirmed.evidence
     with pytest.raises(ValidationError):
-        confirmed.reason = Reason.AUTRE  # type: ignore[misc]
+        confirmed.reason = Reason.AUTRE
     assert ConfirmedNote.model_validate_json(confirmed.model_dump_json()) == confirmed
 
 
