@@ -30,6 +30,8 @@ from assistant.frnumbers import find_numbers, parse_number, words_to_digits
         ("mille trois cent quarante", 1340),
         ("mille neuf cent quatre-vingt-cinq", 1985),
         ("deux mille vingt-six", 2026),
+        ("deux mille cent", 2100),
+        ("trois mille quatre cents", 3400),
         ("Deux Mille Vingt-Six", 2026),
         ("cent mille", 100_000),
         ("un million deux cent mille", 1_200_000),
