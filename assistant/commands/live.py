@@ -35,5 +35,6 @@ def launch(*, device: str | None, replay: Path | None, open_session: bool) -> in
                        open_session=open_session)
     app = build_app(config)
     app.run()
-    print(S.SAVED_ON_QUIT)
+    if app.kept_to_confirm:
+        print(S.SAVED_ON_QUIT)
     return 0 if app.return_code in (None, 0) else int(app.return_code)

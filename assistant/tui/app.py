@@ -73,6 +73,8 @@ class CounterApp(App[None]):
         self.engine: Engine | None = None
         self.engine_error: str | None = None
         self._loaded_s = 0.0
+        self.kept_to_confirm = False
+        """Set on quit when a session was left unconfirmed (it is offered next time)."""
 
     # --- labels -------------------------------------------------------------------------
     @property
@@ -173,7 +175,8 @@ class CounterApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen):
                 try:
-                    screen.shutdown()
+                    if screen.shutdown():
+                        self.kept_to_confirm = True
                 except AssistantError as exc:
                     self.notify(str(exc), severity="error")
         self.services.close()

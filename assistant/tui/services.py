@@ -121,7 +121,8 @@ class Services:
     def recent_sessions(self, limit: int = 8) -> list[SessionRecord]:
         from assistant.store import SessionStatus
 
-        sessions = [s for s in self.store.sessions() if s.status is not SessionStatus.CONFIRMED]
+        sessions = [s for s in self.store.sessions()
+                    if s.status is not SessionStatus.CONFIRMED and s.segment_count > 0]
         return sorted(sessions, key=lambda s: s.started_at, reverse=True)[:limit]
 
     def start_session(self, appointment_date: dt.date, source: str) -> int:

@@ -142,7 +142,7 @@ IDENTIFIER_LABELS = {
 WHO_LABELS = {"AGENT": "Agent", "USAGER": "Usager"}
 FOLLOW_UP_LINE = "{who} — {action}"
 FOLLOW_UP_DUE = " (avant le {due})"
-FIELD_NONE = "(aucun)"
+FIELD_NONE = "—"
 YES = "oui"
 NO = "non"
 MARK_ACCEPTED = "✓"
@@ -212,4 +212,4 @@ WORKER_FAILED = "Erreur inattendue ({kind}) : {error}"
 WORKER_FAILED_HINT = (
     "La session est enregistrée ; relancez l'écoute (p) ou redémarrez l'application."
 )
-CAPTURE_LOST = "Capture interrompue : {error}"
+CAPTURE_STOPPED = "Capture arrêtée (voir le message d'erreur) : p pour réessayer, q pour quitter."

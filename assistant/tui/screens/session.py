@@ -4,6 +4,8 @@ review (select, edit, accept, reject, add, remove, reveal) and the confirmation.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -90,7 +92,8 @@ class SessionScreen(Screen[None]):
         self._appointment_date = self.counter.config.today()
         self._drafter = self.counter.services.new_drafter(self._appointment_date)
         if self.session_id is not None:
-            self._load_existing(self.session_id)
+            with self._reported():
+                self._load_existing(self.session_id)
         self._show_rows()
         self._refresh_header()
         self.set_interval(1.0, self._refresh_header)
@@ -130,8 +133,11 @@ class SessionScreen(Screen[None]):
             self._refresh_header()
             return
         if self.session_id is None:
-            self.session_id = self.counter.services.start_session(
-                self._appointment_date, self.counter.source_label)
+            with self._reported():
+                self.session_id = self.counter.services.start_session(
+                    self._appointment_date, self.counter.source_label)
+            if self.session_id is None:
+                return
         self._generation += 1
         generation = self._generation
 
@@ -166,8 +172,11 @@ class SessionScreen(Screen[None]):
         self._refresh_header()
 
     def action_end(self) -> None:
-        if self._pipeline is not None:
-            self._stop_pipeline()
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is not None:
+            # The last pass can take a second: stop off the UI thread; the last
+            # segments still arrive as messages of this pipeline's generation.
+            self.run_worker(pipeline.stop, thread=True, group="stop", exit_on_error=False)
         self._enter_review(S.SESSION_ENDED)
 
     def _stop_pipeline(self) -> None:
@@ -189,11 +198,14 @@ class SessionScreen(Screen[None]):
         if panel.highlighted is None and panel.rows:
             panel.highlighted = 0
 
-    def shutdown(self) -> None:
-        """Quit path: stop capture, keep everything (the session stays to confirm)."""
+    def shutdown(self) -> bool:
+        """Quit path: stop capture, keep everything. True when the session is
+        left to confirm (it is offered on the start screen next time)."""
         self._stop_pipeline()
-        if self.session_id is not None and self.state != S.STATE_CONFIRMED:
-            self.counter.services.end_session(self.session_id)
+        if self.session_id is None or self.state == S.STATE_CONFIRMED:
+            return False
+        self.counter.services.end_session(self.session_id)
+        return bool(self.query_one("#transcript", TranscriptView).segments)
 
     # --- pipeline events --------------------------------------------------------------
     def on_pipeline_message(self, message: PipelineMessage) -> None:
@@ -211,6 +223,7 @@ class SessionScreen(Screen[None]):
             self.notify(str(event.error), title=S.ERROR_TITLE, severity="error", timeout=15)
             if not event.recoverable:
                 self.state = S.STATE_PAUSED
+                self._status(S.CAPTURE_STOPPED)
         elif isinstance(event, EndEvent):
             self._pipeline = None
             if event.reason == "eof":
@@ -229,12 +242,25 @@ class SessionScreen(Screen[None]):
         transcript.set_tentative(update.tentative)
 
     def _commit(self, segment: Segment) -> None:
-        services = self.counter.services
-        self.draft = self._drafter.add_segment(segment)
-        if self.draft is not None:
+        """A committed segment (already in the store): update and keep the draft."""
+        with self._reported():
+            self.draft = self._drafter.add_segment(segment)
             self.review.update_draft(notebridge.items_from_draft(self.draft))
             if self.session_id is not None:
-                services.save_draft(self.session_id, self.draft)
+                self.counter.services.save_draft(self.session_id, self.draft)
+
+    @contextmanager
+    def _reported(self) -> Iterator[None]:
+        """Errors inside become French notifications: the session stays up."""
+        try:
+            yield
+        except AssistantError as exc:
+            self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=15)
+        except Exception as exc:  # a bug must not take the appointment down; it is shown
+            self.log.error(exc)
+            self.notify(S.WORKER_FAILED.format(kind=type(exc).__name__, error=exc)
+                        + f"\n  → {S.WORKER_FAILED_HINT}",
+                        title=S.ERROR_TITLE, severity="error", timeout=20)
 
     def _load_existing(self, session_id: int) -> None:
         loaded = self.counter.services.load_session(session_id)
@@ -352,7 +378,8 @@ class SessionScreen(Screen[None]):
 
     def _after_decision(self, key: str | None) -> None:
         if self.session_id is not None and self.review.edits:
-            self.counter.services.record_edit(self.session_id, self.review.edits[-1])
+            with self._reported():
+                self.counter.services.record_edit(self.session_id, self.review.edits[-1])
         panel = self.query_one("#draft", DraftPanel)
         self._show_rows()
         if key is not None:
@@ -391,7 +418,8 @@ class SessionScreen(Screen[None]):
 
     def _record_reveal(self, what: str) -> None:
         if self.session_id is not None:
-            self.counter.services.record_reveal(self.session_id, what)
+            with self._reported():
+                self.counter.services.record_reveal(self.session_id, what)
         self.notify(S.REVEALED)
 
     def action_follow(self) -> None:
@@ -409,6 +437,10 @@ class SessionScreen(Screen[None]):
         except AssistantError as exc:
             self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=10)
             return
-        self.counter.services.confirm(self.session_id, note)
+        try:
+            self.counter.services.confirm(self.session_id, note)
+        except AssistantError as exc:
+            self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=20)
+            return
         self.state = S.STATE_CONFIRMED
         self.counter.next_appointment()
