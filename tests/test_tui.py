@@ -223,6 +223,13 @@ async def test_pause_resume_quit_keeps_everything_and_reopens(
         assert screen.state == S.STATE_ENDED
         assert app.focused is draft(app)
         await pilot.pause(1.0)  # the last pass of the stopped pipeline may still land
+        # Two decisions before quitting: they must come back with the session.
+        await go_to_field(pilot, app, "reason", "LOGEMENT")
+        await pilot.press("x")
+        await go_to_field(pilot, app, "documents_requested")
+        await pilot.press("plus")
+        await type_text(pilot, "carte vitale")
+        await pilot.press("enter")
         shown = [s.text for s in transcript(app).segments]
         session_id = screen.session_id
         await pilot.press("q")
@@ -246,8 +253,10 @@ async def test_pause_resume_quit_keeps_everything_and_reopens(
         reopened = session_screen(again)
         assert reopened.session_id == session_id
         await wait_for(pilot, lambda: reopened.state == S.STATE_ENDED)
-        assert [s.text for s in transcript(again).segments][: len(shown)] == shown
-        assert any(r.status is not RowStatus.EMPTY for r in draft(again).rows)
+        assert [s.text for s in transcript(again).segments] == shown
+        statuses = {(r.field, r.value): r.status for r in draft(again).rows}
+        assert statuses[("reason", "LOGEMENT")] is RowStatus.REJECTED
+        assert statuses[("documents_requested", "CARTE_VITALE")] is RowStatus.ADDED
 
 
 NIR_LINES = (

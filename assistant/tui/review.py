@@ -216,6 +216,24 @@ class ReviewState:
                                      row.value, row.value))
         return self._need(key)
 
+    def replay(self, edit: ReviewEdit) -> None:
+        """Apply a decision recorded earlier (reopening a session), as it was made."""
+        key = item_key(edit.field, edit.old or "")
+        if edit.action == "edit":
+            if self.row(key) is None and edit.field in LIST_FIELDS:
+                key = f"{edit.field}:"  # the field was empty: the edit added a value
+            row = self.row(key)
+            if row is not None and edit.new is not None:
+                self.edit(key, edit.new)
+        elif edit.action == "add" and edit.new is not None:
+            self.add(edit.field, edit.new)
+        elif edit.action == "remove" and self.row(key) is not None:
+            self.remove(key)
+        elif edit.action in ("accept", "reject", "undo") and self.row(key) is not None:
+            self._status[key] = {"accept": RowStatus.ACCEPTED, "reject": RowStatus.REJECTED,
+                                 "undo": RowStatus.DRAFT}[edit.action]
+            self.edits.append(edit)
+
     # --- what is confirmed ---------------------------------------------------------------
     def final_values(self) -> dict[str, list[str]]:
         """Field -> the values the agent keeps (rejected and removed ones left out)."""

@@ -9,6 +9,7 @@ block (model loading, device listing, level monitoring) run in worker threads.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -47,6 +48,8 @@ class LoadedSession:
     session_id: int
     appointment_date: dt.date
     segments: tuple[Segment, ...]
+    edits: tuple[ReviewEdit, ...] = ()
+    """The agent's decisions recorded so far, oldest first."""
 
 
 class PipelineHandle(Protocol):
@@ -165,7 +168,14 @@ class Services:
 
         sid = SessionId(session_id)
         record = self.store.session(sid)
-        return LoadedSession(session_id, record.appointment_date, self.store.segments(sid))
+        edits = []
+        for e in self.store.edits(sid):
+            old, new = json.loads(e.old_json), json.loads(e.new_json)
+            if isinstance(old, dict) and isinstance(new, dict) and "action" in old:
+                edits.append(ReviewEdit(e.field, str(old["action"]), old.get("value"),
+                                        new.get("value")))
+        return LoadedSession(session_id, record.appointment_date, self.store.segments(sid),
+                             tuple(edits))
 
     # --- drafter ----------------------------------------------------------------------------
     def new_drafter(self, appointment_date: dt.date) -> Drafter:

@@ -271,6 +271,8 @@ class SessionScreen(Screen[None]):
             self.draft = self._drafter.add_segment(segment)
         if self.draft is not None:
             self.review.update_draft(notebridge.items_from_draft(self.draft))
+        for edit in loaded.edits:
+            self.review.replay(edit)
         self.state = S.STATE_ENDED
         self._status(S.SESSION_ENDED)
         self.call_after_refresh(self._enter_review, S.SESSION_ENDED)
