@@ -32,6 +32,7 @@ from assistant.asr import DecodeOptions, SpeechModel  # noqa: E402
 from assistant.dictation import apply_dictation  # noqa: E402
 from assistant.dictation.cases import (  # noqa: E402
     DictationCase,
+    WerCount,
     command_words_left,
     line_breaks,
     load_cases,
@@ -40,7 +41,7 @@ from assistant.dictation.cases import (  # noqa: E402
     word_errors,
 )
 from assistant.dictation.prompt import DICTATION_PROMPT  # noqa: E402
-from assistant.settings import MODELS_DIR, load_settings  # noqa: E402
+from assistant.settings import MODELS_DIR, Settings, load_settings  # noqa: E402
 from assistant.tts import speak, write_wav  # noqa: E402
 from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
 
@@ -69,6 +70,34 @@ def recording(case: DictationCase, set_name: str, voice: str, pauses: bool) -> P
     return path
 
 
+def live(model: SpeechModel, audio: AudioArray, settings: Settings,
+         keep_whisper_marks: bool) -> tuple[str, str]:
+    """The dictation screen's path: replay through LivePipeline as fast as the
+    model goes, each committed segment fed to a DictationSession."""
+    from assistant.dictation import DictationSession
+    from assistant.pipeline import LivePipeline
+    from assistant.replay import FileSource
+    from assistant.streaming.events import PipelineEvent, TranscriptUpdate
+    from assistant.tui.dictate import dictation_settings
+
+    session = DictationSession(keep_whisper_marks)
+    pieces: list[str] = []
+
+    def on_event(event: PipelineEvent) -> None:  # pipeline thread; the session is ours
+        if isinstance(event, TranscriptUpdate):
+            for seg in event.committed:
+                pieces.append(seg.text)
+                session.feed(seg.text)
+
+    pipeline = LivePipeline(FileSource(audio, realtime=False), model,
+                            dictation_settings(settings), on_event)
+    pipeline.start()
+    pipeline.wait()
+    pipeline.stop()
+    session.finish()
+    return " | ".join(pieces), session.text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("dev", "heldout", "heldout2"), default="heldout2")
@@ -76,6 +105,9 @@ def main() -> int:
                         help="decoder prompt (default: the dictation prompt, as the command)")
     parser.add_argument("--keep-whisper-marks", action="store_true")
     parser.add_argument("--show", action="store_true", help="print each output")
+    parser.add_argument("--live", action="store_true",
+                        help="go through the live path instead (LivePipeline, greedy streaming "
+                             "engine, commands applied piece by piece as on the dictation screen)")
     args = parser.parse_args()
 
     from assistant.audiofile import load_audio
@@ -89,6 +121,7 @@ def main() -> int:
     elif args.prompt == "none":
         options = replace(options, initial_prompt=None)
 
+    by_variant: dict[str, list[WerCount]] = {"breath": [], "pauses": []}
     rows = []
     decode_s = audio_s = 0.0
     for case in cases:
@@ -96,15 +129,19 @@ def main() -> int:
             for pauses in (False, True):
                 audio = load_audio(recording(case, args.set, voice, pauses))
                 t0 = time.perf_counter()
-                raw = " ".join(s.text for s in model.transcribe(audio, options))
+                if args.live:
+                    raw, out = live(model, audio, settings, args.keep_whisper_marks)
+                else:
+                    raw = " ".join(s.text for s in model.transcribe(audio, options))
+                    out = apply_dictation(raw, keep_whisper_marks=args.keep_whisper_marks)
                 decode_s += time.perf_counter() - t0
                 audio_s += len(audio) / SAMPLE_RATE
-                out = apply_dictation(raw, keep_whisper_marks=args.keep_whisper_marks)
                 left = command_words_left(case.expected, out)
                 br = line_breaks(case.expected, out)
                 we = word_errors(case.expected, out)
                 me = mark_errors(case.expected, out)
                 rows.append((left, br, we, me))
+                by_variant["pauses" if pauses else "breath"].append(we)
                 tag = f"{case.id} {voice} {'pauses' if pauses else 'breath'}"
                 print(f"{tag:26} left={left} breaks={br.present}/{br.expected}"
                       f"(+{br.extra}) wer={we.rate:6.1%} marks-wer={me.rate:6.1%}")
@@ -116,12 +153,15 @@ def main() -> int:
     extra = sum(r[1].extra for r in rows)
     w = total([r[2] for r in rows])
     m = total([r[3] for r in rows])
-    print(f"\nset={args.set} prompt={args.prompt} recordings={len(rows)} "
+    print(f"\nset={args.set} prompt={args.prompt} path={'live' if args.live else 'batch'} "
+          f"recordings={len(rows)} "
           f"(2 voices x breath/pauses), audio {audio_s:.0f} s, decoded in {decode_s:.0f} s")
     print(f"command words left : {left_total}   (target 0)")
     print(f"line breaks present: {present}/{expected}   extra: {extra}   (target all)")
     print(f"WER                : {w.rate:.1%}   ({w.errors}/{w.words}; target <= 20 %)")
     print(f"WER with marks     : {m.rate:.1%}   (punctuation marks counted as words)")
+    print("WER by variant     : " + ", ".join(
+        f"{name} {total(counts).rate:.1%}" for name, counts in by_variant.items()))
     ok = left_total == 0 and present == expected and w.rate <= 0.20
     print("targets met" if ok else "targets NOT met")
     return 0 if ok else 1
