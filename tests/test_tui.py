@@ -20,10 +20,10 @@ from assistant.store import AuditAction, SessionId, SessionStatus, SessionStore
 from assistant.tui import strings as S
 from assistant.tui.app import CounterApp
 from assistant.tui.review import RowStatus
-from assistant.tui.screens.dialogs import EditDialog, HelpScreen
+from assistant.tui.screens.dialogs import DeviceDialog, EditDialog, HelpScreen
 from assistant.tui.screens.session import SessionScreen
 from assistant.tui.screens.start import StartScreen
-from assistant.tui.services import Engine
+from assistant.tui.services import Engine, Services
 from assistant.tui.widgets import DraftPanel, SessionHeader, TranscriptView
 from assistant.types import AudioArray
 
@@ -320,3 +320,26 @@ async def test_model_failure_is_a_french_notification_not_a_crash(
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_choosing_another_microphone_reaches_the_live_pipeline(
+        settings: Settings, store_path: Path, monkeypatch: pytest.MonkeyPatch,
+        appointment: tuple[AudioArray, tuple[TimedLine, ...]]) -> None:
+    """CI has no sound card: only the device list is given; the pipeline is the
+    real one, and a recording cannot switch to a microphone (a French error)."""
+    audio, lines = appointment
+    monkeypatch.setattr(Services, "input_devices",
+                        lambda self: [("0: Casque USB", "0"), ("1: Micro interne", "1")])
+    app = make_app(settings, store_path, audio, scripted(lines), realtime=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened_session(pilot, app)
+        await wait_for(pilot, lambda: screen.state == S.STATE_LISTENING)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeviceDialog))
+        await pilot.press("down", "enter")
+        assert app.screen is screen
+        assert app.device == "1"
+        await wait_for(pilot, lambda: any("pas un micro" in n.message
+                                          for n in app._notifications))
+        assert screen.state == S.STATE_LISTENING  # the appointment goes on
+        await pilot.press("q")

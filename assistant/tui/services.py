@@ -57,6 +57,8 @@ class PipelineHandle(Protocol):
 
     def set_paused(self, paused: bool) -> None: ...
 
+    def switch_device(self, device: str | None) -> None: ...
+
     def stop(self) -> None: ...
 
 
@@ -85,6 +87,9 @@ class _Pipeline:
             self._pipeline.pause()
         else:
             self._pipeline.resume()
+
+    def switch_device(self, device: str | None) -> None:
+        self._pipeline.switch_device(int(device) if device and device.isdigit() else device)
 
     def stop(self) -> None:
         self._pipeline.stop(timeout=30.0)

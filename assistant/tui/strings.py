@@ -153,6 +153,11 @@ CONFIDENCE = "{pct:d} %"
 EVIDENCE_NONE = "Saisi par l'agent : pas de passage de la transcription."
 EVIDENCE_LINE = "Entendu à {times} : « {quote} »"
 
+DEVICE_TITLE = "Choisir le micro"
+DEVICE_HELP = "↑ ↓ puis Entrée : capter avec ce micro   Échap : garder l'actuel"
+DEVICE_LOST = "Micro perdu : le texte déjà affiché est enregistré. m : choisir un autre micro."
+DEVICE_SWITCHED = "Micro choisi : {device}"
+
 # --- Edit dialog ----------------------------------------------------------------------
 EDIT_TITLE = "Modifier : {field}"
 ADD_TITLE = "Ajouter : {field}"
@@ -190,6 +195,7 @@ HELP_SECTIONS = (
         ("t", "terminer l'écoute et passer à la relecture"),
         ("Tab", "passer de la transcription à la fiche"),
         ("f", "revenir à la fin de la transcription (suivi automatique)"),
+        ("m", "changer de micro (par exemple après l'avoir débranché)"),
     )),
     ("Relecture de la fiche", (
         ("↑ ↓", "choisir un élément : son passage est surligné dans la transcription"),

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from assistant.tui import strings as S
 
@@ -60,6 +61,32 @@ class EditDialog(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DeviceDialog(ModalScreen[str | None]):
+    """Choose an input device (index as text); Escape keeps the current one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", S.KEY_BACK)]
+
+    def __init__(self, devices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._devices = devices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="edit-box"):
+            yield Static(S.DEVICE_TITLE, id="edit-title")
+            options = [Option(label, id=f"d{value}") for label, value in self._devices]
+            if not options:
+                options = [Option(S.START_DEVICE_NONE, disabled=True)]
+            yield OptionList(*options, id="device-list")
+            yield Static(S.DEVICE_HELP, id="edit-help")
+
+    @on(OptionList.OptionSelected, "#device-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss((event.option_id or "d")[1:] or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

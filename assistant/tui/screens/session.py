@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -27,7 +27,7 @@ from assistant.tui import notebridge
 from assistant.tui import strings as S
 from assistant.tui.messages import PipelineMessage
 from assistant.tui.review import LIST_FIELDS, ReviewState, Row, RowStatus
-from assistant.tui.screens.dialogs import EditDialog
+from assistant.tui.screens.dialogs import DeviceDialog, EditDialog
 from assistant.tui.viewmodel import format_clock, level_fraction, masked_text
 from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
 from assistant.types import Segment
@@ -45,6 +45,7 @@ class SessionScreen(Screen[None]):
         Binding("p", "toggle_pause", S.KEY_PAUSE),
         Binding("t", "end", S.KEY_END),
         Binding("f", "follow", S.KEY_FOLLOW, show=False),
+        Binding("m", "device", S.KEY_DEVICE, show=False),
         Binding("e", "edit", S.KEY_EDIT),
         Binding("a", "accept", S.KEY_ACCEPT),
         Binding("x", "reject", S.KEY_REJECT),
@@ -217,6 +218,8 @@ class SessionScreen(Screen[None]):
         elif isinstance(event, StatusEvent):
             self._lag = event.lag_s
             self._device_name = event.device
+            if event.state == "waiting_device":
+                self._status(S.DEVICE_LOST)
             if self.state == S.STATE_LISTENING:
                 self.query_one("#level", LevelMeter).level = level_fraction(event.level)
         elif isinstance(event, ErrorEvent):
@@ -423,6 +426,31 @@ class SessionScreen(Screen[None]):
             with self._reported():
                 self.counter.services.record_reveal(self.session_id, what)
         self.notify(S.REVEALED)
+
+    def action_device(self) -> None:
+        """Choose another microphone (the list is read off the UI thread)."""
+        self._list_devices()
+
+    @work(thread=True, exclusive=True, group="devices", exit_on_error=False)
+    def _list_devices(self) -> None:
+        try:
+            devices = self.counter.services.input_devices()
+        except AssistantError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=S.ERROR_TITLE,
+                                      severity="error", timeout=15)
+            return
+        self.app.call_from_thread(self.app.push_screen, DeviceDialog(devices),
+                                  self._device_chosen)
+
+    def _device_chosen(self, device: str | None) -> None:
+        if device is None:
+            return
+        self.counter.device = device
+        self._device_name = ""
+        if self._pipeline is not None:
+            self._pipeline.switch_device(device)  # an error comes back as an ErrorEvent
+        self._status(S.DEVICE_SWITCHED.format(device=device))
+        self._refresh_header()
 
     def action_follow(self) -> None:
         self.query_one("#transcript", TranscriptView).follow()
