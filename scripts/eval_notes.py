@@ -121,10 +121,47 @@ def recorded_segments(rec: Recogniser, name: str, case: dict[str, Any],
     return rec.transcribe(audio, key)
 
 
+def live_segments(rec: Recogniser, name: str, case: dict[str, Any],
+                  tmp: Path) -> list[Segment] | None:
+    """The committed segments of ``assistant stream FILE --jsonl`` (the live engine on the
+    recording, as fast as possible), cached like the batch transcripts."""
+    import subprocess
+
+    if name == "shared":
+        path = SHARED / "audio" / "dialogues" / f"{case['id']}.flac"
+        if not path.is_file():
+            return None
+        key = f"live|shared|{path.name}|{path.stat().st_size}"
+    else:
+        key = f"live|{name}|tts|" + json.dumps(case["turns"], ensure_ascii=False)
+        path = tmp / f"{case['id']}.wav"
+    cached = rec._key(key)
+    if not cached.is_file():
+        if not path.is_file():
+            from assistant.tts import Turn, speak_dialogue, write_wav
+
+            audio, _timed = speak_dialogue([Turn(str(s), str(t)) for s, t in case["turns"]])
+            write_wav(path, audio)  # rendered in a temp dir only
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "assistant", "stream", str(path), "--jsonl"],
+                             capture_output=True, text=True, check=True, cwd=ROOT)
+        rec.decode_s += time.perf_counter() - t0
+        events = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+        commits = [{"id": e["id"], "start": e["start"], "end": e["end"], "text": e["text"]}
+                   for e in events if e.get("event") == "commit"]
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(commits, ensure_ascii=False), encoding="utf-8")
+    raw = json.loads(cached.read_text(encoding="utf-8"))
+    return [Segment(id=s["id"], start=s["start"], end=s["end"], text=s["text"]) for s in raw]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", default="shared,dev,heldout,heldout2")
     parser.add_argument("--audio", action="store_true", help="also score end to end")
+    parser.add_argument("--live", action="store_true",
+                        help="end to end through the live engine (assistant stream) instead "
+                             "of batch transcription (slow: minutes per recording)")
     parser.add_argument("--audio-sets", default="shared,heldout,heldout2",
                         help="sets scored end to end with --audio")
     parser.add_argument("--text", action=argparse.BooleanOptionalAction, default=True,
@@ -157,18 +194,21 @@ def main() -> int:
             for name in [n for n in args.audio_sets.split(",") if n in names]:
                 score = Score()
                 for case in load_set(name):
-                    segments = recorded_segments(rec, name, case, Path(tmpdir))
+                    get = live_segments if args.live else recorded_segments
+                    segments = get(rec, name, case, Path(tmpdir))
                     if segments is None:
                         continue
                     drafted = draft(case, segments)
                     score.add(case["id"], drafted, case["gold"])
                     if name.startswith("heldout"):
                         unseen_audio.add(case["id"], drafted, case["gold"])
-                reports.append(score.report(f"[{name}] end to end (recordings, Whisper)"))
+                how = "live engine" if args.live else "batch"
+                reports.append(score.report(f"[{name}] end to end (recordings, Whisper, {how})"))
                 if args.errors:
                     reports.extend(_errors(score))
         if unseen_audio.cases:
-            reports.append(unseen_audio.report("[all held-out] end to end"))
+            how = "live engine" if args.live else "batch"
+            reports.append(unseen_audio.report(f"[all held-out] end to end ({how})"))
         if rec.audio_s:
             reports.append(f"(decoded {rec.audio_s:.0f} s of audio in {rec.decode_s:.0f} s)")
     print("\n".join(reports))
