@@ -17,15 +17,17 @@ from textual.pilot import Pilot
 from assistant.errors import ModelError
 from assistant.settings import Settings
 from assistant.store import AuditAction, SessionId, SessionStatus, SessionStore
+from assistant.streaming.events import TranscriptUpdate
 from assistant.tui import strings as S
 from assistant.tui.app import CounterApp
+from assistant.tui.messages import PipelineMessage
 from assistant.tui.review import RowStatus
 from assistant.tui.screens.dialogs import DeviceDialog, EditDialog, HelpScreen
 from assistant.tui.screens.session import SessionScreen
 from assistant.tui.screens.start import StartScreen
 from assistant.tui.services import Engine, Services
 from assistant.tui.widgets import DraftPanel, SessionHeader, TranscriptView
-from assistant.types import AudioArray
+from assistant.types import AudioArray, Segment
 
 SIZE = (150, 42)
 pytestmark = pytest.mark.anyio
@@ -343,3 +345,39 @@ async def test_choosing_another_microphone_reaches_the_live_pipeline(
                                           for n in app._notifications))
         assert screen.state == S.STATE_LISTENING  # the appointment goes on
         await pilot.press("q")
+
+
+async def test_transcript_follows_the_end_unless_the_agent_scrolls_back(
+        settings: Settings, store_path: Path) -> None:
+    """Fixed pipeline events (the words do not matter here): the view keeps the
+    newest line in sight, stays where the agent scrolled to, and f follows again."""
+    app = make_app(settings, store_path, None, scripted(()), open_session=False)
+
+    def say(screen: SessionScreen, first: int, count: int) -> None:
+        for i in range(first, first + count):
+            segment = Segment(i, i * 3.0, i * 3.0 + 2.5, f"Phrase numéro {i} de l'entretien.")
+            screen.post_message(PipelineMessage(TranscriptUpdate((segment,), "et puis"), 0))
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = SessionScreen(autostart=False)
+        await app.push_screen(screen)
+        view = transcript(app)
+        say(screen, 0, 60)
+        await wait_for(pilot, lambda: len(view.segments) == 60)
+        await pilot.pause(0.2)
+        assert view.max_scroll_y > 0 and view.scroll_y == view.max_scroll_y
+        view.focus()
+        await pilot.press("home")
+        await pilot.pause(0.2)
+        assert view.scroll_y == 0
+        say(screen, 60, 10)
+        await wait_for(pilot, lambda: len(view.segments) == 70)
+        await pilot.pause(0.2)
+        assert view.scroll_y == 0  # the agent is reading: the view does not jump
+        await pilot.press("f")
+        await pilot.pause(0.2)
+        assert view.scroll_y == view.max_scroll_y
+        say(screen, 70, 5)
+        await wait_for(pilot, lambda: len(view.segments) == 75)
+        await pilot.pause(0.2)
+        assert view.scroll_y == view.max_scroll_y
