@@ -34,7 +34,7 @@ from assistant.notes.models import (
     Party,
     Reason,
 )
-from assistant.notes.text import MappedText, Sentence, normalise, sentences
+from assistant.notes.text import Sentence, normalise, sentences
 from assistant.types import Segment
 
 CONTEXT_SENTENCES = 5
@@ -334,7 +334,7 @@ class Drafter:
                     item.confidence = min(0.95, item.confidence + 0.05)
 
     def _correct(self, field_name: str, s: Sentence, corrected: re.Match[str] | None,
-                 at: int, store: dict[object, _Item]) -> None:
+                 at: int, store: dict[Any, _Item]) -> None:
         """Drop the value a self-correction takes back ("non attendez, c'est ...")."""
         last = self._last.get(field_name)
         if corrected is None or last is None or corrected.start() > at:
@@ -353,7 +353,7 @@ class Drafter:
             key = (f.kind, f.value)
             field_name = f"id:{f.kind.value}"
             self._correct(field_name, s, corrected, f.start,
-                          self._ids)  # type: ignore[arg-type]
+                          self._ids)
             ev = self._evidence(s, f.start, f.end, original)
             if key not in self._ids:
                 self._ids[key] = _Item([ev], f.confidence, s.index)
@@ -367,7 +367,7 @@ class Drafter:
             if value is None:
                 continue
             self._correct("amount", s, corrected, m.start(),
-                          self._amounts)  # type: ignore[arg-type]
+                          self._amounts)
             ev = self._evidence(s, m.start(), m.end(), original)
             if value not in self._amounts:
                 self._amounts[value] = _Item([ev], 0.9, s.index)
@@ -389,7 +389,7 @@ class Drafter:
             if (value.year < today.year - 1 and value.year >= 2000
                     and _DEADLINE.search(s.text[: m.start()])):
                 value = _next_occurrence(today, month, day) or value
-            self._correct("date", s, corrected, m.start(), self._dates)  # type: ignore[arg-type]
+            self._correct("date", s, corrected, m.start(), self._dates)
             ev = self._evidence(s, m.start(), m.end(), original)
             if value not in self._dates:
                 self._dates[value] = _Item([ev], 0.9 if m.group(3) else 0.8, s.index)
@@ -670,7 +670,6 @@ def draft_from_text(text: str, appointment_date: dt.date) -> CaseNoteDraft:
 
 __all__ = [
     "Drafter",
-    "MappedText",
     "draft_from_segments",
     "draft_from_text",
     "segments_from_text",
