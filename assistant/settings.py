@@ -200,6 +200,14 @@ class DictationSettings(BaseModel):
         default=None,
         description="Folder where the dictation screen exports .txt/.md. Empty: current folder.",
     )
+    reread_max_minutes: float = Field(
+        default=20.0,
+        gt=0,
+        description=(
+            "Dictation audio kept in memory (never on disk) for the full re-reading "
+            "(F7) once the dictation ends; a longer dictation is not re-read."
+        ),
+    )
 
 
 class Settings(BaseSettings):

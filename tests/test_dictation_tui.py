@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.dictation.cases import command_words_left
+from assistant.dictation.cases import command_words_left, word_errors
 from assistant.settings import load_settings
 from assistant.tts import write_wav
 from tests.conftest import french_speech, silence
@@ -69,6 +69,18 @@ async def test_dictation_screen_with_a_replayed_recording(
         assert text.startswith("Bonjour,"), text
         assert command_words_left(EXPECTED, text) == 0, text
         assert "12 mars" in text, text
+
+        # F7: the whole kept recording read again by the batch decoder.
+        await pilot.press("f7")
+        for _ in range(600):
+            if app.rereads:
+                break
+            await pilot.pause(0.05)
+        assert app.rereads == 1
+        text = app.text
+        assert text.startswith("Bonjour,") and "\n" in text, text
+        assert command_words_left(EXPECTED, text) == 0, text
+        assert word_errors(EXPECTED, text).rate <= 0.3, text
 
         # Keyboard edits: the text stays editable.
         area = app.query_one("#text", TextArea)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Footer, Header, Static, TextArea
 
 from assistant.dictation import DictationSession
@@ -27,13 +28,81 @@ from assistant.dictation.export import ExportFormat, export_name, render_export
 from assistant.errors import AssistantError, InputError
 from assistant.settings import Settings
 from assistant.streaming.events import EndEvent, ErrorEvent, StatusEvent, TranscriptUpdate
-from assistant.tui.messages import ModelFailed, ModelLoaded, PipelineMessage
+from assistant.tui.messages import ModelFailed, ModelLoaded, PipelineMessage, WorkerFailed
+from assistant.types import SAMPLE_RATE, AudioArray, AudioChunk
 
 if TYPE_CHECKING:
     from assistant.asr import SpeechModel
     from assistant.pipeline import LivePipeline
+    from assistant.streaming.events import AudioLevel
     from assistant.streaming.protocols import AudioSource, Transcriber
     from assistant.tui.services import Engine
+
+
+class KeptAudio:
+    """An audio source that keeps, in memory only, what it hands out (up to
+    ``max_s`` seconds), for the full re-reading after the dictation."""
+
+    def __init__(self, source: AudioSource, max_s: float) -> None:
+        self.source = source
+        self.max_samples = int(max_s * SAMPLE_RATE)
+        self._chunks: list[AudioArray] = []
+        self._kept = 0
+        self.overflowed = False
+
+    def audio(self) -> AudioArray | None:
+        """Everything heard so far, or None when nothing was kept or it was too long."""
+        if self.overflowed or not self._chunks:
+            return None
+        import numpy as np
+
+        return np.concatenate(self._chunks)
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def finished(self) -> bool:
+        return self.source.finished
+
+    @property
+    def overflows(self) -> int:
+        return self.source.overflows
+
+    @property
+    def paced(self) -> bool:
+        return self.source.paced
+
+    @property
+    def captured_s(self) -> float:
+        return self.source.captured_s
+
+    def level(self) -> AudioLevel:
+        return self.source.level()
+
+    def start(self) -> None:
+        self.source.start()
+
+    def read(self, timeout: float) -> AudioChunk | None:
+        chunk = self.source.read(timeout)
+        if chunk is not None and not self.overflowed:
+            if self._kept + len(chunk.samples) > self.max_samples:
+                self.overflowed = True
+                self._chunks = []
+            else:
+                self._chunks.append(chunk.samples.copy())
+                self._kept += len(chunk.samples)
+        return chunk
+
+    def set_paused(self, paused: bool) -> None:
+        self.source.set_paused(paused)
+
+    def switch_device(self, device: str | int | None) -> None:
+        self.source.switch_device(device)
+
+    def stop(self) -> None:
+        self.source.stop()
 
 # --- Every French text of this screen ----------------------------------------------------
 TITLE = "Dictée"
@@ -44,6 +113,8 @@ KEY_TXT = "Exporter .txt"
 KEY_MD = "Exporter .md"
 KEY_COPY = "Copier"
 KEY_QUIT = "Quitter"
+KEY_END = "Terminer"
+KEY_REREAD = "Relire tout"
 LOADING = "Chargement du modèle {name}…"
 LISTENING = ("À l'écoute ({source}). Dites « virgule », « point », « point à la ligne », "
              "« nouveau paragraphe », « annule »…")
@@ -64,6 +135,14 @@ SOURCE_DEFAULT_MIC = "micro par défaut"
 SOURCE_REPLAY = "enregistrement {name}"
 MD_TITLE = "Dictée du {date}"
 WORKER_FAILED = "Erreur inattendue ({kind}) : {error}"
+STOPPING = "Fin de la dictée…"
+REREAD_RUNNING = "Relecture de tout l'enregistrement ({seconds:.0f} s)…"
+REREAD_DONE = ("Texte refait d'après tout l'enregistrement (faisceau large) : "
+               "les corrections au clavier faites avant sont remplacées.")
+REREAD_NOT_YET = "La relecture complète se fait une fois la dictée terminée."
+REREAD_NOT_YET_HINT = "Appuyez sur F3 pour terminer la dictée, puis sur F7."
+REREAD_NO_AUDIO = "Aucun enregistrement gardé à relire (dictée vide ou trop longue)."
+REREAD_NO_AUDIO_HINT = "Relisez et corrigez le texte au clavier."
 
 
 def dictation_settings(settings: Settings) -> Settings:
@@ -96,6 +175,14 @@ class DictationConfig:
     now: Callable[[], dt.datetime] = field(default=dt.datetime.now)
 
 
+class RereadDone(Message):
+    """The whole recording was transcribed again; ``raw`` is Whisper's text."""
+
+    def __init__(self, raw: str) -> None:
+        super().__init__()
+        self.raw = raw
+
+
 class DictationApp(App[None]):
     """Dictate, correct, then save as a note, export or copy."""
 
@@ -109,6 +196,8 @@ class DictationApp(App[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_pause", KEY_PAUSE, priority=True),
+        Binding("f3", "end_dictation", KEY_END, priority=True),
+        Binding("f7", "reread", KEY_REREAD, priority=True),
         Binding("ctrl+s", "save_note", KEY_SAVE, priority=True),
         Binding("f4", "export('txt')", KEY_TXT, priority=True),
         Binding("f5", "export('md')", KEY_MD, priority=True),
@@ -122,10 +211,13 @@ class DictationApp(App[None]):
         self.settings = dictation_settings(config.settings)
         self.session = DictationSession(self.settings.dictation.keep_whisper_marks)
         self.pipeline: LivePipeline | None = None
+        self.engine: object | None = None
+        self.kept: KeptAudio | None = None
         self.paused = False
         self.ended = False
         self.saved_session: int | None = None
         self.exported: list[Path] = []
+        self.rereads = 0
         self._shown = ""
         self._generation = 0
 
@@ -181,6 +273,7 @@ class DictationApp(App[None]):
         from assistant.pipeline import LivePipeline
 
         engine: object = message.model
+        self.engine = engine
         transcriber = getattr(engine, "transcriber", engine)
         self._generation += 1
         generation = self._generation
@@ -189,7 +282,9 @@ class DictationApp(App[None]):
             self.post_message(PipelineMessage(event, generation))  # type: ignore[arg-type]
 
         try:
-            self.pipeline = LivePipeline(self._source(), transcriber,  # type: ignore[arg-type]
+            self.kept = KeptAudio(self._source(),
+                                  self.settings.dictation.reread_max_minutes * 60)
+            self.pipeline = LivePipeline(self.kept, transcriber,  # type: ignore[arg-type]
                                          self.settings, forward)
             self.pipeline.start()
         except AssistantError as exc:
@@ -280,6 +375,64 @@ class DictationApp(App[None]):
         else:
             self.pipeline.resume()
             self._status(LISTENING.format(source=self.source_label))
+
+    def action_end_dictation(self) -> None:
+        """Stop listening for good: what is pending is committed, then the end."""
+        if self.pipeline is None or self.ended:
+            return
+        self._status(STOPPING)
+        self._stop_pipeline(self.pipeline)
+
+    @work(thread=True, group="stop", exit_on_error=False)
+    def _stop_pipeline(self, pipeline: LivePipeline) -> None:
+        pipeline.stop(timeout=30.0)  # its EndEvent reaches on_pipeline_message
+
+    def action_reread(self) -> None:
+        """Transcribe the whole kept recording again with the batch decoder
+        (wide beam, whole context) and rebuild the text from it."""
+        if not self.ended:
+            self.notify(f"{REREAD_NOT_YET}\n  → {REREAD_NOT_YET_HINT}", severity="warning")
+            return
+        audio = self.kept.audio() if self.kept is not None else None
+        if audio is None or self.engine is None:
+            self.notify(f"{REREAD_NO_AUDIO}\n  → {REREAD_NO_AUDIO_HINT}", severity="warning")
+            return
+        self._status(REREAD_RUNNING.format(seconds=len(audio) / SAMPLE_RATE))
+        self._reread(self.engine, audio)
+
+    @work(thread=True, exclusive=True, group="reread", exit_on_error=False)
+    def _reread(self, engine: object, audio: AudioArray) -> None:
+        from assistant.asr import DecodeOptions, SpeechModel
+        from assistant.dictation.prompt import DICTATION_PROMPT
+
+        prompt = DICTATION_PROMPT if self.settings.dictation.use_prompt else None
+        try:
+            if isinstance(engine, SpeechModel):
+                options = DecodeOptions.from_settings(self.settings)
+                segments = engine.transcribe(audio, replace(options, initial_prompt=prompt))
+            else:
+                transcriber: Transcriber = getattr(engine, "transcriber", engine)  # type: ignore[arg-type]
+                segments = transcriber.transcribe(audio, prompt, 0.0)
+            self.post_message(RereadDone(" ".join(seg.text for seg in segments)))
+        except AssistantError as exc:
+            self.post_message(WorkerFailed(str(exc)))
+        except Exception as exc:  # any failure must reach the agent, in French
+            self.post_message(WorkerFailed(WORKER_FAILED.format(kind=type(exc).__name__,
+                                                                error=exc)))
+
+    def on_reread_done(self, message: RereadDone) -> None:
+        session = DictationSession(self.settings.dictation.keep_whisper_marks)
+        session.feed(message.raw)
+        session.finish()
+        self.session = session
+        self._replace_tail(session.text)
+        self.query_one("#pending", Static).update("")
+        self._status(REREAD_DONE)
+        self.rereads += 1
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        self._status(message.text)
+        self.notify(message.text, title=ERROR_TITLE, severity="error", timeout=20)
 
     def action_copy_text(self) -> None:
         self.copy_to_clipboard(self.text)
