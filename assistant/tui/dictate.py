@@ -48,6 +48,7 @@ class KeptAudio:
         self.max_samples = int(max_s * SAMPLE_RATE)
         self._chunks: list[AudioArray] = []
         self._kept = 0
+        self._paused = False
         self.overflowed = False
 
     def audio(self) -> AudioArray | None:
@@ -86,7 +87,7 @@ class KeptAudio:
 
     def read(self, timeout: float) -> AudioChunk | None:
         chunk = self.source.read(timeout)
-        if chunk is not None and not self.overflowed:
+        if chunk is not None and not self.overflowed and not self._paused:
             if self._kept + len(chunk.samples) > self.max_samples:
                 self.overflowed = True
                 self._chunks = []
@@ -96,6 +97,8 @@ class KeptAudio:
         return chunk
 
     def set_paused(self, paused: bool) -> None:
+        # What is said during a pause is not dictation: it is not kept either.
+        self._paused = paused
         self.source.set_paused(paused)
 
     def switch_device(self, device: str | int | None) -> None:
