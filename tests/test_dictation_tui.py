@@ -113,3 +113,35 @@ async def test_dictation_screen_with_a_replayed_recording(
         assert draft is not None
         # The drafter read the dictated date into the note's structured fields.
         assert "2026-03-12" in draft.json
+
+
+def test_kept_audio_keeps_what_was_heard_but_not_pauses_nor_too_much() -> None:
+    from assistant.replay import FileSource
+    from assistant.tui.dictate import KeptAudio
+    from assistant.types import SAMPLE_RATE
+
+    audio = np.linspace(-0.5, 0.5, 2 * SAMPLE_RATE, dtype=np.float32)
+
+    def drain(kept: KeptAudio, pause_after: int | None = None) -> None:
+        kept.start()
+        n = 0
+        while not (kept.finished and kept.read(0.01) is None):
+            if kept.read(0.05) is not None:
+                n += 1
+                if pause_after is not None and n == pause_after:
+                    kept.set_paused(True)
+        kept.stop()
+
+    whole = KeptAudio(FileSource(audio, realtime=False), max_s=10)
+    drain(whole)
+    kept = whole.audio()
+    assert kept is not None and np.array_equal(kept, audio)
+
+    paused = KeptAudio(FileSource(audio, realtime=False), max_s=10)
+    drain(paused, pause_after=3)
+    part = paused.audio()
+    assert part is not None and 0 < len(part) < len(audio)
+
+    short = KeptAudio(FileSource(audio, realtime=False), max_s=1)
+    drain(short)
+    assert short.overflowed and short.audio() is None
