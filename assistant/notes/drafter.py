@@ -70,6 +70,10 @@ _AMOUNT = re.compile(
     r"(?<![\w,.])(\d+(?:(?:, | |\.|,(?=\d{3}\b))\d{3})*(?:,\d{1,2})?)\s*(?:d')?(?:euros?|eur)\b"
     r"(?: (?:et )?(\d{1,2})(?: centimes?)?(?=[ ,.;!?]|$)(?! (?:euros?|%|ans|mois|jours|fois)))?"
 )
+_SMALL_TALK = re.compile(
+    r"^(?:(?:bonjour|bonsoir|oui|non|d'accord|alors|merci|tres bien|parfait|ok|euh|bien sur"
+    r"|je vois|je regarde)(?: madame| monsieur)?[,.!]?\s+)+"
+)
 _FOLLOW_USAGER = re.compile(
     r"\b(?:il (?:faudra|faut)|vous (?:devez|devrez|allez|pourrez|recevrez)|pensez a"
     r"|n'oubliez pas|revenez|rappelez|apportez|envoyez|renvoyez|deposez|transmettez|actualisez"
@@ -497,9 +501,14 @@ class Drafter:
             return
         if s.index < 3:
             score += 2.0
-        a, b = s.mapped.span(s.offset, s.offset + len(text))
-        cand = _Candidate(score, s.index, _clip(original[a:b], SUMMARY_MAX_CHARS),
-                          Evidence(segment_id=s.segment_id, start=a, end=b, quote=original[a:b]))
+        # Quoted without the small talk that opens it ("Bonjour, ", "D'accord, ").
+        cut = _SMALL_TALK.match(text)
+        skip = cut.end() if cut and cut.end() < len(text) else 0
+        a, b = s.mapped.span(s.offset + skip, s.offset + len(text))
+        quote = original[a:b]
+        shown = quote[:1].upper() + quote[1:]
+        cand = _Candidate(score, s.index, _clip(shown, SUMMARY_MAX_CHARS),
+                          Evidence(segment_id=s.segment_id, start=a, end=b, quote=quote))
         self._summary.append(cand)
         self._summary.sort(key=lambda c: (-c.score, c.index))
         del self._summary[SUMMARY_SENTENCES:]
