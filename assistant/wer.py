@@ -13,22 +13,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.frnumbers import words_to_digits
+
 _PUNCT = re.compile(r"[^\w\s']", re.UNICODE)
-
-
-def _numbers_to_digits(text: str) -> str:
-    try:
-        from assistant.frnumbers import words_to_digits
-    except ImportError:  # the number module is optional for the normaliser
-        return text
-    return words_to_digits(text)
 
 
 def normalize(text: str) -> list[str]:
     """Tokens of ``text`` for WER: case, punctuation, apostrophes, hyphens, numbers."""
     t = unicodedata.normalize("NFKC", text).lower()
     t = t.replace("’", "'").replace("‘", "'").replace("-", " ").replace("\u00a0", " ")
-    t = _numbers_to_digits(t)
+    t = words_to_digits(t)
     t = _PUNCT.sub(" ", t)
     # "48 21 937" and "4821937" are the same number said in groups.
     t = re.sub(r"(?<=\d) (?=\d)", "", t)

@@ -10,54 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.dictation.lexicon import fold
-from assistant.frnumbers import words_to_digits
+from assistant.wer import WerCount, edit_distance, normalize
 
 NBSP = "\u00a0"
-
-
-@dataclass(frozen=True, slots=True)
-class WerCount:
-    """Word errors and reference words, summable over recordings."""
-
-    errors: int
-    words: int
-
-    @property
-    def rate(self) -> float:
-        return self.errors / self.words if self.words else 0.0
-
-    def __add__(self, other: WerCount) -> WerCount:
-        return WerCount(self.errors + other.errors, self.words + other.words)
-
-
-_PUNCT = re.compile(r"[^\w\s']")
-
-
-def normalize(text: str) -> list[str]:
-    """Words for WER: lower case, punctuation and hyphens out, apostrophes
-    split, numbers in digits and digit groups joined ("1 340" = "1340")."""
-    t = unicodedata.normalize("NFKC", text).lower()
-    t = t.replace("’", "'").replace("‘", "'").replace("-", " ").replace(NBSP, " ")
-    t = words_to_digits(t)
-    t = _PUNCT.sub(" ", t)
-    t = re.sub(r"(?<=\d) (?=\d)", "", t)
-    return t.replace("'", "' ").split()
-
-
-def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, start=1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, start=1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]
 
 
 @dataclass(frozen=True, slots=True)
