@@ -381,3 +381,22 @@ async def test_transcript_follows_the_end_unless_the_agent_scrolls_back(
         await wait_for(pilot, lambda: len(view.segments) == 75)
         await pilot.pause(0.2)
         assert view.scroll_y == view.max_scroll_y
+
+
+async def test_unexpected_worker_failure_is_said_in_french(
+        settings: Settings, store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: Services, limit: int = 8) -> list[object]:
+        raise RuntimeError("disque illisible")
+
+    monkeypatch.setattr(Services, "recent_sessions", broken)
+    app = make_app(settings, store_path, None, scripted(()), open_session=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: any("Erreur inattendue (RuntimeError)" in n.message
+                                          for n in app._notifications))
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("n")  # the app is still usable
+        screen = await opened_session(pilot, app)
+        # No source at all in this test: starting fails, said in French, app up.
+        await wait_for(pilot, lambda: screen.state == S.STATE_PAUSED)
+        assert any("AssertionError" in n.message for n in app._notifications)
+        assert app.is_running

@@ -18,6 +18,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
 
 from assistant.errors import AssistantError
 from assistant.settings import Settings
@@ -136,6 +137,18 @@ class CounterApp(App[None]):
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         self.notify(message.text, title=S.ERROR_TITLE, severity="error", timeout=20)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.report_worker(event)
+
+    def report_worker(self, event: Worker.StateChanged) -> None:
+        """A background task that failed unexpectedly is said, in French, not hidden
+        (screens forward their workers' state changes here: they do not bubble)."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(S.WORKER_FAILED.format(kind=type(error).__name__, error=error)
+                        + f"\n  → {S.WORKER_FAILED_HINT}",
+                        title=S.ERROR_TITLE, severity="error", timeout=20)
 
     def _tell_screens(self) -> None:
         for screen in self.screen_stack:

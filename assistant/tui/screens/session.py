@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
+from textual.worker import Worker
 
 from assistant.errors import AssistantError
 from assistant.streaming.events import (
@@ -74,6 +75,9 @@ class SessionScreen(Screen[None]):
     @property
     def counter(self) -> CounterApp:
         return self.app  # type: ignore[return-value]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.counter.report_worker(event)
 
     # --- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -145,14 +149,14 @@ class SessionScreen(Screen[None]):
         def forward(event: PipelineEvent) -> None:  # called on the pipeline's thread
             self.post_message(PipelineMessage(event, generation))
 
-        try:
-            segments = self.query_one("#transcript", TranscriptView).segments
+        segments = self.query_one("#transcript", TranscriptView).segments
+        with self._reported():
             self._pipeline = self.counter.services.start_pipeline(
                 self.counter.engine, self.counter.device, forward, session_id=self.session_id,
                 first_segment_id=max((s.id for s in segments), default=-1) + 1)
-        except AssistantError as exc:
-            self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=15)
+        if self._pipeline is None:  # could not start: said in a notification
             self.state = S.STATE_PAUSED
+            self._status(S.CAPTURE_STOPPED)
             self._refresh_header()
             return
         self._started_at = self._started_at or self.counter.config.clock()

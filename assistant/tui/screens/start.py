@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from assistant.errors import AssistantError
 from assistant.tui import strings as S
@@ -37,6 +38,9 @@ class StartScreen(Screen[None]):
     @property
     def counter(self) -> CounterApp:
         return self.app  # type: ignore[return-value]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.counter.report_worker(event)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
@@ -113,7 +117,7 @@ class StartScreen(Screen[None]):
         if self.counter.config.replay is None:
             self.query_one("#device", Select).focus()
 
-    @work(thread=True, exclusive=True, group="devices")
+    @work(thread=True, exclusive=True, group="devices", exit_on_error=False)
     def _load_devices(self) -> None:
         try:
             devices = self.counter.services.input_devices()
@@ -139,9 +143,12 @@ class StartScreen(Screen[None]):
         if self.counter.config.probe_devices:
             self._monitor_level(value)
 
-    @work(thread=True, exclusive=True, group="level")
+    @work(thread=True, exclusive=True, group="level", exit_on_error=False)
     def _monitor_level(self, device: str | None) -> None:
-        self.counter.services.monitor_level(device, self._post_level)
+        try:
+            self.counter.services.monitor_level(device, self._post_level)
+        except AssistantError as exc:  # no level, but the app goes on
+            self.app.call_from_thread(self.notify, str(exc), severity="warning", timeout=10)
 
     def _post_level(self, level: Any) -> bool:
         """Called from the monitor thread; returns False to stop monitoring."""
