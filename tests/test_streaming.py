@@ -253,3 +253,23 @@ def test_helpers() -> None:
     assert agreed_prefix(a, b) == 2  # the number is not closed yet
     c = tuple(Word(0, 0.1, t) for t in ["oui", "oui", "oui", "oui", "oui", "non"])
     assert [x.text for x in cut_repetition(c)] == ["oui", "oui"]
+
+
+def test_a_pass_that_skips_the_start_of_the_buffer_loses_nothing() -> None:
+    spec = sentence("premier. deuxième mot ici. " + " ".join(f"w{i}" for i in range(25)) + ".")
+    audio, words = speech_and_words(spec)
+
+    class Skipping(ScriptedTranscriber):
+        def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
+                       final: bool = False) -> tuple[Segment, ...]:
+            segs = super().transcribe(audio, prompt, offset_s, final)
+            if prompt is None or not segs:
+                return segs
+            kept = tuple(w for w in segs[0].words if w.start > offset_s + 1.6)
+            if not kept:
+                return ()
+            return (Segment(0, kept[0].start, kept[-1].end, join_words(kept), kept),)
+
+    engine = StreamingEngine(Skipping(words), EnergyVad(), EngineConfig(base_prompt="CAF."))
+    text = " ".join(s.text for s in committed(run(engine, audio)))
+    assert text == join_words(tuple(words))

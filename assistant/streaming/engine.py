@@ -49,6 +49,11 @@ _FRENCH_NUMBER_WORDS = frozenset((
 ))
 
 
+SKIPPED_SPEECH_S = 1.0
+"""Speech before a hypothesis's first word beyond which the pass is taken to
+have skipped it (Whisper does, now and then, after a prompt)."""
+
+
 @dataclass(frozen=True, slots=True)
 class EngineConfig:
     """Knobs of the commit policy (``assistant.settings.StreamingSettings`` maps here)."""
@@ -318,13 +323,13 @@ class StreamingEngine:
         parts = [p for p in (self.config.base_prompt, self._committed_tail) if p]
         return " ".join(parts) if parts else None
 
-    def _decode(self, n_samples: int, final: bool = False) -> _Hypothesis:
+    def _decode(self, n_samples: int, final: bool = False, prompt: bool = True) -> _Hypothesis:
         """One pass over the first ``n_samples`` of the buffer, cleaned by the guards.
         ``final``: the pass whose words are committed at once (an endpoint)."""
         audio: AudioArray = self._buffer[:n_samples]
         self.passes += 1
-        segments = self.transcriber.transcribe(audio, self._prompt(), self._buffer_start_s,
-                                               final=final)
+        segments = self.transcriber.transcribe(audio, self._prompt() if prompt else None,
+                                               self._buffer_start_s, final=final)
         words: list[Word] = []
         for seg in segments:
             if is_hallucination(seg.text, seg.no_speech_prob, seg.avg_logprob):
@@ -366,6 +371,16 @@ class StreamingEngine:
             return True  # beyond what the VAD has seen yet: keep it
         return bool(np.max(self._probs[lo:hi]) >= self.config.vad_neg_threshold)
 
+    def _speech_before(self, words: tuple[Word, ...], up_to_s: float | None = None) -> float:
+        """Seconds of VAD speech in the buffer before the first word (or before
+        ``up_to_s`` when there is no word): speech a pass has skipped."""
+        end_s = words[0].start - 0.3 if words else (up_to_s or self._stream_end_s)
+        window_s = VAD_WINDOW / SAMPLE_RATE
+        n = int((end_s - self._buffer_start_s) / window_s)
+        if n <= 0:
+            return 0.0
+        return float(np.sum(self._probs[:n] >= self.config.vad_threshold)) * window_s
+
     def _update_from_agreement(self) -> TranscriptUpdate:
         """Inside an utterance: commit agreed words only once the buffer is long
         (short utterances are committed whole at their end, from a pass that
@@ -377,6 +392,8 @@ class StreamingEngine:
             n = len(current)
             for previous in self._hypotheses[-cfg.agreement : -1]:
                 n = min(n, agreed_prefix(previous.words, current))
+        if n and self._speech_before(current) > SKIPPED_SPEECH_S:
+            n = 0  # the pass skipped the start of the buffer: cutting would lose it
         horizon = self._stream_end_s - cfg.tail_guard_s
         while n > 0 and current[n - 1].end > horizon:
             n -= 1
@@ -413,6 +430,13 @@ class StreamingEngine:
                                 <= speech_end_s + cfg.endpoint_s + 0.35):
             n = round((cut_s - self._buffer_start_s) * SAMPLE_RATE)
             last = self._decode(max(0, n), final=True) if n > VAD_WINDOW else None
+        if last is not None and self._speech_before(last.words, speech_end_s) > SKIPPED_SPEECH_S:
+            # Whisper sometimes skips the start of a buffer after a prompt: decode
+            # once more without it rather than lose what was said.
+            n = round((cut_s - self._buffer_start_s) * SAMPLE_RATE)
+            retry = self._decode(max(0, n), final=True, prompt=False)
+            if len(retry.words) > len(last.words):
+                last = retry
         words = tuple(w for w in last.words if w.start < speech_end_s + 0.1) if last else ()
         committed = self._commit_words(words)
         self._tentative = ()
