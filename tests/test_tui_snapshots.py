@@ -1,20 +1,32 @@
 """Snapshots of the main screens (pytest-textual-snapshot).
 
-The session screens are fed fixed pipeline events, so that what is drawn does
-not depend on thread timing; the drafter and the widgets are the real ones.
+The session screens are fed fixed pipeline events and a fixed draft, so that
+what is drawn depends neither on thread timing nor on the drafter's tuning; the
+app, its screens and widgets are the real ones.
 Update after a deliberate change with ``pytest tests/test_tui_snapshots.py
 --snapshot-update`` and look at the SVGs before committing them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_tui_support import APPOINTMENT_DAY as DAY
 from test_tui_support import ScriptedTranscriber, make_app
 from textual.pilot import Pilot
 
+from assistant.notes.models import (
+    CaseNoteDraft,
+    Drafted,
+    Evidence,
+    Identifier,
+    IdentifierKind,
+    Organization,
+    Reason,
+)
 from assistant.settings import Settings
 from assistant.streaming.events import (
     AudioLevel,
@@ -26,7 +38,7 @@ from assistant.streaming.events import (
 from assistant.tui.app import CounterApp
 from assistant.tui.messages import PipelineMessage
 from assistant.tui.screens.session import SessionScreen
-from assistant.tui.services import Engine
+from assistant.tui.services import Engine, Services
 from assistant.types import Segment
 
 SIZE = (140, 36)
@@ -37,6 +49,53 @@ SPOKEN = (
     (8.3, 9.9, "Le loyer est de 620 euros par mois."),
     (11.3, 14.6, "Mon numéro de sécurité sociale est le 1 85 05 78 006 084 clé 91."),
 )
+
+
+def _evidence(segment_id: int, words: str) -> Evidence:
+    text = SPOKEN[segment_id][2]
+    start = text.index(words)
+    return Evidence(segment_id=segment_id, start=start, end=start + len(words), quote=words)
+
+
+class FixedDrafter:
+    """A fixed draft, so that the pictures do not change each time the drafter
+    is tuned (the drafter has its own tests); values appear as their segment
+    is said, each with evidence in that segment."""
+
+    def __init__(self, _day: dt.date) -> None:
+        self.seen = 0
+
+    def add_segment(self, segment: Segment) -> CaseNoteDraft:
+        self.seen = max(self.seen, segment.id + 1)
+        n = self.seen
+        draft = CaseNoteDraft(
+            appointment_date=DAY,
+            segments_seen=n,
+            reason=Drafted[Reason](value=Reason.LOGEMENT, confidence=0.9,
+                                   evidence=(_evidence(0, "aide au logement"),)),
+            organizations=(Drafted[Organization](
+                value=Organization.CAF, confidence=0.8, evidence=(_evidence(0, "CAF"),)),),
+            summary=Drafted[str](value=SPOKEN[0][2], confidence=0.5,
+                                 evidence=(_evidence(0, SPOKEN[0][2]),)),
+        )
+        updates: dict[str, object] = {}
+        if n > 1:
+            updates["identifiers"] = (Drafted[Identifier](
+                value=Identifier(kind=IdentifierKind.NUMERO_ALLOCATAIRE, value="7304158"),
+                confidence=0.85, evidence=(_evidence(1, "7 3 0 4 1 5 8"),)),)
+        if n > 2:
+            updates["amounts_eur"] = (Drafted[float](
+                value=620.0, confidence=0.9, evidence=(_evidence(2, "620 euros"),)),)
+        if n > 3:
+            updates["identifiers"] = (*updates["identifiers"], Drafted[Identifier](  # type: ignore[misc]
+                value=Identifier(kind=IdentifierKind.NIR, value="185057800608491"),
+                confidence=0.95, evidence=(_evidence(3, "1 85 05 78 006 084 clé 91"),)))
+        return draft.model_copy(update=updates)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_draft(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Services, "new_drafter", lambda self, day: FixedDrafter(day))
 
 
 def _app(settings: Settings, tmp_path: Path) -> CounterApp:
