@@ -47,6 +47,8 @@ EventCallback = Callable[[PipelineEvent], None]
 
 TOKENS_PER_S = 12
 """Generous ceiling of Whisper tokens per second of French speech (about 6 are usual)."""
+SLOW_FACTOR = 1.5
+"""Tentative passes are spaced by at least this many times a pass's duration."""
 MAX_TOKENS = 220
 """faster-whisper's own limit (448) minus room for the prompt."""
 
@@ -140,6 +142,7 @@ class LivePipeline:
         self._last_status = 0.0
         self.decode_seconds = 0.0
         """Wall time spent in engine passes (for benchmarks)."""
+        self._pass_s = 0.0  # moving average of a pass's wall time
 
     # ------------------------------------------------------------ control
     @property
@@ -284,6 +287,14 @@ class LivePipeline:
             taken += more.duration_s
         return True
 
+    def _step_s(self) -> float | None:
+        """Step between tentative passes on a live source: at least
+        ``SLOW_FACTOR`` times a pass, so a slow machine keeps time for the
+        passes that commit."""
+        if not self.source.paced or not self._pass_s:
+            return None
+        return SLOW_FACTOR * self._pass_s
+
     def _feed(self, chunk: AudioChunk) -> None:
         if chunk.start_s > self.engine.stream_end_s + 0.05 and self.engine.stream_end_s:
             # A gap (pause, device switch): close the utterance before it.
@@ -313,8 +324,12 @@ class LivePipeline:
                 continue
             if got:
                 started = time.monotonic()
-                self._emit_update(self.engine.process())
-                self.decode_seconds += time.monotonic() - started
+                passes = self.engine.passes
+                self._emit_update(self.engine.process(self._step_s()))
+                spent = time.monotonic() - started
+                self.decode_seconds += spent
+                if self.engine.passes > passes:
+                    self._pass_s = spent if not self._pass_s else 0.7 * self._pass_s + 0.3 * spent
             elif self.source.finished:
                 self._emit_update(self.engine.finish())
                 return "eof"

@@ -129,6 +129,10 @@ class FileSource:
                     delay = due - time.monotonic()
                     if delay > 0 and self._stop.wait(delay):
                         return
+                    if not self._resume.is_set():  # paused while waiting: hold the block
+                        t0 = time.monotonic()
+                        self._resume.wait()
+                        paused_for += time.monotonic() - t0
                     self._queue.put(block)  # like a microphone: never wait, count drops
                 else:
                     while not self._queue.put_wait(block, timeout=0.1):

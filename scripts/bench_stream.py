@@ -44,7 +44,12 @@ sys.path.insert(0, str(ROOT))
 from assistant.asr import DecodeOptions, SpeechModel  # noqa: E402
 from assistant.audiofile import load_audio  # noqa: E402
 from assistant.guards import fold  # noqa: E402
-from assistant.pipeline import LivePipeline, engine_config, transcriber_for  # noqa: E402
+from assistant.pipeline import (  # noqa: E402
+    SLOW_FACTOR,
+    LivePipeline,
+    engine_config,
+    transcriber_for,
+)
 from assistant.replay import FileSource  # noqa: E402
 from assistant.settings import MODELS_DIR, Settings, load_settings  # noqa: E402
 from assistant.streaming.engine import EngineConfig  # noqa: E402
@@ -170,6 +175,7 @@ def simulate_stream(model: SpeechModel, settings: Settings, audio: AudioArray,
     fed = 0
     clock = 0.0
     cpu_total = 0.0
+    pass_s = 0.0
     while fed < total:
         available = min(total, int(clock * SAMPLE_RATE) // block * block)
         if available <= fed:
@@ -179,8 +185,11 @@ def simulate_stream(model: SpeechModel, settings: Settings, audio: AudioArray,
         for i in range(fed, available, block):
             engine.insert_audio(AudioChunk(audio[i : i + block], i / SAMPLE_RATE))
         fed = available
-        update = engine.process()
+        passes = engine.passes
+        update = engine.process(SLOW_FACTOR * pass_s if pass_s else None)
         spent = time.process_time() - c0
+        if engine.passes > passes:  # the pipeline's pacing rule, on this clock
+            pass_s = spent if not pass_s else 0.7 * pass_s + 0.3 * spent
         cpu_total += spent
         clock += spent
         if update is not None:

