@@ -102,8 +102,8 @@ class CounterApp(App[None]):
     @property
     def source_label(self) -> str:
         if self.config.replay is not None:
-            return f"replay:{self.config.replay.name}"
-        return f"micro:{self.device or 'défaut'}"
+            return S.SOURCE_FILE.format(name=self.config.replay.name)
+        return S.SOURCE_MIC.format(name=self.device or S.SOURCE_DEFAULT)
 
     # --- start-up ----------------------------------------------------------------------------
     def on_mount(self) -> None:

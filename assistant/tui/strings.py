@@ -47,7 +47,10 @@ SESSION_STATUS = {
     "ended": "à confirmer",
     "confirmed": "confirmée",
 }
-RECENT_LINE = "{started}  {status:<12}  {reason}  {segments} segment(s)"
+SOURCE_FILE = "fichier {name}"
+SOURCE_MIC = "micro {name}"
+SOURCE_DEFAULT = "par défaut"
+RECENT_LINE = "{started}  {status:<12}  {segments:>4} segment(s)  {source}"
 
 # --- Model state ----------------------------------------------------------------
 MODEL_LOADING = "Modèle {name} : chargement…"

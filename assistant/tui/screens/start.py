@@ -93,7 +93,7 @@ class StartScreen(Screen[None]):
             options.append(Option(S.RECENT_LINE.format(
                 started=s.started_at.astimezone().strftime("%d/%m %H:%M"),
                 status=S.SESSION_STATUS.get(s.status.value, s.status.value),
-                reason=s.source,
+                source=s.source,
                 segments=s.segment_count,
             ), id=f"s{s.id}"))
         if sessions is not None and not sessions:
