@@ -36,11 +36,13 @@ from assistant.types import Segment
 if TYPE_CHECKING:
     from assistant.notes.models import CaseNoteDraft
     from assistant.tui.app import CounterApp
-    from assistant.tui.services import PipelineHandle
+    from assistant.tui.services import Drafter, PipelineHandle
 
 
 class SessionScreen(Screen[None]):
     """One appointment: live transcript beside the draft note, then review and confirm."""
+
+    _drafter: Drafter
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "toggle_pause", S.KEY_PAUSE),
@@ -63,7 +65,8 @@ class SessionScreen(Screen[None]):
         self.state = S.STATE_READY
         self.review = ReviewState(notebridge.normalise)
         self.draft: CaseNoteDraft | None = None
-        self._drafter: Any = None
+        self._stopping = False
+        """Ending was asked: the last segments may still arrive; confirm waits."""
         self._pipeline: PipelineHandle | None = None
         self._generation = 0
         self._started_at: float | None = None
@@ -181,6 +184,7 @@ class SessionScreen(Screen[None]):
         if pipeline is not None:
             # The last pass can take a second: stop off the UI thread; the last
             # segments still arrive as messages of this pipeline's generation.
+            self._stopping = True
             self.run_worker(pipeline.stop, thread=True, group="stop", exit_on_error=False)
         self._enter_review(S.SESSION_ENDED)
 
@@ -233,6 +237,7 @@ class SessionScreen(Screen[None]):
                 self._status(S.CAPTURE_STOPPED)
         elif isinstance(event, EndEvent):
             self._pipeline = None
+            self._stopping = False
             if event.reason == "eof":
                 self._enter_review(S.REPLAY_DONE)
             elif event.reason == "error" and self.state != S.STATE_ENDED:
@@ -460,6 +465,9 @@ class SessionScreen(Screen[None]):
         self.query_one("#transcript", TranscriptView).follow()
 
     def action_confirm(self) -> None:
+        if self._stopping:
+            self.notify(S.STOPPING, severity="warning")
+            return
         if self.state in (S.STATE_LISTENING, S.STATE_PAUSED):
             self.notify(S.CONFIRM_PENDING, severity="warning")
             return
