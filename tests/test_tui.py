@@ -400,3 +400,26 @@ async def test_unexpected_worker_failure_is_said_in_french(
         await wait_for(pilot, lambda: screen.state == S.STATE_PAUSED)
         assert any("AssertionError" in n.message for n in app._notifications)
         assert app.is_running
+
+
+async def test_mouse_click_shows_evidence_double_click_edits(
+        settings: Settings, store_path: Path) -> None:
+    app = make_app(settings, store_path, None, scripted(()), open_session=False)
+    said = ("Bonjour, c'est pour l'aide au logement à la CAF.",
+            "Le loyer est de 540 euros par mois.")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = SessionScreen(autostart=False)
+        await app.push_screen(screen)
+        for i, text in enumerate(said):
+            segment = Segment(i, i * 4.0, i * 4.0 + 3.0, text)
+            screen.post_message(PipelineMessage(TranscriptUpdate((segment,), ""), 0))
+        await wait_for(pilot, lambda: any(r.field == "amounts_eur" and r.value == "540"
+                                          for r in draft(app).rows))
+        index = next(i for i, r in enumerate(draft(app).rows) if r.field == "amounts_eur")
+        row_y = 1 + draft(app)._index_to_line[index]  # below the border; rows may wrap
+        await pilot.click("#draft", offset=(4, row_y))
+        assert draft(app).current is not None and draft(app).current.field == "amounts_eur"
+        assert transcript(app).highlighted_ids == (1,)
+        assert isinstance(app.screen, SessionScreen)  # a single click does not edit
+        await pilot.double_click("#draft", offset=(4, row_y))
+        assert isinstance(app.screen, EditDialog)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import OptionList, Static
@@ -176,6 +177,16 @@ class DraftPanel(OptionList):
     @property
     def rows(self) -> tuple[Row, ...]:
         return self._rows
+
+    async def _on_click(self, event: events.Click) -> None:
+        """A click shows a row and its evidence; a double click edits it."""
+        event.prevent_default()  # not OptionList's own click, which selects at once
+        clicked = event.style.meta.get("option")
+        if clicked is None or self.get_option_at_index(clicked).disabled:
+            return
+        self.highlighted = clicked
+        if event.chain >= 2:
+            self.action_select()
 
     def show_rows(self, rows: tuple[Row, ...]) -> None:
         keep = self.current_key
