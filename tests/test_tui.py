@@ -184,6 +184,14 @@ async def test_keyboard_path_start_text_evidence_edit_confirm_next(
         assert fresh.session_id not in (None, session_id)
         await wait_for(pilot, lambda: fresh.state == S.STATE_ENDED)
 
+        # Escape: back to the start screen, where the unconfirmed one is offered.
+        await pilot.press("escape")
+        assert isinstance(app.screen, StartScreen)
+        recent = app.screen.query_one("#recent")
+        await wait_for(pilot, lambda: any(o.id == f"s{fresh.session_id}"
+                                          for o in recent.options))  # type: ignore[attr-defined]
+        assert not any(o.id == f"s{session_id}" for o in recent.options)  # type: ignore[attr-defined]
+
     store = SessionStore.open(store_path)
     try:
         note = store.note(SessionId(session_id))

@@ -173,6 +173,13 @@ class CounterApp(App[None]):
         self.notify(S.CONFIRMED_TOAST)
         self.switch_screen(SessionScreen(autostart=False))
 
+    def go_home(self) -> None:
+        """Leave the session screen for the start screen (under it, or a new one)."""
+        if len(self.screen_stack) > 2 and isinstance(self.screen_stack[-2], StartScreen):
+            self.pop_screen()
+        else:
+            self.switch_screen(StartScreen())
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

@@ -28,6 +28,7 @@ KEY_REVEAL = "Voir NIR/IBAN"
 KEY_CONFIRM = "Confirmer"
 KEY_BACK = "Retour"
 KEY_FOLLOW = "Suivre la fin"
+KEY_HOME = "Accueil"
 
 # --- Start screen -------------------------------------------------------------
 START_HEADING = "Accueil"
@@ -79,6 +80,7 @@ SESSION_ENDED = "Écoute terminée : relisez la fiche puis confirmez (c)."
 CONFIRMED_TOAST = "Fiche confirmée et enregistrée. Rendez-vous suivant."
 NOTHING_TO_CONFIRM = "La fiche est vide : rien à confirmer."
 STOPPING = "Les derniers mots arrivent encore : confirmez dans un instant."
+HOME_WHILE_LISTENING = "L'écoute est en cours : mettez en pause (p) ou terminez (t) d'abord."
 CONFIRM_PENDING = "Terminez d'abord l'écoute (t), puis confirmez."
 REVEAL_NOTHING = "Cet élément n'est pas masqué."
 REVEALED = "Identifiant affiché (consultation enregistrée)."
@@ -209,6 +211,7 @@ HELP_SECTIONS = (
         ("v", "afficher ou masquer le NIR ou l'IBAN choisi (consultation enregistrée)"),
         ("v", "dans la transcription : afficher ou masquer tous les numéros sensibles"),
         ("c", "confirmer la fiche : le rendez-vous suivant démarre sur un écran vierge"),
+        ("Échap", "revenir à l'accueil (la session non confirmée y reste proposée)"),
     )),
     ("Partout", (
         ("?", "cette aide"),

@@ -56,6 +56,7 @@ class SessionScreen(Screen[None]):
         Binding("delete,minus", "remove", S.KEY_REMOVE),
         Binding("v", "reveal", S.KEY_REVEAL),
         Binding("c", "confirm", S.KEY_CONFIRM),
+        Binding("escape", "home", S.KEY_HOME),
     ]
 
     def __init__(self, *, autostart: bool = True, session_id: int | None = None) -> None:
@@ -460,6 +461,15 @@ class SessionScreen(Screen[None]):
             self._pipeline.switch_device(device)  # an error comes back as an ErrorEvent
         self._status(S.DEVICE_SWITCHED.format(device=device))
         self._refresh_header()
+
+    def action_home(self) -> None:
+        """Back to the start screen; an unconfirmed session stays there to reopen."""
+        if self.state in (S.STATE_LISTENING, S.STATE_WAITING) or self._stopping:
+            self.notify(S.HOME_WHILE_LISTENING, severity="warning")
+            return
+        with self._reported():
+            self.shutdown()
+        self.counter.go_home()
 
     def action_follow(self) -> None:
         self.query_one("#transcript", TranscriptView).follow()
