@@ -17,6 +17,7 @@ import pytest
 from test_tui_support import APPOINTMENT_DAY as DAY
 from test_tui_support import ScriptedTranscriber, make_app
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from assistant.notes.models import (
     CaseNoteDraft,
@@ -115,6 +116,7 @@ async def _feed(pilot: Pilot[Any], events: list[PipelineEvent], listening: bool)
         from assistant.tui import strings as S
 
         screen.state = S.STATE_LISTENING
+        screen.query_one("#status-line", Static).update("")
         screen.model_changed()
     await pilot.pause()
 
