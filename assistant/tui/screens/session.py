@@ -34,7 +34,7 @@ from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, Transcr
 from assistant.types import Segment
 
 if TYPE_CHECKING:
-    from assistant.notes.models import CaseNoteDraft
+    from assistant.notes.models import CaseNote, CaseNoteDraft
     from assistant.tui.app import CounterApp
     from assistant.tui.services import Drafter, PipelineHandle
 
@@ -66,6 +66,7 @@ class SessionScreen(Screen[None]):
         self.state = S.STATE_READY
         self.review = ReviewState(notebridge.normalise)
         self.draft: CaseNoteDraft | None = None
+        self._saved_note: CaseNote | None = None
         self._stopping = False
         """Ending was asked: the last segments may still arrive; confirm waits."""
         self._pipeline: PipelineHandle | None = None
@@ -259,8 +260,12 @@ class SessionScreen(Screen[None]):
         with self._reported():
             self.draft = self._drafter.add_segment(segment)
             self.review.update_draft(notebridge.items_from_draft(self.draft))
-            if self.session_id is not None:
+            note = self.draft.note()
+            if self.session_id is not None and note != self._saved_note:
+                # A new version only when a value changed (not on every segment):
+                # an hour-long session keeps tens of versions, not a thousand.
                 self.counter.services.save_draft(self.session_id, self.draft)
+                self._saved_note = note
 
     @contextmanager
     def _reported(self) -> Iterator[None]:
