@@ -382,9 +382,11 @@ async def test_transcript_follows_the_end_unless_the_agent_scrolls_back(
         await wait_for(pilot, lambda: len(view.segments) == 70)
         await pilot.pause(0.2)
         assert view.scroll_y == 0  # the agent is reading: the view does not jump
+        assert view.border_subtitle == S.TRANSCRIPT_SCROLLED  # and is told how to follow
         await pilot.press("f")
         await pilot.pause(0.2)
         assert view.scroll_y == view.max_scroll_y
+        assert not view.border_subtitle
         say(screen, 70, 5)
         await wait_for(pilot, lambda: len(view.segments) == 75)
         await pilot.pause(0.2)

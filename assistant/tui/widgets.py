@@ -86,6 +86,10 @@ class TranscriptView(VerticalScroll, can_focus=True):
     def following(self) -> bool:
         return self.scroll_y >= self.max_scroll_y - 1
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.border_subtitle = "" if self.following else S.TRANSCRIPT_SCROLLED
+
     def add_segments(self, segments: Sequence[Segment]) -> None:
         new = [s for s in segments if s.id not in self._segments]
         if not new:
