@@ -66,7 +66,7 @@ def test_silence_gives_no_invented_text(speech_model: SpeechModel, tmp_path: Pat
     import numpy as np
 
     rng = np.random.default_rng(0)
-    noise = (rng.standard_normal(16000 * 8) * 0.003).astype(np.float32)
+    noise = (rng.standard_normal(16000 * 5) * 0.003).astype(np.float32)
     path = tmp_path / "bruit.wav"
     write_wav(path, noise)
     transcript = transcribe_file(speech_model, path, DecodeOptions.from_settings(load_settings()))
