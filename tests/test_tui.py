@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from test_tui_support import ScriptedTranscriber, TimedLine, make_app, spoken_appointment
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from assistant.errors import ModelError
 from assistant.settings import Settings
 from assistant.store import AuditAction, SessionId, SessionStatus, SessionStore
-from assistant.streaming.events import TranscriptUpdate
+from assistant.streaming.events import AudioLevel, TranscriptUpdate
 from assistant.tui import strings as S
 from assistant.tui.app import CounterApp
 from assistant.tui.messages import PipelineMessage
@@ -26,7 +28,7 @@ from assistant.tui.screens.dialogs import DeviceDialog, EditDialog, HelpScreen
 from assistant.tui.screens.session import SessionScreen
 from assistant.tui.screens.start import StartScreen
 from assistant.tui.services import Engine, Services
-from assistant.tui.widgets import DraftPanel, SessionHeader, TranscriptView
+from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
 from assistant.types import AudioArray, Segment
 
 SIZE = (150, 42)
@@ -433,3 +435,39 @@ async def test_mouse_click_shows_evidence_double_click_edits(
         assert isinstance(app.screen, SessionScreen)  # a single click does not edit
         await pilot.double_click("#draft", offset=(4, row_y))
         assert isinstance(app.screen, EditDialog)
+
+
+async def test_start_screen_device_choice_drives_the_level_meter(
+        settings: Settings, store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No sound card here: the device list and the level readings are given;
+    the choice, the meter and stopping the previous monitor are the app's."""
+    monitors: list[tuple[str | None, list[bool]]] = []
+
+    def monitor(self: Services, device: str | None,
+                report: Callable[[AudioLevel], bool]) -> None:
+        answers: list[bool] = []
+        monitors.append((device, answers))
+        for _ in range(400):
+            answers.append(report(AudioLevel(rms=0.05, peak=0.3)))
+            if not answers[-1]:
+                return
+            time.sleep(0.02)
+
+    monkeypatch.setattr(Services, "input_devices",
+                        lambda self: [("0: Casque USB", "0"), ("1: Micro interne", "1")])
+    monkeypatch.setattr(Services, "monitor_level", monitor)
+    app = make_app(settings, store_path, None, scripted(()), open_session=False)
+    app.config = dataclasses.replace(app.config, probe_devices=True, device="interne")
+    app.device = "interne"
+    async with app.run_test(size=SIZE) as pilot:
+        select = app.screen.query_one("#device", Select)
+        await wait_for(pilot, lambda: select.value == "1", timeout=10)
+        meter = app.screen.query_one("#start-level", LevelMeter)
+        await wait_for(pilot, lambda: meter.level > 0.5)
+        assert app.device == "1" and monitors[0][0] == "1"
+        select.value = "0"  # the agent picks the headset
+        await wait_for(pilot, lambda: len(monitors) == 2)
+        await wait_for(pilot, lambda: monitors[0][1][-1] is False)  # the old one stopped
+        assert monitors[1][0] == "0" and app.device == "0"
+        await pilot.press("n")  # leaving the start screen stops the meter
+        await wait_for(pilot, lambda: monitors[1][1][-1] is False)

@@ -4,7 +4,7 @@ store and the devices in worker threads."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,6 +24,7 @@ from assistant.tui.widgets import LevelMeter
 
 if TYPE_CHECKING:
     from assistant.store import SessionRecord
+    from assistant.streaming.events import AudioLevel
     from assistant.tui.app import CounterApp
 
 
@@ -34,6 +35,11 @@ class StartScreen(Screen[None]):
         Binding("n", "new", S.KEY_NEW),
         Binding("m", "device", S.KEY_DEVICE),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._level_generation = 0
+        self._devices_shown = False
 
     @property
     def counter(self) -> CounterApp:
@@ -67,6 +73,8 @@ class StartScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_recent()
         self.model_changed()
+        if self._devices_shown:  # the meter stopped while another screen was shown
+            self._watch_level(self.counter.device)
 
     def model_changed(self) -> None:
         self.query_one("#model-status", Static).update(self.counter.model_status)
@@ -132,30 +140,42 @@ class StartScreen(Screen[None]):
             select.prompt = S.START_DEVICE_NONE
             return
         select.set_options(devices)
-        if self.counter.device:
-            select.value = self.counter.device
-        self._monitor_level(self.counter.device)
+        chosen = self.counter.device
+        if chosen is not None:
+            # --device may be an index or part of a name: show it if it is listed.
+            match = [value for label, value in devices
+                     if chosen == value or chosen.lower() in label.lower()]
+            if len(match) == 1 and select.value != match[0]:
+                select.value = match[0]  # Select.Changed starts the level meter
+                return
+        self._watch_level(chosen)
 
     @on(Select.Changed, "#device")
     def _device_changed(self, event: Select.Changed) -> None:
         value = None if event.value is Select.BLANK else str(event.value)
         self.counter.device = value
-        if self.counter.config.probe_devices:
-            self._monitor_level(value)
+        self._watch_level(value)
 
-    @work(thread=True, exclusive=True, group="level", exit_on_error=False)
-    def _monitor_level(self, device: str | None) -> None:
+    def _watch_level(self, device: str | None) -> None:
+        """Show the level of ``device`` (a monitor of an earlier choice stops)."""
+        self._level_generation += 1
+        self._devices_shown = True
+        if self.counter.config.probe_devices and self.counter.config.replay is None:
+            self._monitor_level(device, self._level_generation)
+
+    @work(thread=True, group="level", exit_on_error=False)
+    def _monitor_level(self, device: str | None, generation: int) -> None:
+        def report(level: AudioLevel) -> bool:  # on this thread; False stops the monitor
+            if (generation != self._level_generation or not self.is_attached
+                    or self.app.screen is not self):
+                return False
+            self.post_message(LevelSampled(level))
+            return True
+
         try:
-            self.counter.services.monitor_level(device, self._post_level)
+            self.counter.services.monitor_level(device, report)
         except AssistantError as exc:  # no level, but the app goes on
             self.app.call_from_thread(self.notify, str(exc), severity="warning", timeout=10)
-
-    def _post_level(self, level: Any) -> bool:
-        """Called from the monitor thread; returns False to stop monitoring."""
-        if not self.is_attached or self.app.screen is not self:
-            return False
-        self.post_message(LevelSampled(level))
-        return True
 
     def on_level_sampled(self, message: LevelSampled) -> None:
         self.query_one("#start-level", LevelMeter).level = level_fraction(message.level)
