@@ -85,6 +85,10 @@ class EngineConfig:
     LocalAgreement baseline (passes go on every step until two agree)."""
     commit_after_s: float = 6.0
     """Buffer length before words are committed inside an utterance (LocalAgreement)."""
+    keep_context_s: float = 12.0
+    """After a commit inside an utterance, the buffer is cut only once it is
+    this long: until then the committed audio stays as context (the end of
+    the utterance is decoded better with its beginning)."""
     tail_guard_s: float = 0.8
     """Words ending this close to the buffer end are never committed by agreement."""
 
@@ -338,9 +342,11 @@ class StreamingEngine:
             if is_hallucination(seg.text, seg.no_speech_prob, seg.avg_logprob):
                 continue
             words.extend(seg.words or self._words_of(seg))
-        # The buffer starts after the committed text: only a word cut in two at
-        # the boundary can come back, and the overlap check removes it.
-        hyp = self._drop_committed_overlap(tuple(w for w in words if w.text))
+        # The buffer may still hold committed audio (kept as context): only the
+        # words after the committed end are new; a word cut in two at the
+        # boundary can come back, and the overlap check removes it.
+        hyp = self._after_committed(tuple(w for w in words if w.text))
+        hyp = self._drop_committed_overlap(hyp)
         hyp = tuple(w for w in hyp if self._has_speech(w))
         hyp = cut_repetition(hyp)
         return _Hypothesis(hyp, self._buffer_start_s + len(audio) / SAMPLE_RATE)
@@ -356,12 +362,21 @@ class StreamingEngine:
             Word(seg.start + i * span, seg.start + (i + 1) * span, t) for i, t in enumerate(tokens)
         )
 
+    def _boundary_s(self) -> float:
+        """Where new (uncommitted) audio starts in the buffer."""
+        return max(self._buffer_start_s, self._committed_end_s)
+
+    def _after_committed(self, words: tuple[Word, ...]) -> tuple[Word, ...]:
+        if self._committed_end_s <= self._buffer_start_s + 0.05:
+            return words
+        return tuple(w for w in words if (w.start + w.end) / 2 > self._committed_end_s)
+
     def _drop_committed_overlap(self, hyp: tuple[Word, ...]) -> tuple[Word, ...]:
         """Remove leading words that repeat the end of the committed text."""
         committed = [_key(w) for w in self._committed_words]
         keys = [_key(w) for w in hyp]
         for n in range(min(3, len(committed), len(keys)), 0, -1):
-            if committed[-n:] == keys[:n] and hyp[0].start < self._buffer_start_s + 0.3:
+            if committed[-n:] == keys[:n] and hyp[0].start < self._boundary_s() + 0.3:
                 return hyp[n:]
         return hyp
 
@@ -379,10 +394,11 @@ class StreamingEngine:
         ``up_to_s`` when there is no word): speech a pass has skipped."""
         end_s = words[0].start - 0.3 if words else (up_to_s or self._stream_end_s)
         window_s = VAD_WINDOW / SAMPLE_RATE
+        lo = max(0, int((self._boundary_s() + 0.1 - self._buffer_start_s) / window_s))
         n = int((end_s - self._buffer_start_s) / window_s)
-        if n <= 0:
+        if n <= lo:
             return 0.0
-        return float(np.sum(self._probs[:n] >= self.config.vad_threshold)) * window_s
+        return float(np.sum(self._probs[lo:n] >= self.config.vad_threshold)) * window_s
 
     def _update_from_agreement(self) -> TranscriptUpdate:
         """Inside an utterance: commit agreed words only once the buffer is long
@@ -411,13 +427,19 @@ class StreamingEngine:
                 n += 1
         committed = self._commit_words(current[:n])
         self._tentative = current[n:]
-        if committed:
+        keep_s = min(cfg.keep_context_s, cfg.max_buffer_s)
+        if committed and (self.buffer_s >= keep_s or not cfg.endpoint_commit):
             # Cut between the last committed word and the next one: later passes
             # only see new audio, and the prompt carries the committed text.
             end = current[n - 1].end
             nxt = current[n].start if n < len(current) else end
             self._cut_buffer((end + max(end, nxt)) / 2)
             self._hypotheses = []
+        elif committed:
+            # Keep the committed sentence's audio as context for the rest of
+            # the utterance; hypotheses now start after it.
+            self._hypotheses = [_Hypothesis(self._after_committed(h.words), h.audio_end_s)
+                                for h in self._hypotheses]
         elif self.buffer_s > cfg.max_buffer_s + cfg.commit_after_s:
             # Nothing committable at all (no words): keep the cost bounded.
             self._cut_buffer(self._stream_end_s - cfg.commit_after_s)
