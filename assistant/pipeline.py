@@ -96,6 +96,7 @@ def engine_config(settings: Settings) -> EngineConfig:
         vad_threshold=s.vad_threshold,
         vad_neg_threshold=max(0.01, s.vad_threshold - 0.15),
         commit_after_s=s.commit_after_s,
+        context_s=s.context_s,
         base_prompt=base_prompt,
     )
 

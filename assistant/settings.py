@@ -152,6 +152,10 @@ class StreamingSettings(BaseModel):
         default=6.0, ge=0,
         description="Inside a long utterance, buffer length after which agreed sentences commit.",
     )
+    context_s: float = Field(
+        default=0.0, ge=0, le=10,
+        description="Audio of the previous utterance decoded again as context for the next.",
+    )
 
 
 class StoreSettings(BaseModel):

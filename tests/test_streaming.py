@@ -273,3 +273,15 @@ def test_a_pass_that_skips_the_start_of_the_buffer_loses_nothing() -> None:
     engine = StreamingEngine(Skipping(words), EnergyVad(), EngineConfig(base_prompt="CAF."))
     text = " ".join(s.text for s in committed(run(engine, audio)))
     assert text == join_words(tuple(words))
+
+
+def test_previous_utterance_kept_as_context_is_not_committed_twice() -> None:
+    spec = (sentence("bonjour madame.") + sentence("oui bonjour.", pause_first=1.0)
+            + sentence("votre numéro ?", pause_first=1.0))
+    audio, words = speech_and_words(spec)
+    transcriber = ScriptedTranscriber(words)
+    engine = StreamingEngine(transcriber, EnergyVad(), EngineConfig(context_s=3.0))
+    segs = committed(run(engine, audio))
+    assert [s.text for s in segs] == ["bonjour madame.", "oui bonjour.", "votre numéro ?"]
+    # The later passes did hear the earlier utterances again.
+    assert min(start for start, _, _ in transcriber.calls[-2:]) < words[2].start

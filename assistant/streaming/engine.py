@@ -85,6 +85,9 @@ class EngineConfig:
     LocalAgreement baseline (passes go on every step until two agree)."""
     commit_after_s: float = 6.0
     """Buffer length before words are committed inside an utterance (LocalAgreement)."""
+    context_s: float = 0.0
+    """Audio of the previous (committed) utterance kept before the next one, so
+    that a short turn is decoded with what was said before it."""
     keep_context_s: float = 12.0
     """After a commit inside an utterance, the buffer is cut only once it is
     this long: until then the committed audio stays as context (the end of
@@ -407,7 +410,8 @@ class StreamingEngine:
         cfg = self.config
         current = self._hypotheses[-1].words
         n = 0
-        if self.buffer_s >= cfg.commit_after_s and len(self._hypotheses) >= cfg.agreement:
+        utterance_s = self._stream_end_s - self._boundary_s()
+        if utterance_s >= cfg.commit_after_s and len(self._hypotheses) >= cfg.agreement:
             n = len(current)
             for previous in self._hypotheses[-cfg.agreement : -1]:
                 n = min(n, agreed_prefix(previous.words, current))
@@ -466,7 +470,7 @@ class StreamingEngine:
         committed = self._commit_words(words)
         self._tentative = ()
         self._hypotheses = []
-        self._cut_buffer(cut_s)
+        self._cut_buffer(cut_s - cfg.context_s)
         # Speech after the cut (a new utterance in the same feed) stays pending.
         if self._in_speech:
             self._utterance_start_s = max(self._utterance_start_s, cut_s)
@@ -504,7 +508,7 @@ class StreamingEngine:
 
     def _trim_silence(self) -> None:
         """Without speech, keep only ``speech_pad_s`` of audio."""
-        excess = self.buffer_s - self.config.speech_pad_s
+        excess = self.buffer_s - self.config.speech_pad_s - self.config.context_s
         if excess > 0.5:
             self._cut_buffer(self._buffer_start_s + excess)
 
