@@ -69,6 +69,10 @@ _SPOKEN_EMAIL = re.compile(
 _IBAN = re.compile(r"\b[A-Z]\s?[A-Z]\s?\d\s?\d(?:[ .-]?[0-9A-Z]){10,30}\b")
 # A phone number said in pairs with commas between them ("06, 12, 48, 97, 30").
 _PHONE_PAIRS = re.compile(r"(?<![\w+])0 ?\d(?:(?:[ .-]|, ?)\d\d){4}(?!\w)")
+# A number said digit by digit, as Whisper writes it: short groups between
+# commas ("2,8,4,3,75,120,5,4,11"); five groups at least, so that "48 21 937,
+# 450 euros" or "le 12, 13 et 14" stay as they are.
+_COMMA_GROUPS = re.compile(r"(?<![\w+,])\d{1,3}(?:, ?\d{1,3}){4,}(?![\w,])")
 # Digits with single separators, an optional +33 / 0033 in front, and a NIR key after.
 _DIGITS = re.compile(
     r"(?<![\w+])(?P<intl>\+\s?33\s?(?:\(0\)\s?)?|0033[ .-]?)?"
@@ -123,6 +127,10 @@ def _find(text: str) -> list[Found]:
     for m in _PHONE_PAIRS.finditer(text):
         if free(m.start(), m.end()):
             add(MaskKind.TELEPHONE, m.start(), m.end())
+    for m in _COMMA_GROUPS.finditer(text):
+        kind = _classify_digits(re.sub(r"\D", "", m.group()), intl=False, keyed=False)
+        if kind is not None and free(m.start(), m.end()):
+            add(kind, m.start(), m.end())
     for m in _DIGITS.finditer(text):
         run = re.sub(r"\D", "", m.group("run"))
         kind = _classify_digits(run, m.group("intl") is not None, m.group("key") is not None)

@@ -90,3 +90,10 @@ def test_json_note_is_masked_everywhere_and_keeps_its_shape() -> None:
     assert masked["identifiers"][1]["value"] == "4821937"
     assert masked["amounts_eur"] == [450] and masked["complex_situation"] is True
     assert set(masked) == set(note)
+
+
+def test_number_said_digit_by_digit_with_commas() -> None:
+    """Whisper wrote a NIR dictated slowly as "2,8,4,3,75,120,5,4,11": masked."""
+    assert "2,8,4" not in mask_text("Mon numéro de sécu, 2,8,4,3,75,120,5,4,11.")
+    assert mask_text("1,8,5,0,5,7,8,0,0,6,0,8,4,9,1") == "[NIR masqué]"
+    assert mask_text("le 12, 13, 14 et 15 mars") == "le 12, 13, 14 et 15 mars"
