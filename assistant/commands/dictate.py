@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from assistant.commands._source_args import add_source_arguments
+
 HELP = "Dicter un courrier ou une note : commandes vocales, correction au clavier, export."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", metavar="MICRO",
-                        help="micro : numéro ou partie du nom (voir « assistant devices »)")
-    parser.add_argument("--replay", metavar="FICHIER", type=Path,
-                        help="rejouer un enregistrement au rythme de la parole, au lieu du micro")
+    add_source_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
