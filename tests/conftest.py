@@ -29,8 +29,9 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory,
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ASSISTANT_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("ASSISTANT_STORE__PATH", str(home / "sessions.db"))
+    kept = ("ASSISTANT_CONFIG", "ASSISTANT_STORE__PATH")
     for key in list(os.environ):
-        if key.startswith("ASSISTANT_") and key not in ("ASSISTANT_CONFIG", "ASSISTANT_STORE__PATH"):
+        if key.startswith("ASSISTANT_") and key not in kept:
             monkeypatch.delenv(key)
     yield
 
