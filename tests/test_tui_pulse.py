@@ -65,11 +65,19 @@ async def test_virtual_microphone_level_then_live_transcript(
         await pilot.pause(1.0)  # the capture stream opens
         pulse.play(padded)
         view = screen.query_one(TranscriptView)
+        # Two of the sentence's three content words: a busy machine can make
+        # PortAudio lose a block, and Whisper base then mishears a word.
+        expected = ("bonjour", "logement", "caf")
+
+        def heard() -> int:
+            said = " ".join(s.text for s in view.segments).lower()
+            return sum(word in said for word in expected)
+
         for _ in range(600):  # up to 30 s on a busy 2-core machine
             await pilot.pause(0.05)
-            if "logement" in " ".join(s.text for s in view.segments).lower():
+            if heard() == len(expected):
                 break
         said = " ".join(s.text for s in view.segments).lower()
-        assert "logement" in said, said
+        assert heard() >= 2, said
         assert screen.state == S.STATE_LISTENING
         await pilot.press("q")
