@@ -2,12 +2,14 @@
 
 It loads a local model folder (never a hub), decodes 16 kHz float32 audio and
 translates faster-whisper's segments and words into the project's frozen
-``Segment`` and ``Word``. Batch transcription and the streaming engine both
-call ``SpeechModel.transcribe``.
+``Segment`` and ``Word``. Batch transcription calls ``SpeechModel.transcribe``;
+the streaming engine calls it too, or ``SpeechModel.transcribe_short`` (a short
+buffer through a shortened encoder input) when ``streaming.short_encoder`` is on.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +21,9 @@ from assistant.modelstore import active_model_path, check_model_folder
 from assistant.settings import Settings
 from assistant.types import SAMPLE_RATE, AudioArray, Segment, Word
 from assistant.vocabulary import default_prompt
+
+FULL_WINDOW_FRAMES = 3000
+"""Whisper's 30 s window in mel frames (10 ms each); the encoder halves it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,109 @@ class SpeechModel:
     def transcribe(self, audio: AudioArray, options: DecodeOptions,
                    offset_s: float = 0.0) -> tuple[Segment, ...]:
         return tuple(self.segments(audio, options, offset_s))
+
+    def transcribe_short(self, audio: AudioArray, options: DecodeOptions, offset_s: float = 0.0,
+                         margin_s: float = 1.0, round_s: float = 1.0) -> tuple[Segment, ...]:
+        """Decode a short buffer without padding the encoder input to 30 s.
+
+        faster-whisper always pads the mel features to 3000 frames, and the
+        encoder is most of a pass on a buffer of a few seconds. Here the
+        features are padded (with zeros, as ``pad_or_trim`` does) only to the
+        buffer's length plus ``margin_s``, rounded up to ``round_s``; the
+        decoding (``generate_with_fallback``), the timestamp split and the
+        word alignment (on the real number of frames) are faster-whisper's
+        own. No VAD filter (the streaming engine gates on voice activity) and a
+        single window: text after the last timestamp is kept up to the end of
+        the buffer (the engine decides what to commit). Buffers too long for a
+        shortened window go through ``transcribe``.
+        """
+        model = self._model
+        extractor = model.feature_extractor
+        margin = int(margin_s * 100)
+        if len(audio) / SAMPLE_RATE * 100 + margin >= FULL_WINDOW_FRAMES or options.vad_filter:
+            return self.transcribe(audio, options, offset_s)
+        import numpy as np
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
+
+        features = extractor(audio)
+        content_frames = features.shape[-1] - 1
+        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
+                              task="transcribe", language=options.language)
+        extra = dict(options.extra)
+        fw_options = TranscriptionOptions(
+            beam_size=options.beam_size, best_of=5, patience=1.0, length_penalty=1.0,
+            repetition_penalty=options.repetition_penalty, no_repeat_ngram_size=0,
+            log_prob_threshold=options.log_prob_threshold,
+            no_speech_threshold=options.no_speech_threshold,
+            compression_ratio_threshold=options.compression_ratio_threshold,
+            condition_on_previous_text=options.condition_on_previous_text,
+            prompt_reset_on_temperature=0.5, temperatures=list(options.temperatures),
+            initial_prompt=options.initial_prompt, prefix=None, suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]), without_timestamps=False,
+            max_initial_timestamp=1.0, word_timestamps=options.word_timestamps,
+            prepend_punctuations="\"'“¿([{-",
+            append_punctuations="\"'.。,，!！?？:：”)]}、",
+            multilingual=False, max_new_tokens=extra.pop("max_new_tokens", None),
+            clip_timestamps=[], hallucination_silence_threshold=None, hotwords=None,
+        )
+        if extra:
+            raise ValueError(f"transcribe_short: unsupported options {sorted(extra)}")
+        prompt_tokens: list[int] = []
+        if options.initial_prompt:
+            prompt_tokens = tokenizer.encode(" " + options.initial_prompt.strip())
+        size = content_frames
+        step = max(2, int(round_s * 100))
+        padded = min(FULL_WINDOW_FRAMES, math.ceil((size + margin) / step) * step)
+        window = np.zeros((features.shape[0], padded), dtype=np.float32)
+        window[:, :size] = features[:, :size]
+        encoder_output = model.encode(window)
+        prompt = model.get_prompt(tokenizer, prompt_tokens)
+        result, avg_logprob, _temperature, _ratio = model.generate_with_fallback(
+            encoder_output, prompt, tokenizer, fw_options)
+        if (options.no_speech_threshold is not None
+                and result.no_speech_prob > options.no_speech_threshold
+                and not (options.log_prob_threshold is not None
+                         and avg_logprob > options.log_prob_threshold)):
+            return ()
+        tokens = list(result.sequences_ids[0])
+        if tokens and tokens[-1] < tokenizer.timestamp_begin:
+            # One window only (the buffer is the whole input): text after the
+            # last timestamp is kept, closed at the end of the audio, instead
+            # of being decoded again in a second window as generate_segments does.
+            end_position = min(size // model.input_stride, 1500)
+            tokens.append(tokenizer.timestamp_begin + end_position)
+        pieces, _seek, _single = model._split_segments_by_timestamps(
+            tokenizer=tokenizer, tokens=tokens, time_offset=0.0, segment_size=size,
+            segment_duration=size * extractor.time_per_frame, seek=0)
+        if options.word_timestamps:
+            model.add_word_timestamps([pieces], tokenizer, encoder_output, size,
+                                      fw_options.prepend_punctuations,
+                                      fw_options.append_punctuations,
+                                      last_speech_timestamp=0.0)
+        out: list[Segment] = []
+        for piece in pieces:
+            raw_text = tokenizer.decode(piece["tokens"])
+            if piece["start"] == piece["end"] or not raw_text.strip():
+                continue
+            text = fix_year_artifacts(raw_text.strip())
+            if options.drop_hallucinations and is_hallucination(
+                text, result.no_speech_prob, avg_logprob
+            ):
+                continue
+            words = tuple(
+                Word(start=round(w["start"] + offset_s, 3), end=round(w["end"] + offset_s, 3),
+                     text=w["word"].strip(), probability=round(w["probability"], 4))
+                for w in piece.get("words") or ()
+                if w["word"].strip()
+            )
+            out.append(Segment(
+                id=len(out), start=round(piece["start"] + offset_s, 3),
+                end=round(piece["end"] + offset_s, 3), text=text, words=words,
+                avg_logprob=round(avg_logprob, 4),
+                no_speech_prob=round(result.no_speech_prob, 4),
+            ))
+        return tuple(out)
 
 
 def duration_s(audio: AudioArray) -> float:

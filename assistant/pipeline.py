@@ -59,11 +59,15 @@ class WhisperTranscriber:
     (the engine gates on voice activity itself), no conditioning."""
 
     def __init__(self, model: SpeechModel, language: str = "fr", beam_size: int = 1,
-                 final_beam_size: int | None = None) -> None:
+                 final_beam_size: int | None = None, short_encoder: bool = False,
+                 short_encoder_margin_s: float = 1.0) -> None:
         self.model = model
         self.language = language
         self.beam_size = beam_size
         self.final_beam_size = final_beam_size or beam_size
+        self.short_encoder = short_encoder
+        """Encode only the buffer plus a margin (``SpeechModel.transcribe_short``)."""
+        self.short_encoder_margin_s = short_encoder_margin_s
 
     def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
                    final: bool = False) -> tuple[Segment, ...]:
@@ -80,6 +84,9 @@ class WhisperTranscriber:
             extra={"max_new_tokens": min(MAX_TOKENS, 16 + int(TOKENS_PER_S * len(audio)
                                                                / SAMPLE_RATE))},
         )
+        if self.short_encoder:
+            return self.model.transcribe_short(audio, options, offset_s,
+                                               margin_s=self.short_encoder_margin_s)
         return self.model.transcribe(audio, options, offset_s)
 
 
@@ -103,7 +110,9 @@ def engine_config(settings: Settings) -> EngineConfig:
 
 def transcriber_for(model: SpeechModel, settings: Settings) -> WhisperTranscriber:
     s = settings.streaming
-    return WhisperTranscriber(model, settings.decoding.language, s.beam_size, s.final_beam_size)
+    return WhisperTranscriber(model, settings.decoding.language, s.beam_size, s.final_beam_size,
+                              short_encoder=s.short_encoder,
+                              short_encoder_margin_s=s.short_encoder_margin_s)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,10 @@ real time, which also exercises catching up).
 Usage:
     .venv/bin/python scripts/bench_stream.py [--limit 6] [--baseline]
         [--session-minutes 30 --session-speed 3] [--json out.json]
+        [--short-encoder off|on|both]
+
+``--short-encoder both`` runs the engine with ``streaming.short_encoder`` off
+then on, in the same run, against the same batch WER.
 """
 
 from __future__ import annotations
@@ -177,7 +181,8 @@ def simulate_stream(model: SpeechModel, settings: Settings, audio: AudioArray,
     cpu_total = 0.0
     pass_s = 0.0
     while fed < total:
-        available = min(total, int(clock * SAMPLE_RATE) // block * block)
+        # (+1e-6: (fed + block) / rate * rate can round down to fed and never advance)
+        available = min(total, int(clock * SAMPLE_RATE + 1e-6) // block * block)
         if available <= fed:
             clock = (fed + block) / SAMPLE_RATE  # idle until the next block is spoken
             continue
@@ -386,6 +391,9 @@ def main() -> int:
                         help="wall: real-time replay through the threaded pipeline; cpu: "
                              "real-time pace on a clock advanced by CPU time (immune to "
                              "other programs on a shared machine)")
+    parser.add_argument("--short-encoder", choices=("off", "on", "both"), default=None,
+                        help="streaming.short_encoder for the engine runs (default: the "
+                             "settings); both: off then on in the same run")
     args = parser.parse_args()
 
     settings = load_settings()
@@ -413,20 +421,28 @@ def main() -> int:
                 batch_words += w
             print(f"batch: WER {100 * batch_errors / batch_words:.1f} %, CPU {batch_cpu:.1f} s")
         batch_wer = batch_errors / batch_words if batch_words else None
-        configs = [("streaming (this engine)", None)]
+        variants: list[tuple[str, Settings]] = [("", settings)]
+        if args.short_encoder is not None:
+            flags = {"off": [False], "on": [True], "both": [False, True]}[args.short_encoder]
+            variants = [(f", short_encoder={'on' if flag else 'off'}", settings.model_copy(
+                update={"streaming": settings.streaming.model_copy(
+                    update={"short_encoder": flag})})) for flag in flags]
+        configs: list[tuple[str, EngineConfig | None, Settings]] = [
+            (f"streaming (this engine{suffix})", None, s) for suffix, s in variants]
         if args.baseline:
-            configs.append(("baseline LocalAgreement-2, 1 s steps", baseline_config(settings)))
+            configs.append(("baseline LocalAgreement-2, 1 s steps", baseline_config(settings),
+                            settings))
         clocks = ["cpu", "wall"] if args.clock == "both" else [args.clock]
-        runs = [(f"{label} [{clock} clock]", config, clock)
-                for label, config in configs for clock in clocks]
-        for label, config, clock in runs:
+        runs = [(f"{label} [{clock} clock]", config, clock, s)
+                for label, config, s in configs for clock in clocks]
+        for label, config, clock, run_settings in runs:
             results = []
             for f in files:
                 audio = load_audio(f)
                 if clock == "wall":
-                    recorder, wall, cpu = run_stream(model, settings, audio, f.name, config)
+                    recorder, wall, cpu = run_stream(model, run_settings, audio, f.name, config)
                 else:
-                    recorder, wall, cpu = simulate_stream(model, settings, audio, config)
+                    recorder, wall, cpu = simulate_stream(model, run_settings, audio, config)
                 result = measure(recorder, load_turns(f), f.name, len(audio) / SAMPLE_RATE,
                                  wall, cpu)
                 results.append(result)

@@ -18,6 +18,7 @@ from assistant.streaming.events import EndEvent, PipelineEvent, StatusEvent, Tra
 from assistant.tts import Turn, speak_dialogue, write_wav
 from assistant.types import SAMPLE_RATE
 from assistant.wer import wer
+from tests.conftest import french_speech, silence
 
 pytestmark = pytest.mark.model
 
@@ -92,6 +93,22 @@ def test_stream_command_prints_jsonl(tmp_path: Path, speech_model: SpeechModel,
     assert all(c["start"] <= c["end"] <= len(audio) / SAMPLE_RATE + 0.1 for c in commits)
     ats = [line["at"] for line in lines]
     assert ats == sorted(ats)
+
+
+def test_short_encoder_transcribes_a_short_clip(speech_model: SpeechModel) -> None:
+    """The shortened encoder input (buffer + margin, not 30 s) still gives the
+    words, with word times on the buffer's clock, in a fraction of the cost."""
+    phrase = "Je voudrais renouveler ma carte Vitale."
+    audio = np.concatenate([silence(0.3), french_speech(phrase), silence(0.4)])
+    duration = len(audio) / SAMPLE_RATE
+    for final in (False, True):
+        short = WhisperTranscriber(speech_model, final_beam_size=5, short_encoder=True)
+        segments = short.transcribe(audio, None, offset_s=20.0, final=final)
+        text = " ".join(s.text for s in segments)
+        assert wer(phrase, text) < 0.2, text
+        words = [w for s in segments for w in s.words]
+        assert words and 19.9 <= words[0].start < words[-1].end <= 20.0 + duration + 0.1
+        assert [w.start for w in words] == sorted(w.start for w in words)
 
 
 def test_missing_file_is_a_french_error(tmp_path: Path,
