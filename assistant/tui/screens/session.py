@@ -12,9 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
-from textual.worker import Worker
 
 from assistant.errors import AssistantError
 from assistant.streaming.events import (
@@ -28,6 +26,7 @@ from assistant.tui import notebridge
 from assistant.tui import strings as S
 from assistant.tui.messages import PipelineMessage
 from assistant.tui.review import LIST_FIELDS, ReviewState, Row, RowStatus
+from assistant.tui.screens.base import CounterScreen
 from assistant.tui.screens.dialogs import DeviceDialog, EditDialog
 from assistant.tui.viewmodel import format_clock, level_fraction, masked_text
 from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
@@ -35,11 +34,10 @@ from assistant.types import Segment
 
 if TYPE_CHECKING:
     from assistant.notes.models import CaseNote, CaseNoteDraft
-    from assistant.tui.app import CounterApp
     from assistant.tui.services import Drafter, PipelineHandle
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(CounterScreen):
     """One appointment: live transcript beside the draft note, then review and confirm."""
 
     _drafter: Drafter
@@ -76,13 +74,6 @@ class SessionScreen(Screen[None]):
         self._lag: float | None = None
         self._device_name = ""
         self._appointment_date = dt.date.today()
-
-    @property
-    def counter(self) -> CounterApp:
-        return self.app  # type: ignore[return-value]
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.counter.report_worker(event)
 
     # --- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -11,24 +11,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Select, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker
 
 from assistant.errors import AssistantError
 from assistant.tui import strings as S
 from assistant.tui.messages import LevelSampled
+from assistant.tui.screens.base import CounterScreen
 from assistant.tui.viewmodel import level_fraction
 from assistant.tui.widgets import LevelMeter
 
 if TYPE_CHECKING:
     from assistant.store import SessionRecord
     from assistant.streaming.events import AudioLevel
-    from assistant.tui.app import CounterApp
 
 
-class StartScreen(Screen[None]):
+class StartScreen(CounterScreen):
     """New appointment, recent sessions, input device with its level, model state."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,13 +38,6 @@ class StartScreen(Screen[None]):
         super().__init__()
         self._level_generation = 0
         self._devices_shown = False
-
-    @property
-    def counter(self) -> CounterApp:
-        return self.app  # type: ignore[return-value]
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.counter.report_worker(event)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
