@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import ModelError
 from assistant.guards import fix_year_artifacts, is_hallucination
@@ -22,6 +23,8 @@ from assistant.settings import Settings
 from assistant.types import SAMPLE_RATE, AudioArray, Segment, Word
 from assistant.vocabulary import default_prompt
 
+LOOP_COMPRESSION_RATIO = 2.4
+"""faster-whisper's own threshold for a repetitive (looping) decoding."""
 FULL_WINDOW_FRAMES = 3000
 """Whisper's 30 s window in mel frames (10 ms each); the encoder halves it."""
 
@@ -75,6 +78,8 @@ class SpeechModel:
         self.folder = folder
         self.name = folder.name
         self.compute_type = compute_type
+        self.short_fallbacks = 0
+        """Passes of ``transcribe_short`` that had to be decoded again in a full window."""
         threads = cpu_threads or default_threads()
         try:
             from faster_whisper import WhisperModel
@@ -151,6 +156,26 @@ class SpeechModel:
                    offset_s: float = 0.0) -> tuple[Segment, ...]:
         return tuple(self.segments(audio, options, offset_s))
 
+    @staticmethod
+    def _short_window_failed(tokens: list[int], compression_ratio: float, tokenizer: Any,
+                             content_frames: int, max_new_tokens: int | None) -> bool:
+        """Whether a shortened window's decoding went wrong: a loop (the text
+        compresses too well, or the token cap was reached without a closing
+        timestamp) or text after a timestamp past the end of the audio."""
+        if compression_ratio > LOOP_COMPRESSION_RATIO:
+            return True
+        if max_new_tokens and len(tokens) >= max_new_tokens and tokens \
+                and tokens[-1] < tokenizer.timestamp_begin:
+            return True
+        content_s = content_frames / 100
+        after_end = False
+        for token in tokens:
+            if token >= tokenizer.timestamp_begin:
+                after_end = _timestamp_s(token, tokenizer.timestamp_begin) > content_s + 0.2
+            elif after_end:
+                return True
+        return False
+
     def transcribe_short(self, audio: AudioArray, options: DecodeOptions, offset_s: float = 0.0,
                          margin_s: float = 1.0, round_s: float = 1.0) -> tuple[Segment, ...]:
         """Decode a short buffer without padding the encoder input to 30 s.
@@ -208,8 +233,15 @@ class SpeechModel:
         window[:, :size] = features[:, :size]
         encoder_output = model.encode(window)
         prompt = model.get_prompt(tokenizer, prompt_tokens)
-        result, avg_logprob, _temperature, _ratio = model.generate_with_fallback(
+        result, avg_logprob, _temperature, ratio = model.generate_with_fallback(
             encoder_output, prompt, tokenizer, fw_options)
+        if self._short_window_failed(list(result.sequences_ids[0]), ratio, tokenizer, size,
+                                     fw_options.max_new_tokens):
+            # A window far shorter than the 30 s Whisper was trained on can make
+            # it loop (the same words again in the zero padding): decode this
+            # buffer once more in a full window rather than lose its words.
+            self.short_fallbacks += 1
+            return self.transcribe(audio, options, offset_s)
         if (options.no_speech_threshold is not None
                 and result.no_speech_prob > options.no_speech_threshold
                 and not (options.log_prob_threshold is not None
@@ -253,6 +285,10 @@ class SpeechModel:
                 no_speech_prob=round(result.no_speech_prob, 4),
             ))
         return tuple(out)
+
+
+def _timestamp_s(token: int, timestamp_begin: int) -> float:
+    return (token - timestamp_begin) * 0.02
 
 
 def duration_s(audio: AudioArray) -> float:

@@ -375,6 +375,21 @@ def session(model: SpeechModel, settings: Settings, files: list[Path], minutes: 
     return result
 
 
+def dump_run(folder: Path, label: str, path: Path, recorder: Recorder,
+             turns: list[Turn]) -> None:
+    """Committed segments (with the time of their commit) beside the gold
+    turns, to read where a run lost or garbled words."""
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = "".join(c if c.isalnum() else "-" for c in label).strip("-")
+    segments = [{"at": round(at, 2), "start": round(s.start, 2), "end": round(s.end, 2),
+                 "turn": segment_turn(turns, s.start, s.end), "text": s.text}
+                for at, u in recorder.updates for s in u.committed]
+    data = {"label": label, "file": path.name, "segments": segments,
+            "turns": [{"start": t.start, "end": t.end, "text": t.text} for t in turns]}
+    (folder / f"{slug}--{path.stem}.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", type=Path, default=DIALOGUES)
@@ -387,6 +402,8 @@ def main() -> int:
     parser.add_argument("--session-speed", type=float, default=1.0)
     parser.add_argument("--fast", action="store_true", help="session at x3 speed")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--dump", type=Path, help="write each run's committed segments "
+                        "and the turns' texts here (one JSON per run and file)")
     parser.add_argument("--clock", choices=("wall", "cpu", "both"), default="both",
                         help="wall: real-time replay through the threaded pipeline; cpu: "
                              "real-time pace on a clock advanced by CPU time (immune to "
@@ -446,6 +463,8 @@ def main() -> int:
                 result = measure(recorder, load_turns(f), f.name, len(audio) / SAMPLE_RATE,
                                  wall, cpu)
                 results.append(result)
+                if args.dump:
+                    dump_run(args.dump, label, f, recorder, load_turns(f))
                 print(f"  {f.name}: turn-end p50 {pct(result.end_delays, 50):.2f} s, "
                       f"WER {100 * result.errors / max(1, result.words):.1f} %, "
                       f"lag end {result.lag_end:.2f} s", flush=True)

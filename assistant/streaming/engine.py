@@ -370,9 +370,25 @@ class StreamingEngine:
         return max(self._buffer_start_s, self._committed_end_s)
 
     def _after_committed(self, words: tuple[Word, ...]) -> tuple[Word, ...]:
-        if self._committed_end_s <= self._buffer_start_s + 0.05:
+        """The words of a pass that come after the committed text, when the
+        buffer still holds committed audio. By text first: where the pass
+        wrote the committed words again, what follows them is new. Otherwise by
+        time, leniently: Whisper often stretches the last committed word over
+        the pause, so the first new word ("Il" after "papier.") can begin
+        before the committed end; a word is new once it ends after it (a
+        repeated committed word is then removed by ``_drop_committed_overlap``)."""
+        end_s = self._committed_end_s
+        if end_s <= self._buffer_start_s + 0.05:
             return words
-        return tuple(w for w in words if (w.start + w.end) / 2 > self._committed_end_s)
+        keys = [_key(w) for w in words]
+        tail = [_key(w) for w in self._committed_words]
+        for n in range(min(4, len(tail)), 0, -1):
+            if n == 1 and len(tail[-1]) < 4:
+                break  # one short word is too weak an anchor
+            for i in range(len(keys) - n, -1, -1):
+                if keys[i : i + n] == tail[-n:] and abs(words[i + n - 1].end - end_s) < 1.5:
+                    return words[i + n :]
+        return tuple(w for w in words if w.end > end_s + 0.1)
 
     def _drop_committed_overlap(self, hyp: tuple[Word, ...]) -> tuple[Word, ...]:
         """Remove leading words that repeat the end of the committed text."""
