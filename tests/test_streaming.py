@@ -285,3 +285,27 @@ def test_previous_utterance_kept_as_context_is_not_committed_twice() -> None:
     assert [s.text for s in segs] == ["bonjour madame.", "oui bonjour.", "votre numéro ?"]
     # The later passes did hear the earlier utterances again.
     assert min(start for start, _, _ in transcriber.calls[-2:]) < words[2].start
+
+
+def test_first_word_after_a_committed_sentence_is_kept_when_whisper_stretches_the_last() -> None:
+    """Whisper often stretches the last word of a sentence over the pause after
+    it, so the next sentence's first word starts "before" the committed end.
+    It must not be lost ("Il me faut" became "me faut" in the dialogues)."""
+    first = "pour une première déclaration on peut la faire sur papier."
+    second = "il me faut votre pièce d'identité et un justificatif de domicile."
+    audio, words = speech_and_words(sentence(first + " " + second + " " + second))
+    n_first = len(first.split())
+
+    def stretch(n: int, heard: list[Word], end_s: float) -> list[Word]:
+        out = list(heard)
+        for i, w in enumerate(out):
+            if w.text == "papier." and i + 1 < len(out):
+                out[i] = Word(w.start, out[i + 1].end - 0.05, w.text)  # over "il"
+        return out
+
+    cfg = EngineConfig(commit_after_s=3.0)
+    engine = StreamingEngine(ScriptedTranscriber(words, stretch), EnergyVad(), cfg)
+    segs = committed(run(engine, audio))
+    text = " ".join(s.text for s in segs)
+    assert text == " ".join(w.text for w in words), text
+    assert segs[0].text == " ".join(w.text for w in words[:n_first])  # a cut at the sentence

@@ -111,6 +111,27 @@ def test_short_encoder_transcribes_a_short_clip(speech_model: SpeechModel) -> No
         assert [w.start for w in words] == sorted(w.start for w in words)
 
 
+def test_short_encoder_window_that_loops_is_decoded_again_in_full(
+        speech_model: SpeechModel, shared_eval: Path) -> None:
+    """A 1.6 s question in a 3 s window: Whisper base repeats it six times in
+    the zero padding, and the guards then dropped the whole turn (the turn
+    the short encoder lost in every benchmark run). The pass must fall back
+    to a full window and keep the words."""
+    from assistant.audiofile import load_audio
+    from assistant.vocabulary import default_prompt
+
+    audio = load_audio(shared_eval / "audio" / "dialogues" / "p05-passeport-mairie.flac")
+    clip = audio[int(10.40 * SAMPLE_RATE) : int(12.0 * SAMPLE_RATE)]
+    prompt = default_prompt() + " rendez-vous en mairie pour les emprates."
+    short = WhisperTranscriber(speech_model, final_beam_size=5, short_encoder=True,
+                               short_encoder_margin_s=1.0)
+    before = speech_model.short_fallbacks
+    segments = short.transcribe(clip, prompt, offset_s=10.4, final=True)
+    text = " ".join(s.text for s in segments)
+    assert wer("Et ça coûte combien ?", text) == 0.0, text
+    assert speech_model.short_fallbacks == before + 1
+
+
 def test_missing_file_is_a_french_error(tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     from assistant.cli import main
