@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -107,11 +108,21 @@ def _key(word: Word) -> str:
     return re.sub(r"[^\w']+", "", fold(word.text))
 
 
+def _similar(a: str, b: str) -> bool:
+    """Two spellings of one word ("passeport" / "passport")."""
+    return bool(a) and bool(b) and SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
 def _is_number(word: Word) -> bool:
     text = fold(word.text).strip(" .,;:!?…€%")
     if re.fullmatch(r"\d[\d\s.,/h-]*", text):
         return True
     return bool(text) and all(part in _FRENCH_NUMBER_WORDS for part in text.split("-") if part)
+
+
+STRETCH_S = 0.3
+"""How far before the committed end a new word may end (word times move
+by a few tenths of a second between two passes over the same audio)."""
 
 
 _GLUED_PREFIX = ("'", "’", "-")  # "'accord", "-vous": part of the previous word
@@ -375,8 +386,10 @@ class StreamingEngine:
         wrote the committed words again, what follows them is new. Otherwise by
         time, leniently: Whisper often stretches the last committed word over
         the pause, so the first new word ("Il" after "papier.") can begin
-        before the committed end; a word is new once it ends after it (a
-        repeated committed word is then removed by ``_drop_committed_overlap``)."""
+        before the committed end, and the pass that committed it may have
+        timed it later than this one does: a word is new once it ends after
+        the committed end minus ``STRETCH_S`` (a committed word written again
+        is then removed by ``_drop_committed_overlap``)."""
         end_s = self._committed_end_s
         if end_s <= self._buffer_start_s + 0.05:
             return words
@@ -388,7 +401,7 @@ class StreamingEngine:
             for i in range(len(keys) - n, -1, -1):
                 if keys[i : i + n] == tail[-n:] and abs(words[i + n - 1].end - end_s) < 1.5:
                     return words[i + n :]
-        return tuple(w for w in words if w.end > end_s + 0.1)
+        return tuple(w for w in words if w.end > end_s - STRETCH_S)
 
     def _drop_committed_overlap(self, hyp: tuple[Word, ...]) -> tuple[Word, ...]:
         """Remove leading words that repeat the end of the committed text."""
@@ -397,6 +410,9 @@ class StreamingEngine:
         for n in range(min(3, len(committed), len(keys)), 0, -1):
             if committed[-n:] == keys[:n] and hyp[0].start < self._boundary_s() + 0.3:
                 return hyp[n:]
+        if (hyp and committed and hyp[0].end <= self._committed_end_s + STRETCH_S
+                and _similar(keys[0], committed[-1])):
+            return hyp[1:]  # the last committed word again, spelt another way
         return hyp
 
     def _has_speech(self, word: Word) -> bool:
