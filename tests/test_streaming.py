@@ -309,3 +309,30 @@ def test_first_word_after_a_committed_sentence_is_kept_when_whisper_stretches_th
     text = " ".join(s.text for s in segs)
     assert text == " ".join(w.text for w in words), text
     assert segs[0].text == " ".join(w.text for w in words[:n_first])  # a cut at the sentence
+
+
+def test_a_committed_word_written_again_another_way_is_not_committed_twice() -> None:
+    """After a cut at a sentence end, a pass may write the sentence's last word
+    again, spelt differently ("passeport." then "passport"): it is the same
+    word, not a new one."""
+    first = "apportez votre ancien passeport."
+    second = "et une photo d'identité récente de moins de six mois merci."
+    audio, words = speech_and_words(sentence(first + " " + second + " " + second))
+
+    n_first = len(first.split())
+
+    def respell(n: int, heard: list[Word], end_s: float) -> list[Word]:
+        prompt = transcriber.calls[-1][2] or ""
+        if "passeport." in prompt and heard and heard[0].text == "apportez":
+            # Whisper skips what the prompt already holds, but for its last
+            # word, which it writes again another way.
+            last = words[n_first - 1]
+            rest = [w for w in heard if w.start > last.start]
+            return [Word(last.start, last.end - 0.1, "passport"), *rest]
+        return heard
+
+    cfg = EngineConfig(commit_after_s=2.0)
+    transcriber = ScriptedTranscriber(words, respell)
+    engine = StreamingEngine(transcriber, EnergyVad(), cfg)
+    text = " ".join(s.text for s in committed(run(engine, audio)))
+    assert text == " ".join(w.text for w in words), text
