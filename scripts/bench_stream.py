@@ -97,13 +97,19 @@ class Recorder:
     statuses: list[tuple[float, StatusEvent]] = field(default_factory=list)
     end: tuple[float, EndEvent] | None = None
     keep_statuses: bool = True
+    keep_updates: bool = True
+    """False (long sessions): count committed words instead of keeping every
+    update, so that the benchmark's own memory does not grow with the session."""
+    committed_count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, event: PipelineEvent) -> None:
         at = time.monotonic() - self.t0
         with self.lock:
             if isinstance(event, TranscriptUpdate):
-                self.updates.append((at, event))
+                self.committed_count += sum(len(s.words) for s in event.committed)
+                if self.keep_updates:
+                    self.updates.append((at, event))
             elif isinstance(event, StatusEvent):
                 if not self.keep_statuses:
                     self.statuses.clear()  # a long session keeps only the latest
@@ -328,7 +334,7 @@ def session(model: SpeechModel, settings: Settings, files: list[Path], minutes: 
     proc = psutil.Process()
     samples: list[tuple[float, float, float]] = []  # (audio s, lag s, rss MB)
     stop = threading.Event()
-    recorder = Recorder(keep_statuses=False)
+    recorder = Recorder(keep_statuses=False, keep_updates=False)
 
     def watch() -> None:
         while not stop.wait(10.0):
@@ -352,7 +358,14 @@ def session(model: SpeechModel, settings: Settings, files: list[Path], minutes: 
     cpu = time.process_time() - cpu0
     n = len(samples)
     first, last = samples[: max(1, n // 10)], samples[-max(1, n // 10) :]
-    result = {
+    # Memory after warm-up (the model's first passes allocate its buffers):
+    # from the end of the first tenth of the session to its end.
+    warm = samples[max(1, n // 10) :] or samples
+    slope = 0.0
+    if len(warm) >= 3:
+        at_min = np.array([s[0] / 60 for s in warm])
+        slope = float(np.polyfit(at_min, np.array([s[2] for s in warm]), 1)[0])
+    result: dict[str, object] = {
         "audio_min": len(audio) / SAMPLE_RATE / 60,
         "speed": speed,
         "wall_s": wall,
@@ -363,6 +376,10 @@ def session(model: SpeechModel, settings: Settings, files: list[Path], minutes: 
         "rss_first_mb": samples[0][2] if samples else 0.0,
         "rss_last_mb": samples[-1][2] if samples else 0.0,
         "rss_max_mb": max((s[2] for s in samples), default=0.0),
+        "rss_after_warmup_mb": warm[0][2] if samples else 0.0,
+        "rss_after_warmup_max_mb": max((s[2] for s in warm), default=0.0),
+        "rss_trend_mb_per_10_min": 10 * slope,
+        "committed_words": recorder.committed_count,
         "passes": pipeline.engine.passes,
         "segments": pipeline.engine.segments_committed,
     }
@@ -372,6 +389,11 @@ def session(model: SpeechModel, settings: Settings, files: list[Path], minutes: 
           f"{result['lag_last_tenth_mean_s']:.2f} s, max {result['lag_max_s']:.2f} s")
     print(f"memory {result['rss_first_mb']:.0f} MB -> {result['rss_last_mb']:.0f} MB "
           f"(max {result['rss_max_mb']:.0f} MB)   CPU {result['cpu_s_per_audio_s']:.2f} s/s")
+    print(f"after warm-up: {result['rss_after_warmup_mb']:.0f} MB -> "
+          f"{result['rss_last_mb']:.0f} MB "
+          f"(max {result['rss_after_warmup_max_mb']:.0f} MB), trend "
+          f"{result['rss_trend_mb_per_10_min']:+.1f} MB per 10 min; "
+          f"{result['committed_words']} words committed")
     return result
 
 
