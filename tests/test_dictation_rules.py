@@ -33,6 +33,11 @@ def d(text: str) -> str:
         ("le dossier est complet point virgule il reste le RIB",
          f"Le dossier est complet{NB}; il reste le RIB"),
         ("objet deux points demande d'aide", f"Objet{NB}: demande d'aide"),
+        # After a letter heading, "deux points" is the colon even before a
+        # word that would make it a noun ("points d'...": Whisper's elision).
+        ("objet deux points d'amende de prime", f"Objet{NB}: d'amende de prime"),
+        ("madame virgule à la ligne référence deux points de dossier",
+         f"Madame,\nRéférence{NB}: de dossier"),
         ("est-ce complet point d'interrogation", f"Est-ce complet{NB}?"),
         ("c'est urgent point d'exclamation", f"C'est urgent{NB}!"),
         ("à suivre points de suspension", "À suivre…"),

@@ -169,6 +169,12 @@ _POINT_NOUN_NEXT = frozenset({
     "faible", "faibles", "essentiel", "important", "cle", "precis", "particulier",
     "sur", "par", "noir", "mort", "relais", "presse", "retrait", "contact", "accueil",
 })
+_HEADINGS = frozenset({
+    "objet", "reference", "references", "ref", "refs", "pj", "jointes", "jointe", "motif",
+    "destinataire", "destinataires", "expediteur", "copie", "nota", "remarque", "attention",
+    "signataire", "annexe", "annexes",
+})
+"""Words that head a line of a letter and take a colon ("Objet : ...")."""
 _COMMA_NOUN_NEXT = frozenset({"flottante", "fixe", "decimale"})
 _SUBJECTS = frozenset({
     "il", "elle", "on", "qui", "j", "je", "ce", "cela", "ca", "se", "s", "l", "n", "ne",
@@ -202,6 +208,11 @@ def is_word_in_context(phrase: Phrase, before: tuple[str, ...], after: tuple[str
     if cmd is Cmd.PARAGRAPH:
         return prev in DETERMINERS
     if cmd is Cmd.COLON:
+        # A heading of a letter ("Objet : ...", "Référence : ...") takes the
+        # colon whatever follows ("objet deux points d'amende" is Whisper
+        # hearing "objet : demande").
+        if prev in _HEADINGS:
+            return False
         # "les deux points", "de point de vue", "deux points de retraite".
         if prev in DETERMINERS or nxt in _POINT_NOUN_NEXT:
             return True
