@@ -336,3 +336,31 @@ def test_a_committed_word_written_again_another_way_is_not_committed_twice() -> 
     engine = StreamingEngine(transcriber, EnergyVad(), cfg)
     text = " ".join(s.text for s in committed(run(engine, audio)))
     assert text == " ".join(w.text for w in words), text
+
+
+def test_first_new_word_timed_at_the_buffer_start_after_a_skip_is_kept() -> None:
+    """With the committed sentence in its prompt, Whisper skips its audio and
+    may time the next sentence's first word at the start of the buffer
+    ("Il" at 5.18 s, committed end 7.68 s): it begins the text the previous
+    pass left uncommitted, so it is new."""
+    first = "d'accord on fait l'inscription en ligne ensemble."
+    second = "il faudra votre attestation employeur votre relevé et votre carte d'identité."
+    audio, words = speech_and_words(sentence(first + " " + second))
+    n_first = len(first.split())
+
+    def skip(n: int, heard: list[Word], end_s: float) -> list[Word]:
+        prompt = transcriber.calls[-1][2] or ""
+        if "ensemble." in prompt and heard and heard[0].text == "d'accord":
+            rest = heard[n_first:]
+            if rest:  # "il" squeezed against the buffer start
+                rest[0] = Word(heard[0].start, heard[0].start + 0.1, rest[0].text)
+            return rest
+        return heard
+
+    cfg = EngineConfig(commit_after_s=2.0)
+    transcriber = ScriptedTranscriber(words, skip)
+    engine = StreamingEngine(transcriber, EnergyVad(), cfg)
+    segs = committed(run(engine, audio))
+    text = " ".join(s.text for s in segs)
+    assert text == " ".join(w.text for w in words), text
+    assert len(segs) >= 2  # the first sentence was committed during the speech

@@ -401,7 +401,16 @@ class StreamingEngine:
             for i in range(len(keys) - n, -1, -1):
                 if keys[i : i + n] == tail[-n:] and abs(words[i + n - 1].end - end_s) < 1.5:
                     return words[i + n :]
-        return tuple(w for w in words if w.end > end_s - STRETCH_S)
+        first = next((i for i, w in enumerate(words) if w.end > end_s - STRETCH_S), len(words))
+        # After a skip, Whisper may time the first new word at the start of
+        # the buffer: words just before the first kept one that begin the
+        # previous pass's uncommitted text are new too.
+        pending = [_key(w) for w in self._tentative]
+        for k in range(min(first, len(pending)), 0, -1):
+            if keys[first - k : first] == pending[:k]:
+                first -= k
+                break
+        return words[first:]
 
     def _drop_committed_overlap(self, hyp: tuple[Word, ...]) -> tuple[Word, ...]:
         """Remove leading words that repeat the end of the committed text."""
