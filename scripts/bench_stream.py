@@ -24,6 +24,12 @@ Usage:
         [--session-minutes 30 --session-speed 3] [--json out.json]
         [--short-encoder off|on|both]
 
+``--appointments heldout heldout2`` adds the project's held-out appointments
+(tests/data/appointments, written for the note drafter and never used to tune
+the streaming engine) spoken by espeak-ng + MBROLA; ``--no-shared`` leaves the
+shared recordings out. ``--dump DIR`` writes each run's committed segments
+beside the turns.
+
 ``--short-encoder both`` runs the engine with ``streaming.short_encoder`` off
 then on, in the same run, against the same batch WER.
 """
@@ -134,6 +140,38 @@ class Turn:
 def load_turns(path: Path) -> list[Turn]:
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     return [Turn(t["start"], t["end"], t["text"]) for t in meta["turns"]]
+
+
+@dataclass(frozen=True)
+class Recording:
+    name: str
+    audio: AudioArray
+    turns: list[Turn]
+
+
+def shared_recordings(folder: Path, limit: int = 0) -> list[Recording]:
+    files = sorted(folder.glob("*.flac"))
+    if limit:
+        files = files[:limit]
+    return [Recording(f.name, load_audio(f), load_turns(f)) for f in files]
+
+
+def appointment_recordings(set_name: str) -> list[Recording]:
+    """The project's appointments (tests/data/appointments/<set>.json, written
+    for the note drafter, never used to tune the streaming engine) spoken with
+    espeak-ng + MBROLA, one voice per speaker, in memory only."""
+    from assistant.tts import Turn as SpokenTurn
+    from assistant.tts import speak_dialogue
+
+    cases = json.loads((ROOT / "tests" / "data" / "appointments" / f"{set_name}.json")
+                       .read_text(encoding="utf-8"))
+    out = []
+    for case in cases:
+        audio, timed = speak_dialogue([SpokenTurn(str(sp), str(text))
+                                       for sp, text in case["turns"]])
+        out.append(Recording(f"{set_name}/{case['id']}", audio,
+                             [Turn(t.start, t.end, t.text) for t in timed]))
+    return out
 
 
 def turn_of(turns: list[Turn], t: float) -> int:
@@ -316,15 +354,15 @@ def baseline_config(settings: Settings) -> EngineConfig:
                    endpoint_commit=False, min_step_s=1.0)
 
 
-def session(model: SpeechModel, settings: Settings, files: list[Path], minutes: float,
+def session(model: SpeechModel, settings: Settings, recordings: list[Recording], minutes: float,
             speed: float) -> dict[str, object]:
     import psutil
 
     pieces: list[AudioArray] = []
     total = 0.0
     while total < minutes * 60:
-        for f in files:
-            a = load_audio(f)
+        for rec in recordings:
+            a = rec.audio
             pieces.append(a)
             total += len(a) / SAMPLE_RATE
             if total >= minutes * 60:
@@ -397,7 +435,7 @@ def session(model: SpeechModel, settings: Settings, files: list[Path], minutes: 
     return result
 
 
-def dump_run(folder: Path, label: str, path: Path, recorder: Recorder,
+def dump_run(folder: Path, label: str, name: str, recorder: Recorder,
              turns: list[Turn]) -> None:
     """Committed segments (with the time of their commit) beside the gold
     turns, to read where a run lost or garbled words."""
@@ -406,16 +444,22 @@ def dump_run(folder: Path, label: str, path: Path, recorder: Recorder,
     segments = [{"at": round(at, 2), "start": round(s.start, 2), "end": round(s.end, 2),
                  "turn": segment_turn(turns, s.start, s.end), "text": s.text}
                 for at, u in recorder.updates for s in u.committed]
-    data = {"label": label, "file": path.name, "segments": segments,
+    data = {"label": label, "file": name, "segments": segments,
             "turns": [{"start": t.start, "end": t.end, "text": t.text} for t in turns]}
-    (folder / f"{slug}--{path.stem}.json").write_text(
+    stem = name.rsplit(".", 1)[0].replace("/", "-")
+    (folder / f"{slug}--{stem}.json").write_text(
         json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", type=Path, default=DIALOGUES)
-    parser.add_argument("--limit", type=int, default=0, help="first N recordings only")
+    parser.add_argument("--limit", type=int, default=0, help="first N shared recordings only")
+    parser.add_argument("--appointments", nargs="*", default=[], metavar="SET",
+                        help="also the project's appointments of these sets (heldout, "
+                             "heldout2, dev), spoken with espeak-ng + MBROLA")
+    parser.add_argument("--no-shared", action="store_true",
+                        help="without the shared recordings (only --appointments)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--baseline", action="store_true", help="also run plain LocalAgreement-2")
     parser.add_argument("--no-batch", action="store_true")
@@ -438,10 +482,12 @@ def main() -> int:
     settings = load_settings()
     model = SpeechModel(MODELS_DIR / "whisper-base", compute_type="int8",
                         cpu_threads=args.threads)
-    files = sorted(args.dir.glob("*.flac"))
-    if args.limit:
-        files = files[: args.limit]
-    print(f"{len(files)} recordings, model whisper-base int8, {args.threads} threads, "
+    recordings = [] if args.no_shared else shared_recordings(args.dir, args.limit)
+    for set_name in args.appointments:
+        recordings += appointment_recordings(set_name)
+    print(f"{len(recordings)} recordings ({sum(len(r.turns) for r in recordings)} turns, "
+          f"{sum(len(r.audio) for r in recordings) / SAMPLE_RATE / 60:.1f} min), "
+          f"model whisper-base int8, {args.threads} threads, "
           f"load average {os.getloadavg()[0]:.2f} (machine shared: real-time figures are "
           "pessimistic when it is busy)")
     out: dict[str, object] = {}
@@ -450,10 +496,10 @@ def main() -> int:
         if not args.no_batch:
             options = DecodeOptions.from_settings(settings)
             batch_cpu = 0.0
-            for f in files:
-                turns = load_turns(f)
+            for rec in recordings:
+                turns = rec.turns
                 c0 = time.process_time()
-                text = " ".join(s.text for s in model.transcribe(load_audio(f), options))
+                text = " ".join(s.text for s in model.transcribe(rec.audio, options))
                 batch_cpu += time.process_time() - c0
                 e, w = _wer(" ".join(t.text for t in turns), text)
                 batch_errors += e
@@ -476,25 +522,25 @@ def main() -> int:
                 for label, config, s in configs for clock in clocks]
         for label, config, clock, run_settings in runs:
             results = []
-            for f in files:
-                audio = load_audio(f)
+            for rec in recordings:
+                audio = rec.audio
                 if clock == "wall":
-                    recorder, wall, cpu = run_stream(model, run_settings, audio, f.name, config)
+                    recorder, wall, cpu = run_stream(model, run_settings, audio, rec.name, config)
                 else:
                     recorder, wall, cpu = simulate_stream(model, run_settings, audio, config)
-                result = measure(recorder, load_turns(f), f.name, len(audio) / SAMPLE_RATE,
+                result = measure(recorder, rec.turns, rec.name, len(audio) / SAMPLE_RATE,
                                  wall, cpu)
                 results.append(result)
                 if args.dump:
-                    dump_run(args.dump, label, f, recorder, load_turns(f))
-                print(f"  {f.name}: turn-end p50 {pct(result.end_delays, 50):.2f} s, "
+                    dump_run(args.dump, label, rec.name, recorder, rec.turns)
+                print(f"  {rec.name}: turn-end p50 {pct(result.end_delays, 50):.2f} s, "
                       f"WER {100 * result.errors / max(1, result.words):.1f} %, "
                       f"lag end {result.lag_end:.2f} s", flush=True)
             out[label] = summarize(label, results, batch_wer)
     if args.session_minutes or args.fast:
         minutes = args.session_minutes or 30.0
         speed = 3.0 if args.fast and args.session_speed == 1.0 else args.session_speed
-        out["session"] = session(model, settings, files, minutes, speed)
+        out["session"] = session(model, settings, recordings, minutes, speed)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
     return 0

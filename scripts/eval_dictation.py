@@ -106,6 +106,9 @@ def main() -> int:
     parser.add_argument("--prompt", choices=("dictation", "counter", "none"), default="dictation",
                         help="decoder prompt (default: the dictation prompt, as the command)")
     parser.add_argument("--keep-whisper-marks", action="store_true")
+    parser.add_argument("--margin", type=float, default=0.0,
+                        help="experiment: decode a recording shorter than 30 s in a window "
+                             "of its length + MARGIN s (SpeechModel.transcribe_short)")
     parser.add_argument("--show", action="store_true", help="print each output")
     parser.add_argument("--live", action="store_true",
                         help="go through the live path instead (LivePipeline, greedy streaming "
@@ -134,7 +137,12 @@ def main() -> int:
                 if args.live:
                     raw, out = live(model, audio, settings, args.keep_whisper_marks)
                 else:
-                    raw = " ".join(s.text for s in model.transcribe(audio, options))
+                    if args.margin:
+                        segments = model.transcribe_short(
+                            audio, replace(options, vad_filter=False), margin_s=args.margin)
+                    else:
+                        segments = model.transcribe(audio, options)
+                    raw = " ".join(s.text for s in segments)
                     out = apply_dictation(raw, keep_whisper_marks=args.keep_whisper_marks)
                 decode_s += time.perf_counter() - t0
                 audio_s += len(audio) / SAMPLE_RATE
