@@ -364,3 +364,25 @@ def test_first_new_word_timed_at_the_buffer_start_after_a_skip_is_kept() -> None
     text = " ".join(s.text for s in segs)
     assert text == " ".join(w.text for w in words), text
     assert len(segs) >= 2  # the first sentence was committed during the speech
+
+
+def test_a_sentence_written_twice_in_one_pass_is_committed_once() -> None:
+    """Whisper loops on a short question ("Et ça coûte combien ? Et ça coûte
+    combien ?", two segments of one pass): the repeat is not speech."""
+    audio, words = speech_and_words(sentence("et ça coûte combien ?"))
+
+    class Twice(ScriptedTranscriber):
+        def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
+                       final: bool = False) -> tuple[Segment, ...]:
+            segs = super().transcribe(audio, prompt, offset_s, final)
+            if not segs:
+                return segs
+            seg = segs[0]
+            end = offset_s + len(audio) / SAMPLE_RATE
+            again = tuple(Word(min(w.start + 0.2, end), min(w.end + 0.2, end), w.text)
+                          for w in seg.words)
+            return (seg, Segment(1, again[0].start, again[-1].end, seg.text.capitalize(), again))
+
+    engine = StreamingEngine(Twice(words), EnergyVad(), EngineConfig())
+    text = " ".join(s.text for s in committed(run(engine, audio)))
+    assert text == "et ça coûte combien ?", text

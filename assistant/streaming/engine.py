@@ -352,9 +352,14 @@ class StreamingEngine:
         segments = self.transcriber.transcribe(audio, self._prompt() if prompt else None,
                                                self._buffer_start_s, final=final)
         words: list[Word] = []
+        previous = ""
         for seg in segments:
             if is_hallucination(seg.text, seg.no_speech_prob, seg.avg_logprob):
                 continue
+            key = " ".join(_key(Word(0.0, 0.0, t)) for t in seg.text.split())
+            if key and key == previous:
+                continue  # the same sentence twice in a row: a loop, not speech
+            previous = key
             words.extend(seg.words or self._words_of(seg))
         # The buffer may still hold committed audio (kept as context): only the
         # words after the committed end are new; a word cut in two at the
