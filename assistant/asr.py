@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import ModelError
-from assistant.guards import fix_year_artifacts, is_hallucination
+from assistant.guards import ends_with_repeat, fix_year_artifacts, is_hallucination
 from assistant.modelstore import active_model_path, check_model_folder
 from assistant.settings import Settings
 from assistant.types import SAMPLE_RATE, AudioArray, Segment, Word
@@ -174,7 +174,8 @@ class SpeechModel:
                 after_end = _timestamp_s(token, tokenizer.timestamp_begin) > content_s + 0.2
             elif after_end:
                 return True
-        return False
+        text = tokenizer.decode([t for t in tokens if t < tokenizer.timestamp_begin])
+        return ends_with_repeat(text)
 
     def transcribe_short(self, audio: AudioArray, options: DecodeOptions, offset_s: float = 0.0,
                          margin_s: float = 1.0, round_s: float = 1.0) -> tuple[Segment, ...]:

@@ -73,3 +73,12 @@ def fix_year_artifacts(text: str) -> str:
     back into one year. Four-digit ranges ("2020-2024", "2016-2017") are left
     alone: only "20X0-XY" with a two-digit tail in the same decade is joined."""
     return _YEAR_SPLIT.sub(lambda m: f"20{m.group(2)}", text)
+
+
+def ends_with_repeat(text: str, min_words: int = 3) -> bool:
+    """Whether ``text`` ends with a run of at least ``min_words`` words said
+    twice in a row ("D'accord, j'ai tout ça. D'accord, j'ai tout ça."): the
+    mark of a decoding loop in a short window."""
+    words = [w.strip(".,;:!?…«»\"").lower() for w in text.split()]
+    words = [w for w in words if w]
+    return any(words[-n:] == words[-2 * n : -n] for n in range(min_words, len(words) // 2 + 1))

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from assistant.guards import fix_year_artifacts, is_hallucination, is_repetition_loop
+import pytest
+
+from assistant.guards import (
+    ends_with_repeat,
+    fix_year_artifacts,
+    is_hallucination,
+    is_repetition_loop,
+)
 from assistant.wer import wer, wer_count
 
 
@@ -37,3 +44,19 @@ def test_wer_normalisation() -> None:
     assert wer("le 48 21 937", "le 4821937") == 0.0
     count = wer_count("le chat dort bien", "le chat bien")
     assert (count.errors, count.words) == (1, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "loop"),
+    [
+        ("D'accord, j'ai tout ça. D'accord, j'ai tout ça.", True),
+        ("Et ça coûte combien ? Et ça coûte combien ?", True),
+        ("je vous remercie, je vous remercie", True),
+        ("non, non, non", False),  # a short word said three times is speech
+        ("merci merci", False),
+        ("Le timbre fiscal est à 86 euros pour un adulte.", False),
+        ("pour le rendez-vous, pour le rendez-vous de demain", False),  # not at the end
+    ],
+)
+def test_a_short_window_ending_with_its_own_repeat_is_a_loop(text: str, loop: bool) -> None:
+    assert ends_with_repeat(text) is loop
