@@ -59,8 +59,8 @@ class WhisperTranscriber:
     (the engine gates on voice activity itself), no conditioning."""
 
     def __init__(self, model: SpeechModel, language: str = "fr", beam_size: int = 1,
-                 final_beam_size: int | None = None, short_encoder: bool = False,
-                 short_encoder_margin_s: float = 1.0) -> None:
+                 final_beam_size: int | None = None, short_encoder: bool = True,
+                 short_encoder_margin_s: float = 10.0) -> None:
         self.model = model
         self.language = language
         self.beam_size = beam_size
