@@ -30,6 +30,9 @@ the streaming engine) spoken by espeak-ng + MBROLA; ``--no-shared`` leaves the
 shared recordings out. ``--dump DIR`` writes each run's committed segments
 beside the turns.
 
+``--turn-windows 0,6,10`` decodes each turn alone as the committing pass
+does, with the encoder window at buffer + each margin (0: the 30 s window).
+
 ``--short-encoder both`` runs the engine with ``streaming.short_encoder`` off
 then on, in the same run, against the same batch WER.
 """
@@ -451,6 +454,47 @@ def dump_run(folder: Path, label: str, name: str, recorder: Recorder,
         json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def turn_windows(model: SpeechModel, recordings: list[Recording],
+                 margins: list[float]) -> dict[str, dict[str, float]]:
+    """Each turn decoded alone, as the committing pass does (beam 5, prompt =
+    counter vocabulary + what was decoded before), with the encoder window at
+    buffer + each margin (0: faster-whisper's 30 s window): what the window
+    does to accuracy, apart from the engine's scheduling."""
+    from assistant.pipeline import WhisperTranscriber
+    from assistant.vocabulary import default_prompt
+
+    out: dict[str, dict[str, float]] = {}
+    print("\n== each turn decoded alone (beam 5), by encoder window")
+    for margin in margins:
+        errors = words = short_errors = short_words = 0
+        cpu = 0.0
+        transcriber = WhisperTranscriber(model, "fr", 1, 5, short_encoder=margin > 0,
+                                         short_encoder_margin_s=margin)
+        for rec in recordings:
+            before = ""
+            for turn in rec.turns:
+                start = max(0.0, turn.start - 0.3)
+                clip = rec.audio[int(start * SAMPLE_RATE) : int((turn.end + 0.3) * SAMPLE_RATE)]
+                c0 = time.process_time()
+                segments = transcriber.transcribe(
+                    clip, (default_prompt() + " " + before[-200:]).strip(), start, final=True)
+                cpu += time.process_time() - c0
+                text = " ".join(seg.text for seg in segments)
+                before += " " + text
+                e, w = _wer(turn.text, text)
+                errors += e
+                words += w
+                if turn.end - turn.start < 3.0:
+                    short_errors += e
+                    short_words += w
+        label = f"buffer + {margin:g} s" if margin > 0 else "30 s window"
+        out[label] = {"wer": errors / words, "wer_turns_under_3s": short_errors / short_words,
+                      "cpu_s": cpu}
+        print(f"  {label:16} WER {100 * errors / words:5.1f} %   turns under 3 s "
+              f"{100 * short_errors / max(1, short_words):5.1f} %   CPU {cpu:.0f} s", flush=True)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", type=Path, default=DIALOGUES)
@@ -467,6 +511,9 @@ def main() -> int:
     parser.add_argument("--session-minutes", type=float, default=0.0)
     parser.add_argument("--session-speed", type=float, default=1.0)
     parser.add_argument("--fast", action="store_true", help="session at x3 speed")
+    parser.add_argument("--turn-windows", type=str, default="", metavar="MARGINS",
+                        help="also decode each turn alone with the encoder window at buffer + "
+                             "each margin, e.g. 0,6,10,16 (0: the 30 s window)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--dump", type=Path, help="write each run's committed segments "
                         "and the turns' texts here (one JSON per run and file)")
@@ -537,6 +584,9 @@ def main() -> int:
                       f"WER {100 * result.errors / max(1, result.words):.1f} %, "
                       f"lag end {result.lag_end:.2f} s", flush=True)
             out[label] = summarize(label, results, batch_wer)
+    if args.turn_windows:
+        out["turn_windows"] = turn_windows(
+            model, recordings, [float(m) for m in args.turn_windows.split(",")])
     if args.session_minutes or args.fast:
         minutes = args.session_minutes or 30.0
         speed = 3.0 if args.fast and args.session_speed == 1.0 else args.session_speed
