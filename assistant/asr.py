@@ -160,8 +160,9 @@ class SpeechModel:
     def _short_window_failed(tokens: list[int], compression_ratio: float, tokenizer: Any,
                              content_frames: int, max_new_tokens: int | None) -> bool:
         """Whether a shortened window's decoding went wrong: a loop (the text
-        compresses too well, or the token cap was reached without a closing
-        timestamp) or text after a timestamp past the end of the audio."""
+        compresses too well, the token cap was reached without a closing
+        timestamp, or the text ends with its own repeat) or text after a
+        timestamp past the end of the audio."""
         if compression_ratio > LOOP_COMPRESSION_RATIO:
             return True
         if max_new_tokens and len(tokens) >= max_new_tokens and tokens \
