@@ -19,7 +19,9 @@ than letting the lag grow.
 
 from __future__ import annotations
 
+import ctypes
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +53,26 @@ SLOW_FACTOR = 1.5
 """Tentative passes are spaced by at least this many times a pass's duration."""
 MAX_TOKENS = 220
 """faster-whisper's own limit (448) minus room for the prompt."""
+
+
+TRIM_EVERY_S = 30.0
+"""Least wall time between two returns of freed memory to the system."""
+
+
+def _malloc_trim() -> Callable[[], object] | None:
+    """glibc's ``malloc_trim(0)``: hands the heap pages freed by the decoder's
+    passes (buffers of varying sizes with the short encoder window) back to the
+    system, so that a long session's memory stays flat instead of drifting with
+    fragmentation. None where there is no glibc (Windows, macOS, musl)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return lambda: trim(0)
 
 
 class WhisperTranscriber:
@@ -153,6 +175,8 @@ class LivePipeline:
         self.decode_seconds = 0.0
         """Wall time spent in engine passes (for benchmarks)."""
         self._pass_s = 0.0  # moving average of a pass's wall time
+        self._trim = _malloc_trim()
+        self._trimmed_at = time.monotonic()
 
     # ------------------------------------------------------------ control
     @property
@@ -311,6 +335,14 @@ class LivePipeline:
             self._emit_update(self.engine.finish())
         self.engine.insert_audio(chunk)
 
+    def _release_memory(self) -> None:
+        """After an utterance is committed (the voice has stopped, so the
+        worker has a moment), at most every ``TRIM_EVERY_S``."""
+        now = time.monotonic()
+        if self._trim is not None and now - self._trimmed_at >= TRIM_EVERY_S:
+            self._trim()
+            self._trimmed_at = now
+
     def _loop(self) -> EndReason:
         while True:
             if not self._handle_commands():
@@ -335,7 +367,10 @@ class LivePipeline:
             if got:
                 started = time.monotonic()
                 passes = self.engine.passes
-                self._emit_update(self.engine.process(self._step_s()))
+                update = self.engine.process(self._step_s())
+                self._emit_update(update)
+                if update is not None and update.utterance_end:
+                    self._release_memory()
                 spent = time.monotonic() - started
                 self.decode_seconds += spent
                 if self.engine.passes > passes:

@@ -9,6 +9,7 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
 from assistant.pipeline import LivePipeline
 from assistant.replay import FileSource
@@ -115,3 +116,32 @@ def test_stop_mid_stream_ends_once(settings: Settings) -> None:
     end = events.of(EndEvent)
     assert len(end) == 1 and end[0].reason == "stopped"
     assert pipeline.state == "stopped"
+
+
+def test_freed_memory_is_handed_back_after_an_utterance_at_most_every_30_s(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long session hands the decoder's freed heap back to the system when
+    an utterance has been committed (glibc's malloc_trim), not after every
+    pass: at most once per ``TRIM_EVERY_S`` of wall time."""
+    import assistant.pipeline as pipeline_module
+
+    real_trim = pipeline_module._malloc_trim()
+    assert real_trim is not None  # Linux with glibc, as in CI
+    real_trim()
+    spec = sentence("premier rendez-vous.") + sentence("deuxième phrase.", pause_first=1.5) \
+        + sentence("troisième phrase.", pause_first=1.5)
+    audio, words = speech_and_words(spec)
+    calls: list[int] = []
+    monkeypatch.setattr(pipeline_module, "_malloc_trim", lambda: lambda: calls.append(1))
+    counts: dict[float, int] = {}
+    for every_s in (0.0, 3600.0):
+        calls.clear()
+        monkeypatch.setattr(pipeline_module, "TRIM_EVERY_S", every_s)
+        pipeline = LivePipeline(FileSource(audio, "trois", realtime=True, speed=4.0),
+                                ScriptedTranscriber(words), settings, Events(), vad=EnergyVad())
+        pipeline.start()
+        assert pipeline.wait(30)
+        pipeline.stop()
+        counts[every_s] = len(calls)
+    assert 1 <= counts[0.0] <= 3  # once per committed utterance at most
+    assert counts[3600.0] == 0
