@@ -161,6 +161,31 @@ def test_gender_tells_a_noun_from_whisper_noise_before_a_command() -> None:
     assert d("faisons le point ensemble") == "Faisons le point ensemble"
 
 
+def test_a_point_that_ends_the_dictation_or_a_line_is_the_full_stop() -> None:
+    # A dictated text ends with its full stop: a trailing "point" is the
+    # command even where a determiner would make it a noun ("versé point"
+    # heard "vers ces points"), and so is one just before a layout command.
+    assert d("il vous sera vers ces points") == "Il vous sera vers ces."
+    assert d("depuis 30 mois à point nouveau paragraphe merci point") == (
+        "Depuis 30 mois à.\n\nMerci.")
+    assert d("cuit à point à la ligne suite point") == "Cuit à.\nSuite."
+    # Inside the text the noun stays, and the words after it decide.
+    assert d("nous avons revu ces points avec vous point") == (
+        "Nous avons revu ces points avec vous.")
+    assert d("de mon point de vue point") == "De mon point de vue."
+    # Live: a trailing "ces points" is held until the next words tell.
+    live = DictationSession()
+    live.feed("nous avons revu ces points")
+    assert live.text == "Nous avons revu ces"
+    live.feed("avec vous point")
+    live.finish()
+    assert live.text == "Nous avons revu ces points avec vous."
+    ended = DictationSession()
+    ended.feed("il vous sera vers ces points")
+    ended.finish()
+    assert ended.text == "Il vous sera vers ces."
+
+
 def test_more_misheard_spellings() -> None:
     assert d("le dossier ouvrée la parenthèse urgent fermés la parenthèse") == (
         "Le dossier (urgent)")

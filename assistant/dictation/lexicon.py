@@ -186,11 +186,27 @@ _LINE_NOUN_NEXT = frozenset({
 })
 
 
+END = "<end>"
+"""The key after the last word of a finished dictation (never a folded word)."""
+
+_BREAK_NEXT = frozenset({
+    *_variants(("a", "ah", "sur"), ("la",), _LINE),
+    *((n, p) for n in _NEW for p in _PARAGRAPH),
+})
+"""Beginnings of a line or paragraph command, as the keys after a match start."""
+
+
+def _ends_a_line(after: tuple[str, ...]) -> bool:
+    """Whether nothing is said after a match but the end of the dictation or
+    a layout command: where a speaker always dictates the full stop."""
+    return after[:1] == (END,) or any(after[: len(k)] == k for k in _BREAK_NEXT)
+
+
 def is_word_in_context(phrase: Phrase, before: tuple[str, ...], after: tuple[str, ...]) -> bool:
     """Whether this spelling, with these keys around it, is a word, not a command.
 
     ``before``: the keys before the match, nearest last; ``after``: the keys
-    after it, nearest first.
+    after it, nearest first (``END`` when the dictation ends there).
     """
     prev = before[-1] if before else ""
     nxt = after[0] if after else ""
@@ -225,7 +241,13 @@ def is_word_in_context(phrase: Phrase, before: tuple[str, ...], after: tuple[str
         return prev in _BEFORE_FEMININE_NOUN or nxt in _COMMA_NOUN_NEXT
     if first in _POINT and len(phrase.keys) == 1:
         # Bare "point": a noun after a determiner ("le point", "au point") or
-        # before its complement ("point de vue", "point justice").
+        # before its complement ("point de vue", "point justice"), except as
+        # the last word of a sentence that ends the dictation or a line: a
+        # dictated text ends with its full stop, so "vous sera vers ces
+        # points" is Whisper hearing "versé point", and "à point" before
+        # "nouveau paragraphe" is the full stop after "mois".
+        if _ends_a_line(after):
+            return False
         return (prev in _BEFORE_MASCULINE_NOUN or prev in ("a", "faire")
                 or nxt in _POINT_NOUN_NEXT)
     if cmd in (Cmd.QUESTION, Cmd.EXCLAMATION, Cmd.ELLIPSIS, Cmd.SEMICOLON, Cmd.PERIOD):

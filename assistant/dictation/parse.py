@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.dictation.lexicon import (
+    END,
     LINE_START_DASH,
     MAX_PHRASE,
     PHRASES,
@@ -116,16 +117,19 @@ def _keys_before(context: tuple[str, ...], words: Sequence[RawToken], i: int) ->
     return tuple(keys[-3:])
 
 
-def _keys_after(words: Sequence[RawToken], j: int) -> tuple[str, ...]:
+def _keys_after(words: Sequence[RawToken], j: int, at_end: bool = False) -> tuple[str, ...]:
     keys: list[str] = []
     for w in words[j : j + 3]:
         keys.extend(w.keys)
+    if at_end and len(keys) < 3:
+        keys.append(END)
     return tuple(keys[:3])
 
 
 def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
-                 line_start: bool) -> tuple[Cmd, int] | None:
-    """The command said at ``words[i]`` and how many words it covers."""
+                 line_start: bool, at_end: bool = False) -> tuple[Cmd, int] | None:
+    """The command said at ``words[i]`` and how many words it covers
+    (``at_end``: the dictation ends after ``words``)."""
     first = words[i].keys[:1]
     if not first:
         return None
@@ -135,7 +139,7 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
         if phrase.keys[0] != first[0] or len(phrase.keys) > MAX_PHRASE * 2:
             continue
         n = _match_at(words, i, phrase)
-        if n and not is_word_in_context(phrase, before, _keys_after(words, i + n)):
+        if n and not is_word_in_context(phrase, before, _keys_after(words, i + n, at_end)):
             return phrase.cmd, n
     keys = words[i].keys
     if len(keys) >= 2 and keys[0] in ELISIONS:
@@ -145,7 +149,7 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
                 continue
             n = _match_at(words, i, phrase, skip=1)
             if n and not is_word_in_context(phrase, (*before, keys[0]),
-                                            _keys_after(words, i + n)):
+                                            _keys_after(words, i + n, at_end)):
                 return phrase.cmd, n
     return None
 
@@ -158,11 +162,13 @@ _BREAKS = frozenset({Cmd.NEWLINE, Cmd.PERIOD_NEWLINE, Cmd.PARAGRAPH})
 
 
 def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
-          line_start: bool = True, keep_whisper_marks: bool = False) -> list[Piece]:
+          line_start: bool = True, keep_whisper_marks: bool = False,
+          at_end: bool = False) -> list[Piece]:
     """Words and commands in ``tokens``.
 
     ``context``: the keys of the words just before (for context rules);
-    ``line_start``: whether the text so far ends a line (or is empty).
+    ``line_start``: whether the text so far ends a line (or is empty);
+    ``at_end``: whether the dictation ends after ``tokens``.
     """
     words = [t for t in tokens if not t.mark]
     # Index of each raw token among the words, to place Whisper's marks.
@@ -174,7 +180,7 @@ def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
     at_line_start = line_start
     while i < len(words):
         before = _keys_before(context, words, i)
-        found = find_command(words, i, before, at_line_start)
+        found = find_command(words, i, before, at_line_start, at_end)
         if found is not None:
             cmd, n = found
             word_pieces.append((raw_index[i], Piece(cmd.value, cmd, words=n)))

@@ -84,9 +84,9 @@ class DictationSession:
         self._apply_tokens(ready)
 
     def finish(self) -> None:
-        """Apply what was held back: the dictation is over (or paused)."""
+        """Apply what was held back: the dictation is over."""
         held, self._held = self._held, []
-        self._apply_tokens(held)
+        self._apply_tokens(held, at_end=True)
 
     def load_text(self, text: str) -> None:
         """Start again from ``text`` (after the agent edited it by hand): it
@@ -168,10 +168,11 @@ class DictationSession:
             and toks[-2].kind == "break"
         )
 
-    def _apply_tokens(self, tokens: Sequence[RawToken]) -> None:
+    def _apply_tokens(self, tokens: Sequence[RawToken], at_end: bool = False) -> None:
         if not tokens:
             return
-        pieces = parse(tokens, self._context, self._line_start(), self.keep_whisper_marks)
+        pieces = parse(tokens, self._context, self._line_start(), self.keep_whisper_marks,
+                       at_end)
         words = [t for t in tokens if not t.mark]
         self._context = tuple(k for t in words for k in t.keys)[-3:] or self._context
         run: list[str] = []
