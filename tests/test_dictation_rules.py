@@ -112,6 +112,14 @@ def test_numbers_and_amounts_as_digits(said: str, written: str) -> None:
     assert d(said) == written
 
 
+def test_whisper_clock_abbreviations_are_written_as_said() -> None:
+    # The speaker said "quatorze heures": Whisper's "14h" is its own shorthand.
+    assert d("rendez-vous à 14h point") == "Rendez-vous à 14 heures."
+    assert d("ouvert de 9h30 à 1h point") == "Ouvert de 9 heures 30 à 1 heure."
+    assert d("à quatorze heures trente point") == d("à 14h30 point")
+    assert d("le modèle 14hx point") == "Le modèle 14hx."
+
+
 def test_typography_spaces_and_capitals() -> None:
     out = d("objet deux points relance point le dossier ouvrez les guillemets CAF fermez "
             "les guillemets est-il complet point d'interrogation oui point d'exclamation")

@@ -28,6 +28,7 @@ UNITS = CURRENCY | frozenset({
     "mois", "semaines", "kilometres", "km", "kilos", "kg", "metres", "m2", "ml", "litres",
 })
 _DIGITS = re.compile(r"\d+")
+_CLOCK = re.compile(r"([01]?\d|2[0-4])h(\d{2})?", re.IGNORECASE)
 
 
 def _next_key(words: Sequence[str], j: int) -> str:
@@ -122,6 +123,24 @@ def format_amounts(words: Sequence[str]) -> list[str]:
     return out
 
 
+def spell_hours(words: Sequence[str]) -> list[str]:
+    """Whisper's own abbreviation of a time said in words ("14h", "9h30")
+    written as it was said: "14 heures", "9 heures 30" (as "quatorze heures"
+    gives)."""
+    out: list[str] = []
+    for w in words:
+        m = _CLOCK.fullmatch(w)
+        if m is None:
+            out.append(w)
+            continue
+        hours = int(m.group(1))
+        out += [m.group(1), "heure" if hours <= 1 else "heures"]
+        if m.group(2):
+            out.append(m.group(2))
+    return out
+
+
 def numbers_as_digits(words: Sequence[str]) -> list[str]:
-    """Number words to digits, then amounts grouped by thousands."""
-    return format_amounts(spell_numbers(words))
+    """Number words to digits, Whisper's "14h" as said, then amounts grouped
+    by thousands."""
+    return format_amounts(spell_hours(spell_numbers(words)))
