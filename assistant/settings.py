@@ -221,6 +221,14 @@ class DictationSettings(BaseModel):
         default=None,
         description="Folder where the dictation screen exports .txt/.md. Empty: current folder.",
     )
+    reread_at_end: bool = Field(
+        default=True,
+        description=(
+            "When the dictation ends, read the kept recording again with the batch "
+            "decoder (wide beam, whole context) and put that text in place of the live "
+            "one, unless the agent typed meanwhile; F8 brings the live text back."
+        ),
+    )
     reread_max_minutes: float = Field(
         default=20.0,
         gt=0,

@@ -56,6 +56,7 @@ async def test_dictation_screen_with_a_replayed_recording(
     from textual.widgets import TextArea
 
     from assistant.store import SessionId, SessionStore
+    from assistant.tui.dictate import RereadDone
 
     app = _app(recording, speech_model, tmp_path / "exports")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -64,23 +65,45 @@ async def test_dictation_screen_with_a_replayed_recording(
                 break
             await pilot.pause(0.05)
         assert app.ended, "the replayed dictation did not end"
-        text = app.text
-        assert "\n" in text, text  # "point à la ligne"
-        assert text.startswith("Bonjour,"), text
-        assert command_words_left(EXPECTED, text) == 0, text
-        assert "12 mars" in text, text
-
-        # F7: the whole kept recording read again by the batch decoder.
-        await pilot.press("f7")
+        # At the end the kept recording is read again by the batch decoder
+        # (dictation.reread_at_end) and its text replaces the live one.
         for _ in range(600):
             if app.rereads:
                 break
             await pilot.pause(0.05)
         assert app.rereads == 1
+        live = app.before_reread
+        assert live is not None
+        assert "\n" in live, live  # "point à la ligne", as typeset live
+        assert live.startswith("Bonjour,"), live
+        assert command_words_left(EXPECTED, live) == 0, live
+        assert "12 mars" in live, live
         text = app.text
         assert text.startswith("Bonjour,") and "\n" in text, text
         assert command_words_left(EXPECTED, text) == 0, text
         assert word_errors(EXPECTED, text).rate <= 0.3, text
+
+        # F8 brings back the live text the agent saw, and F8 again the re-read.
+        await pilot.press("f8")
+        await pilot.pause()
+        assert app.text == live
+        await pilot.press("f8")
+        await pilot.pause()
+        assert app.text == text
+
+        # F7 re-reads on demand.
+        await pilot.press("f7")
+        for _ in range(600):
+            if app.rereads == 2:
+                break
+            await pilot.pause(0.05)
+        assert app.rereads == 2
+        assert app.text == text  # the same recording, the same decoder
+        # A re-reading that ends after the agent typed replaces nothing.
+        app.post_message(RereadDone("bonjour point", before=text + " (avant)"))
+        await pilot.pause()
+        assert app.text == text and app.rereads == 2
+        assert "modifié" in str(app.query_one("#status").render())
 
         # Keyboard edits: the text stays editable.
         area = app.query_one("#text", TextArea)

@@ -118,6 +118,7 @@ KEY_COPY = "Copier"
 KEY_QUIT = "Quitter"
 KEY_END = "Terminer"
 KEY_REREAD = "Relire tout"
+KEY_RESTORE = "Texte d'avant"
 LOADING = "Chargement du modèle {name}…"
 LISTENING = ("À l'écoute ({source}). Dites « virgule », « point », « point à la ligne », "
              "« nouveau paragraphe », « annule »…")
@@ -140,8 +141,13 @@ MD_TITLE = "Dictée du {date}"
 WORKER_FAILED = "Erreur inattendue ({kind}) : {error}"
 STOPPING = "Fin de la dictée…"
 REREAD_RUNNING = "Relecture de tout l'enregistrement ({seconds:.0f} s)…"
-REREAD_DONE = ("Texte refait d'après tout l'enregistrement (faisceau large) : "
-               "les corrections au clavier faites avant sont remplacées.")
+REREAD_DONE = ("Texte refait d'après tout l'enregistrement (faisceau large). "
+               "F8 : revenir au texte d'avant la relecture.")
+REREAD_EDITED = ("Relecture non appliquée : le texte a été modifié pendant qu'elle tournait. "
+                 "F7 pour relire à nouveau (F8 rendra ensuite le texte d'avant).")
+RESTORED = "Texte d'avant la relecture rétabli. F8 : revenir au texte relu."
+RESTORE_NOTHING = "Aucune relecture à défaire."
+RESTORE_NOTHING_HINT = "F8 rétablit le texte tel qu'il était avant la dernière relecture (F7)."
 REREAD_NOT_YET = "La relecture complète se fait une fois la dictée terminée."
 REREAD_NOT_YET_HINT = "Appuyez sur F3 pour terminer la dictée, puis sur F7."
 REREAD_NO_AUDIO = "Aucun enregistrement gardé à relire (dictée vide ou trop longue)."
@@ -179,11 +185,13 @@ class DictationConfig:
 
 
 class RereadDone(Message):
-    """The whole recording was transcribed again; ``raw`` is Whisper's text."""
+    """The whole recording was transcribed again; ``raw`` is Whisper's text,
+    ``before`` the editor's text when the re-reading began."""
 
-    def __init__(self, raw: str) -> None:
+    def __init__(self, raw: str, before: str) -> None:
         super().__init__()
         self.raw = raw
+        self.before = before
 
 
 class DictationApp(App[None]):
@@ -201,6 +209,7 @@ class DictationApp(App[None]):
         Binding("f2", "toggle_pause", KEY_PAUSE, priority=True),
         Binding("f3", "end_dictation", KEY_END, priority=True),
         Binding("f7", "reread", KEY_REREAD, priority=True),
+        Binding("f8", "restore", KEY_RESTORE, priority=True),
         Binding("ctrl+s", "save_note", KEY_SAVE, priority=True),
         Binding("f4", "export('txt')", KEY_TXT, priority=True),
         Binding("f5", "export('md')", KEY_MD, priority=True),
@@ -221,6 +230,8 @@ class DictationApp(App[None]):
         self.saved_session: int | None = None
         self.exported: list[Path] = []
         self.rereads = 0
+        self.before_reread: str | None = None
+        """The text as it was before the last re-reading replaced it (F8 swaps back)."""
         self._shown = ""
         self._generation = 0
 
@@ -323,6 +334,8 @@ class DictationApp(App[None]):
             self._show("")
             self.ended = True
             self._status(ENDED)
+            if self.settings.dictation.reread_at_end:
+                self._start_reread(quiet=True)
         elif isinstance(event, ErrorEvent):
             self.notify(str(event.error), title=ERROR_TITLE, severity="error", timeout=20)
         elif (isinstance(event, StatusEvent) and not self.ended
@@ -396,15 +409,21 @@ class DictationApp(App[None]):
         if not self.ended:
             self.notify(f"{REREAD_NOT_YET}\n  → {REREAD_NOT_YET_HINT}", severity="warning")
             return
+        self._start_reread(quiet=False)
+
+    def _start_reread(self, quiet: bool) -> None:
+        """Re-read the kept recording (``quiet``: the automatic one at the end,
+        which says nothing when there is no recording to re-read)."""
         audio = self.kept.audio() if self.kept is not None else None
         if audio is None or self.engine is None:
-            self.notify(f"{REREAD_NO_AUDIO}\n  → {REREAD_NO_AUDIO_HINT}", severity="warning")
+            if not quiet:
+                self.notify(f"{REREAD_NO_AUDIO}\n  → {REREAD_NO_AUDIO_HINT}", severity="warning")
             return
         self._status(REREAD_RUNNING.format(seconds=len(audio) / SAMPLE_RATE))
-        self._reread(self.engine, audio)
+        self._reread(self.engine, audio, self.text)
 
     @work(thread=True, exclusive=True, group="reread", exit_on_error=False)
-    def _reread(self, engine: object, audio: AudioArray) -> None:
+    def _reread(self, engine: object, audio: AudioArray, before: str) -> None:
         from assistant.asr import DecodeOptions, SpeechModel
         from assistant.dictation.prompt import DICTATION_PROMPT
 
@@ -416,7 +435,7 @@ class DictationApp(App[None]):
             else:
                 transcriber: Transcriber = getattr(engine, "transcriber", engine)  # type: ignore[arg-type]
                 segments = transcriber.transcribe(audio, prompt, 0.0)
-            self.post_message(RereadDone(" ".join(seg.text for seg in segments)))
+            self.post_message(RereadDone(" ".join(seg.text for seg in segments), before))
         except AssistantError as exc:
             self.post_message(WorkerFailed(str(exc)))
         except Exception as exc:  # any failure must reach the agent, in French
@@ -424,14 +443,32 @@ class DictationApp(App[None]):
                                                                 error=exc)))
 
     def on_reread_done(self, message: RereadDone) -> None:
+        if self.text != message.before:
+            # The agent typed while it ran: their text wins, nothing is replaced.
+            self._status(REREAD_EDITED)
+            self.notify(REREAD_EDITED, severity="warning", timeout=15)
+            return
         session = DictationSession(self.settings.dictation.keep_whisper_marks)
         session.feed(message.raw)
         session.finish()
         self.session = session
+        self.before_reread = message.before
         self._replace_tail(session.text)
         self.query_one("#pending", Static).update("")
         self._status(REREAD_DONE)
         self.rereads += 1
+
+    def action_restore(self) -> None:
+        """Swap the text back to what it was before the last re-reading (and
+        again to the re-read text): nothing the agent saw is lost."""
+        if self.before_reread is None:
+            self.notify(f"{RESTORE_NOTHING}\n  → {RESTORE_NOTHING_HINT}", severity="warning")
+            return
+        current, wanted = self.text, self.before_reread
+        self.session.load_text(wanted)
+        self._replace_tail(wanted)
+        self.before_reread = current
+        self._status(RESTORED)
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         self._status(message.text)
