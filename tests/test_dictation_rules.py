@@ -120,6 +120,17 @@ def test_whisper_clock_abbreviations_are_written_as_said() -> None:
     assert d("le modèle 14hx point") == "Le modèle 14hx."
 
 
+def test_hyphens_of_compounds_and_inverted_questions() -> None:
+    assert d("le rendez vous est fixé point pouvez vous venir point d'interrogation") == (
+        f"Le rendez-vous est fixé. Pouvez-vous venir{NB}?")
+    assert d("rendez vous à la mairie c'est à dire demain point") == (
+        "Rendez-vous à la mairie c'est-à-dire demain.")
+    # Only a sentence's first words are an inversion.
+    assert d("vous pouvez vous présenter point") == "Vous pouvez vous présenter."
+    assert d("si vous voulez vous venez point") == "Si vous voulez vous venez."
+    assert d("à la ligne tiret avez vous le RIB") == "- Avez-vous le RIB"
+
+
 def test_typography_spaces_and_capitals() -> None:
     out = d("objet deux points relance point le dossier ouvrez les guillemets CAF fermez "
             "les guillemets est-il complet point d'interrogation oui point d'exclamation")

@@ -3,8 +3,10 @@
 The document is a list of tokens: words, punctuation marks and line breaks.
 Rendering places the spaces the French way (a non-breaking space before
 : ; ? ! and inside « », none before , . …), capitalises the first word of the
-text, of each line and after a full stop, ? ! or …, and writes a line dash as
-"- " at the start of a line.
+text, of each line and after a full stop, ? ! or …, writes a line dash as
+"- " at the start of a line, and puts back the hyphens of compounds and of a
+question's inverted subject that Whisper, primed with plain dictation, often
+leaves out ("rendez vous", "Pouvez vous").
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from assistant.dictation.lexicon import fold
 
 NBSP = "\u00a0"
 
@@ -33,6 +37,60 @@ _OPENERS = frozenset({"«", "("})
 _UNIT_AFTER_DIGITS = frozenset({"%", "€"})
 
 
+_COMPOUNDS: dict[tuple[str, ...], str] = {
+    ("rendez", "vous"): "rendez-vous",
+    ("c'est", "a", "dire"): "c'est-à-dire",
+    ("vis", "a", "vis"): "vis-à-vis",
+    ("au", "dela"): "au-delà",
+    ("apres", "midi"): "après-midi",
+    ("week", "end"): "week-end",
+    ("soi", "disant"): "soi-disant",
+    ("porte", "monnaie"): "porte-monnaie",
+}
+"""Compounds always written with hyphens, by their folded words."""
+_INVERTED = frozenset({"vous", "nous"})
+
+
+def _hyphenate(tokens: Sequence[Token]) -> list[Token]:
+    """Join the words of a compound, and a sentence-initial verb with its
+    inverted subject ("Pouvez vous" -> "Pouvez-vous": nothing else can start
+    a sentence that way)."""
+    out: list[Token] = []
+    sentence_start = True
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind != "word":
+            out.append(tok)
+            sentence_start = tok.kind == "break" or tok.text in _SENTENCE_END or (
+                sentence_start and tok.text == "-")
+            i += 1
+            continue
+        joined = False
+        for keys, written in _COMPOUNDS.items():
+            run = tokens[i : i + len(keys)]
+            if len(run) == len(keys) and all(
+                t.kind == "word" and fold(t.text) == k for t, k in zip(run, keys, strict=True)
+            ):
+                text = written[:1].upper() + written[1:] if run[0].text[:1].isupper() else written
+                out.append(Token("word", text))
+                i += len(keys)
+                joined = True
+                break
+        if not joined:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if (sentence_start and nxt is not None and nxt.kind == "word"
+                    and fold(nxt.text) in _INVERTED
+                    and fold(tok.text).endswith(("ez", "ons")) and "-" not in tok.text):
+                out.append(Token("word", f"{tok.text}-{nxt.text}"))
+                i += 2
+            else:
+                out.append(tok)
+                i += 1
+        sentence_start = False
+    return out
+
+
 def _capitalise(word: str) -> str:
     return word[:1].upper() + word[1:] if word[:1].islower() else word
 
@@ -43,7 +101,7 @@ def render(tokens: Sequence[Token]) -> str:
     capital = True
     line_start = True
     prev: Token | None = None
-    for tok in tokens:
+    for tok in _hyphenate(tokens):
         if tok.kind == "break":
             while out and out[-1] in (" ", NBSP):
                 out.pop()
