@@ -205,6 +205,16 @@ def test_a_point_that_ends_the_dictation_or_a_line_is_the_full_stop() -> None:
     assert ended.text == "Il vous sera vers ces."
 
 
+def test_a_command_glued_to_the_next_word() -> None:
+    # Whisper joins a short command to the next word with a hyphen.
+    assert d("fermez les guillemets point-son contrat est joint point") == (
+        "». Son contrat est joint.")
+    assert d("bonjour virgule-madame point") == "Bonjour, madame."
+    assert d("le dossier point-virgule la suite") == f"Le dossier{NB}; la suite"
+    # A hyphenated noun stays a word where "point" is a noun.
+    assert d("retirez-le au point-relais point") == "Retirez-le au point-relais."
+
+
 def test_more_misheard_spellings() -> None:
     assert d("le dossier ouvrée la parenthèse urgent fermés la parenthèse") == (
         "Le dossier (urgent)")

@@ -154,6 +154,22 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
     return None
 
 
+_GLUED = frozenset({Cmd.PERIOD, Cmd.COMMA})
+
+
+def _glued_command(word: RawToken, before: tuple[str, ...]) -> tuple[Cmd, str] | None:
+    """A one-word command Whisper joined by a hyphen to the next word
+    ("point-son" for "point. Son"), where the whole word is no command."""
+    head, sep, rest = word.text.partition("-")
+    if not sep or not rest or not keys_of(rest):
+        return None
+    for phrase in PHRASES:
+        if (phrase.cmd in _GLUED and phrase.keys == keys_of(head)
+                and not is_word_in_context(phrase, before, keys_of(rest)[:3])):
+            return phrase.cmd, rest
+    return None
+
+
 ELISIONS = frozenset({"d", "l", "j", "qu", "n", "s", "m", "t", "c"})
 """Elided words Whisper may glue to a command ("d'ouvrir les guillemets")."""
 
@@ -186,6 +202,16 @@ def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
             word_pieces.append((raw_index[i], Piece(cmd.value, cmd, words=n)))
             at_line_start = cmd in _BREAKS
             i += n
+            continue
+        glued = _glued_command(words[i], before)
+        if glued is not None:
+            # Whisper hyphenated a command to the next word ("point-son"):
+            # the command, then the word, both from this one recognised word.
+            cmd, rest = glued
+            word_pieces.append((raw_index[i], Piece(cmd.value, cmd, words=1)))
+            word_pieces.append((raw_index[i], Piece(rest, words=0)))
+            at_line_start = False
+            i += 1
             continue
         word_pieces.append((raw_index[i], Piece(words[i].text)))
         at_line_start = False
