@@ -129,6 +129,7 @@ def test_hyphens_of_compounds_and_inverted_questions() -> None:
     assert d("vous pouvez vous présenter point") == "Vous pouvez vous présenter."
     assert d("si vous voulez vous venez point") == "Si vous voulez vous venez."
     assert d("à la ligne tiret avez vous le RIB") == "- Avez-vous le RIB"
+    assert d("chez vous virgule tout va bien point") == "Chez vous, tout va bien."
 
 
 def test_typography_spaces_and_capitals() -> None:

@@ -49,6 +49,8 @@ _COMPOUNDS: dict[tuple[str, ...], str] = {
 }
 """Compounds always written with hyphens, by their folded words."""
 _INVERTED = frozenset({"vous", "nous"})
+_NOT_VERBS = frozenset({"chez", "assez", "nez", "rez"})
+"""Words ending like a verb that do begin a sentence before "vous" ("Chez vous")."""
 
 
 def _hyphenate(tokens: Sequence[Token]) -> list[Token]:
@@ -81,7 +83,8 @@ def _hyphenate(tokens: Sequence[Token]) -> list[Token]:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if (sentence_start and nxt is not None and nxt.kind == "word"
                     and fold(nxt.text) in _INVERTED
-                    and fold(tok.text).endswith(("ez", "ons")) and "-" not in tok.text):
+                    and fold(tok.text).endswith(("ez", "ons")) and "-" not in tok.text
+                    and fold(tok.text) not in _NOT_VERBS):
                 out.append(Token("word", f"{tok.text}-{nxt.text}"))
                 i += 2
             else:
