@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.asr import DecodeOptions, SpeechModel  # noqa: E402
+from assistant.asr import DecodeOptions, SpeechModel, load_model  # noqa: E402
 from assistant.dictation import apply_dictation  # noqa: E402
 from assistant.dictation.cases import (  # noqa: E402
     DictationCase,
@@ -43,7 +43,7 @@ from assistant.dictation.cases import (  # noqa: E402
     word_errors,
 )
 from assistant.dictation.prompt import DICTATION_PROMPT  # noqa: E402
-from assistant.settings import MODELS_DIR, Settings, load_settings  # noqa: E402
+from assistant.settings import Settings, load_settings  # noqa: E402
 from assistant.tts import speak, write_wav  # noqa: E402
 from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
 
@@ -103,7 +103,7 @@ def live(model: SpeechModel, audio: AudioArray, settings: Settings,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4",
-                                          "heldout5", "heldout6"),
+                                          "heldout5", "heldout6", "heldout7"),
                         default="heldout5")
     parser.add_argument("--prompt", choices=("dictation", "counter", "none"), default="dictation",
                         help="decoder prompt (default: the dictation prompt, as the command)")
@@ -121,7 +121,7 @@ def main() -> int:
 
     settings = load_settings()
     cases = load_cases(DATA / f"{args.set}.json")
-    model = SpeechModel(MODELS_DIR / "whisper-base", compute_type="int8", cpu_threads=2)
+    model = load_model(settings)  # as the command: [model] settings, ASSISTANT_MODEL__* overrides
     options = replace(DecodeOptions.from_settings(settings), initial_prompt=DICTATION_PROMPT)
     if args.prompt == "counter":
         options = DecodeOptions.from_settings(settings)
