@@ -106,6 +106,14 @@ def test_command_words_in_context_next_to_real_commands() -> None:
         ("cinquante pour cent", f"50{NB}%"),
         ("50 %", f"50{NB}%"),
         ("quatre cent vingt euros", "420 euros"),
+        # Whisper's dot between thousands (French has no decimal point).
+        ("il doit 1.280 euros", f"Il doit 1{NB}280 euros"),
+        ("soit 12.500 habitants", f"Soit 12{NB}500 habitants"),
+        ("la version 2.5", "La version 2.5"),
+        # The speaker said "euros": Whisper's sign is its own shorthand.
+        ("sera de 210 € point", "Sera de 210 euros."),
+        ("soit 1340€ par an", f"Soit 1{NB}340 euros par an"),
+        ("un supplément de 1 €", "Un supplément de 1 euro"),
     ],
 )
 def test_numbers_and_amounts_as_digits(said: str, written: str) -> None:
@@ -224,6 +232,14 @@ def test_more_misheard_spellings() -> None:
     assert d("rester sur la ligne de départ") == "Rester sur la ligne de départ"
     assert d("elle demande d'ouvrir les guillemets pourquoi fermez les guillemets") == (
         f"Elle demande «{NB}pourquoi{NB}»")
+    # The vowel before glued on to "fermer"; "à" heard inside "point-virgule";
+    # "annule" heard as two words.
+    assert d("deux enfants ouvrez la parenthèse six ans enfermer la parenthèse point") == (
+        "Deux enfants (6 ans).")
+    assert d("30 minutes point à virgule la salle") == f"30 minutes{NB}; la salle"
+    assert d("sur 10 mois un nulle sur 12 mois point") == "Sur 12 mois."
+    # "enfermer" stays a verb anywhere else.
+    assert d("enfermer les documents au coffre") == "Enfermer les documents au coffre"
 
 
 def test_delete_last_word() -> None:

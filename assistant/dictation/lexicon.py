@@ -58,7 +58,9 @@ def keys_of(word: str) -> tuple[str, ...]:
 
 _OPEN = ("ouvrez", "ouvre", "ouvrir", "ouvert", "ouverte", "ouvres", "ouvrer", "ouvree",
          "ouvrees", "ouvrait", "ouvrais")
-_CLOSE = ("fermez", "ferme", "fermer", "fermes", "fermee", "fermees", "fermai")
+_CLOSE = ("fermez", "ferme", "fermer", "fermes", "fermee", "fermees", "fermai",
+          # the vowel of the word before glued on: "enfermer la parenthese"
+          "enfermer", "enfermez", "efermer", "efermez")
 _QUOTES = ("guillemets", "guillemet", "guimets", "guillemais", "guillemes")
 _PAREN = ("parenthese", "parentheses", "parenthes")
 _LINE = ("ligne", "lignes", "linee", "lign", "linie", "lignee")
@@ -81,7 +83,7 @@ def _phrases() -> dict[Cmd, list[tuple[str, ...]]]:
     table: dict[Cmd, list[tuple[str, ...]]] = {
         Cmd.COMMA: _variants(_COMMA),
         Cmd.PERIOD: [*_variants(_POINT), ("point", "final")],
-        Cmd.SEMICOLON: _variants(_POINT, _COMMA),
+        Cmd.SEMICOLON: _variants(_POINT, ("a", ""), _COMMA),  # "point à virgule"
         Cmd.COLON: _variants(("deux", "2", "de", "des"), ("points", "point")),
         Cmd.QUESTION: _variants(_POINT, ("d", ""), ("interrogation", "interrogations")),
         Cmd.EXCLAMATION: _variants(_POINT, ("d", ""), ("exclamation", "exclamations")),
@@ -104,7 +106,8 @@ def _phrases() -> dict[Cmd, list[tuple[str, ...]]]:
             for rest in _variants(("le", "les", ""), ("dernier", "derniers"), ("mot", "mots"))
         ],
         Cmd.UNDO: [("annule",), ("annulez",), ("annul",), ("anule",), ("anul",), ("enule",),
-                   ("annulle",), ("a", "nulle"), ("a", "nul")],
+                   ("annulle",), ("a", "nulle"), ("a", "nul"), ("un", "nulle"),
+                   ("en", "nulle")],
     }
     return table
 

@@ -28,6 +28,8 @@ UNITS = CURRENCY | frozenset({
     "mois", "semaines", "kilometres", "km", "kilos", "kg", "metres", "m2", "ml", "litres",
 })
 _DIGITS = re.compile(r"\d+")
+_DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+"""Whisper's "1.280": French writes no decimal point, so these are thousands."""
 _CLOCK = re.compile(r"([01]?\d|2[0-4])h(\d{2})?", re.IGNORECASE)
 
 
@@ -97,11 +99,12 @@ def group_thousands(digits: str) -> str:
 
 
 def format_amounts(words: Sequence[str]) -> list[str]:
-    """Join numbers Whisper wrote in groups ("1 340 euros") and group by
+    """Join numbers Whisper wrote in groups ("1 340 euros", "1.340 euros") and group by
     thousands those that are amounts or large counts (not years, not
     identifiers)."""
     out: list[str] = []
     i = 0
+    words = [w.replace(".", "") if _DOT_GROUPED.fullmatch(w) else w for w in words]
     while i < len(words):
         w = words[i]
         if not _DIGITS.fullmatch(w):
@@ -140,7 +143,25 @@ def spell_hours(words: Sequence[str]) -> list[str]:
     return out
 
 
+_EURO_SIGN = re.compile(r"(\d*)€")
+
+
+def spell_euro_sign(words: Sequence[str]) -> list[str]:
+    """Whisper's "210 €" / "210€" written as said: "210 euros" ("1 euro")."""
+    out: list[str] = []
+    for w in words:
+        m = _EURO_SIGN.fullmatch(w)
+        if m is None:
+            out.append(w)
+            continue
+        if m.group(1):
+            out.append(m.group(1))
+        amount = m.group(1) or (out[-1] if out and _DIGITS.fullmatch(out[-1]) else "")
+        out.append("euro" if amount in ("0", "1") else "euros")
+    return out
+
+
 def numbers_as_digits(words: Sequence[str]) -> list[str]:
-    """Number words to digits, Whisper's "14h" as said, then amounts grouped
-    by thousands."""
-    return format_amounts(spell_hours(spell_numbers(words)))
+    """Number words to digits, Whisper's "14h" and "€" as said, then amounts
+    grouped by thousands."""
+    return format_amounts(spell_euro_sign(spell_hours(spell_numbers(words))))
