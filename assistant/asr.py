@@ -12,16 +12,18 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from assistant.coverage import Span, uncovered_speech
 from assistant.errors import ModelError
 from assistant.guards import ends_with_repeat, fix_year_artifacts, is_hallucination
 from assistant.modelstore import active_model_path, check_model_folder
 from assistant.settings import Settings
 from assistant.types import SAMPLE_RATE, AudioArray, Segment, Word
 from assistant.vocabulary import default_prompt
+from assistant.wer import normalize
 
 LOOP_COMPRESSION_RATIO = 2.4
 """faster-whisper's own threshold for a repetitive (looping) decoding."""
@@ -47,6 +49,8 @@ class DecodeOptions:
     compression_ratio_threshold: float | None = 2.4
     repetition_penalty: float = 1.0
     vad_min_silence_ms: int = 500
+    recover_uncovered: bool = False
+    """Decode again the speech that no segment covers (``assistant.coverage``)."""
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -62,6 +66,7 @@ class DecodeOptions:
             vad_filter=d.vad_filter,
             word_timestamps=d.word_timestamps,
             drop_hallucinations=d.drop_hallucinations,
+            recover_uncovered=d.recover_uncovered,
         )
 
 
@@ -107,6 +112,14 @@ class SpeechModel:
     def segments(self, audio: AudioArray, options: DecodeOptions,
                  offset_s: float = 0.0) -> Iterator[Segment]:
         """Decode ``audio`` lazily, segment by segment (times shifted by ``offset_s``)."""
+        pieces = self._decode(audio, options)
+        if options.recover_uncovered:
+            pieces = self._with_uncovered(audio, options, pieces)
+        for next_id, seg in enumerate(pieces):
+            yield _shifted(seg, offset_s, next_id)
+
+    def _decode(self, audio: AudioArray, options: DecodeOptions) -> Iterator[Segment]:
+        """One faster-whisper pass, hallucinations dropped, times local to ``audio``."""
         vad_parameters = {"min_silence_duration_ms": options.vad_min_silence_ms}
         raw_segments, _info = self._model.transcribe(
             audio,
@@ -124,7 +137,6 @@ class SpeechModel:
             repetition_penalty=options.repetition_penalty,
             **options.extra,
         )
-        next_id = 0
         for raw in raw_segments:
             text = fix_year_artifacts(raw.text.strip())
             if options.drop_hallucinations and is_hallucination(
@@ -132,25 +144,45 @@ class SpeechModel:
             ):
                 continue
             words = tuple(
-                Word(
-                    start=round(w.start + offset_s, 3),
-                    end=round(w.end + offset_s, 3),
-                    text=w.word.strip(),
-                    probability=round(w.probability, 4),
-                )
+                Word(start=w.start, end=w.end, text=w.word.strip(), probability=w.probability)
                 for w in (raw.words or ())
                 if w.word.strip()
             )
-            yield Segment(
-                id=next_id,
-                start=round(raw.start + offset_s, 3),
-                end=round(raw.end + offset_s, 3),
-                text=text,
-                words=words,
-                avg_logprob=round(raw.avg_logprob, 4),
-                no_speech_prob=round(raw.no_speech_prob, 4),
-            )
-            next_id += 1
+            yield Segment(id=0, start=raw.start, end=raw.end, text=text, words=words,
+                          avg_logprob=raw.avg_logprob, no_speech_prob=raw.no_speech_prob)
+
+    def _with_uncovered(self, audio: AudioArray, options: DecodeOptions,
+                        pieces: Iterator[Segment]) -> Iterator[Segment]:
+        """``pieces``, with the speech that none of them covers decoded again
+        and put in its place (the text before it as the prompt)."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        spans = [Span(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE)
+                 for s in get_speech_timestamps(audio, VadOptions(
+                     min_silence_duration_ms=options.vad_min_silence_ms, speech_pad_ms=100))]
+        again = replace(options, recover_uncovered=False)
+        said: list[str] = []
+        last_end = 0.0
+
+        def recovered(before: float) -> Iterator[Segment]:
+            gap = uncovered_speech(spans, last_end, before)
+            if gap is None:
+                return
+            lo = int(gap.start * SAMPLE_RATE)
+            hi = min(len(audio), int((gap.end + 0.2) * SAMPLE_RATE))
+            prompt = " ".join(said)[-400:] or options.initial_prompt
+            for seg in self._decode(audio[lo:hi], replace(again, initial_prompt=prompt)):
+                if not _repeats(seg.text, said):
+                    yield _shifted(seg, lo / SAMPLE_RATE, 0)
+
+        for seg in pieces:
+            for extra in recovered(seg.start):
+                said.append(extra.text)
+                yield extra
+            said.append(seg.text)
+            last_end = max(last_end, seg.end)
+            yield seg
+        yield from recovered(len(audio) / SAMPLE_RATE)
 
     def transcribe(self, audio: AudioArray, options: DecodeOptions,
                    offset_s: float = 0.0) -> tuple[Segment, ...]:
@@ -287,6 +319,22 @@ class SpeechModel:
                 no_speech_prob=round(result.no_speech_prob, 4),
             ))
         return tuple(out)
+
+
+def _shifted(seg: Segment, offset_s: float, seg_id: int) -> Segment:
+    """``seg`` numbered ``seg_id``, its times moved by ``offset_s`` and rounded."""
+    return replace(
+        seg, id=seg_id, start=round(seg.start + offset_s, 3), end=round(seg.end + offset_s, 3),
+        words=tuple(replace(w, start=round(w.start + offset_s, 3), end=round(w.end + offset_s, 3),
+                            probability=round(w.probability, 4)) for w in seg.words),
+        avg_logprob=round(seg.avg_logprob, 4), no_speech_prob=round(seg.no_speech_prob, 4))
+
+
+def _repeats(text: str, said: list[str]) -> bool:
+    """Whether ``text`` only says again the end of what was already said."""
+    new = normalize(text)
+    old = normalize(" ".join(said[-2:]))
+    return not new or (len(new) <= len(old) and old[-len(new):] == new)
 
 
 def _timestamp_s(token: int, timestamp_begin: int) -> float:

@@ -103,6 +103,14 @@ class DecodingSettings(BaseModel):
     word_timestamps: bool = Field(
         default=False, description="Compute per-word times in batch transcription."
     )
+    recover_uncovered: bool = Field(
+        default=True,
+        description=(
+            "Batch: decode again any stretch of speech (Silero VAD) that no segment covers. "
+            "Whisper sometimes ends a 30 s window early and the rest of it is skipped; "
+            "docs/dictation.md has the cases."
+        ),
+    )
     drop_hallucinations: bool = Field(
         default=True,
         description=(

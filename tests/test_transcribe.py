@@ -74,6 +74,42 @@ def test_silence_gives_no_invented_text(speech_model: SpeechModel, tmp_path: Pat
     assert "sous-titre" not in transcript.text.lower()
 
 
+def test_speech_no_segment_covers_is_decoded_again(speech_model: SpeechModel) -> None:
+    """Whisper sometimes ends a window early and faster-whisper skips the rest
+    of it (docs/dictation.md). Here the first pass stops after the first
+    sentence, as it did there; the second sentence comes back through the
+    real Silero VAD and the real model, once, after the first."""
+    import numpy as np
+
+    first = french_speech("Votre dossier est complet.")
+    second = french_speech("Le versement arrive le douze mars.")
+    audio = np.concatenate([silence(0.3), first, silence(0.8), second, silence(0.5)])
+    options = DecodeOptions(initial_prompt=None, vad_filter=False)
+    cut = 0.3 + len(first) / 16000 + 0.1
+    stopped_early = speech_model.transcribe(audio[: int(cut * 16000)], options)
+    assert "mars" not in " ".join(s.text for s in stopped_early)
+    # The private step under test: what ``segments`` does after each pass.
+    pieces = list(speech_model._with_uncovered(audio, options, iter(stopped_early)))
+    texts = [p.text for p in pieces]
+    recovered = pieces[len(stopped_early):]
+    assert recovered, texts
+    assert "mars" in " ".join(p.text for p in recovered).lower(), texts
+    assert recovered[0].start >= cut - 0.6
+    assert " ".join(texts).lower().count("dossier") == 1
+
+
+def test_recovery_changes_nothing_when_every_word_is_covered(
+        speech_model: SpeechModel, counter_clip: Path) -> None:
+    from dataclasses import replace
+
+    options = DecodeOptions.from_settings(load_settings())
+    assert options.recover_uncovered
+    with_check = transcribe_file(speech_model, counter_clip, options)
+    without = transcribe_file(speech_model, counter_clip, replace(options,
+                                                                  recover_uncovered=False))
+    assert with_check.segments == without.segments
+
+
 def test_cli_json_to_stdout(counter_clip: Path) -> None:
     proc = run_cli("transcribe", str(counter_clip), "--format", "json", "--words")
     assert proc.returncode == 0, proc.stderr
