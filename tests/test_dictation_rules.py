@@ -238,6 +238,15 @@ def test_more_misheard_spellings() -> None:
         "Deux enfants (6 ans).")
     assert d("30 minutes point à virgule la salle") == f"30 minutes{NB}; la salle"
     assert d("sur 10 mois un nulle sur 12 mois point") == "Sur 12 mois."
+    # The verb glued to the end of the word before (one breath): the command
+    # still applies, the head of the word stays.
+    assert d("le monsieur indicouvrez les guillemets oui fermez les guillemets point") == (
+        f"Le monsieur indic «{NB}oui{NB}».")
+    assert d("un loyer ouvrez la parenthèse hors charges refermez la parenthèse point") == (
+        "Un loyer (hors charges).")
+    # Without the quotation marks or the parenthesis after it, a word.
+    assert d("il a découvert les documents") == "Il a découvert les documents"
+    assert d("un découvert de 200 euros") == "Un découvert de 200 euros"
     # "enfermer" stays a verb anywhere else.
     assert d("enfermer les documents au coffre") == "Enfermer les documents au coffre"
 
@@ -274,8 +283,10 @@ def test_live_feeding_agrees_with_batch_whatever_the_cuts() -> None:
             "ouvrez les guillemets aide au logement fermez les guillemets point "
             "le montant de mille trois cent quarante euros sera versé le douze mars "
             "efface le dernier mot avril point d'interrogation elle dit d'ouvrir les "
-            "guillemets non fermez les guillemets")
+            "guillemets non fermez les guillemets le monsieur indicouvrez la parenthèse "
+            "deux pièces enfermer la parenthèse point à virgule un nulle la suite point")
     batch = apply_dictation(said)
+    assert "indic (deux pièces)" in batch and "«" in batch
     words = said.split()
     for step in (1, 2, 3, 5):
         session = DictationSession()

@@ -59,6 +59,7 @@ def keys_of(word: str) -> tuple[str, ...]:
 _OPEN = ("ouvrez", "ouvre", "ouvrir", "ouvert", "ouverte", "ouvres", "ouvrer", "ouvree",
          "ouvrees", "ouvrait", "ouvrais")
 _CLOSE = ("fermez", "ferme", "fermer", "fermes", "fermee", "fermees", "fermai",
+          "refermez", "refermer", "referme",
           # the vowel of the word before glued on: "enfermer la parenthese"
           "enfermer", "enfermez", "efermer", "efermez")
 _QUOTES = ("guillemets", "guillemet", "guimets", "guillemais", "guillemes")
@@ -189,6 +190,22 @@ _LINE_NOUN_NEXT = frozenset({
 })
 
 
+GLUE_FORMS: tuple[str, ...] = tuple(sorted({f for f in (*_OPEN, *_CLOSE) if len(f) >= 5},
+                                           key=lambda f: (-len(f), f)))
+"""Forms of "ouvrez" / "fermez" that Whisper may glue to the end of the word
+before ("le monsieur indicouvrez les guillemets"), longest first."""
+QUOTE_PAREN = frozenset({Cmd.OPEN_QUOTE, Cmd.CLOSE_QUOTE, Cmd.OPEN_PAREN, Cmd.CLOSE_PAREN})
+
+
+def glued_verb(key: str) -> str | None:
+    """The form of "ouvrez" / "fermez" that ends the folded word ``key``
+    after at least one other letter ("indicouvrez" -> "ouvrez"), if any."""
+    for form in GLUE_FORMS:
+        if len(key) > len(form) and key.endswith(form):
+            return form
+    return None
+
+
 END = "<end>"
 """The key after the last word of a finished dictation (never a folded word)."""
 
@@ -222,7 +239,7 @@ def is_word_in_context(phrase: Phrase, before: tuple[str, ...], after: tuple[str
         return prev in _SUBJECTS
     if cmd is Cmd.DELETE_WORD:
         return False
-    if cmd in (Cmd.OPEN_QUOTE, Cmd.CLOSE_QUOTE, Cmd.OPEN_PAREN, Cmd.CLOSE_PAREN):
+    if cmd in QUOTE_PAREN:
         return False
     if cmd is Cmd.PARAGRAPH:
         return prev in DETERMINERS

@@ -21,8 +21,10 @@ from assistant.dictation.lexicon import (
     LINE_START_DASH,
     MAX_PHRASE,
     PHRASES,
+    QUOTE_PAREN,
     Cmd,
     Phrase,
+    glued_verb,
     is_word_in_context,
     keys_of,
 )
@@ -170,6 +172,25 @@ def _glued_command(word: RawToken, before: tuple[str, ...]) -> tuple[Cmd, str] |
     return None
 
 
+def _verb_glued_before(words: Sequence[RawToken], i: int) -> tuple[str, Cmd, int] | None:
+    """A quotation or parenthesis command whose verb Whisper glued to the end
+    of the word before ("indicouvrez les guillemets" for "indique, ouvrez les
+    guillemets"): that word's head, the command, and how many words the two
+    cover. Only with the quotation marks or the parenthesis said after it."""
+    word = words[i]
+    form = glued_verb(word.keys[0]) if len(word.keys) == 1 else None
+    if form is None:
+        return None
+    probe = [RawToken(form, mark=False, keys=(form,)), *words[i + 1 : i + MAX_PHRASE]]
+    for phrase in PHRASES:
+        if phrase.cmd in QUOTE_PAREN and phrase.keys[0] == form:
+            n = _match_at(probe, 0, phrase)
+            head = word.text[: len(word.text) - len(form)]
+            if n >= 2 and keys_of(head):
+                return head, phrase.cmd, n
+    return None
+
+
 ELISIONS = frozenset({"d", "l", "j", "qu", "n", "s", "m", "t", "c"})
 """Elided words Whisper may glue to a command ("d'ouvrir les guillemets")."""
 
@@ -212,6 +233,14 @@ def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
             word_pieces.append((raw_index[i], Piece(rest, words=0)))
             at_line_start = False
             i += 1
+            continue
+        verb_glued = _verb_glued_before(words, i)
+        if verb_glued is not None:
+            head, cmd, n = verb_glued
+            word_pieces.append((raw_index[i], Piece(head, words=0)))
+            word_pieces.append((raw_index[i], Piece(cmd.value, cmd, words=n)))
+            at_line_start = False
+            i += n
             continue
         word_pieces.append((raw_index[i], Piece(words[i].text)))
         at_line_start = False

@@ -21,7 +21,7 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.dictation.lexicon import PREFIXES, Cmd
+from assistant.dictation.lexicon import PREFIXES, Cmd, glued_verb
 from assistant.dictation.numbers import numbers_as_digits
 from assistant.dictation.parse import ELISIONS, Piece, RawToken, parse, tokenize
 from assistant.dictation.render import Token, render
@@ -129,8 +129,10 @@ class DictationSession:
         for n in range(1, min(_HOLD_MAX, len(words)) + 1):
             tail = words[-n:]
             keys = tuple(k for idx in tail for k in tokens[idx].keys)
+            glued = glued_verb(keys[0]) if keys else None
             sensitive = keys in PREFIXES or (bool(keys) and keys[0] in ELISIONS
-                                              and keys[1:] in PREFIXES) or all(
+                                              and keys[1:] in PREFIXES) or (
+                glued is not None and (glued, *keys[1:]) in PREFIXES) or all(
                 k in NUMBER_WORDS or k.isdigit() or k in ("et", "premier") for k in keys
             )
             if sensitive:
