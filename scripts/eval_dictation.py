@@ -104,7 +104,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4",
                                           "heldout5", "heldout6", "heldout7", "heldout8",
-                                          "heldout9"),
+                                          "heldout9", "heldout10"),
                         default="heldout9")
     parser.add_argument("--prompt", choices=("dictation", "counter", "none"), default="dictation",
                         help="decoder prompt (default: the dictation prompt, as the command)")
