@@ -110,6 +110,14 @@ def test_command_words_in_context_next_to_real_commands() -> None:
         ("il doit 1.280 euros", f"Il doit 1{NB}280 euros"),
         ("soit 12.500 habitants", f"Soit 12{NB}500 habitants"),
         ("la version 2.5", "La version 2.5"),
+        # A number Whisper wrote in the parts it was said in.
+        ("un loyer de 500 40 euros", "Un loyer de 540 euros"),
+        ("soit 2000 300 euros", f"Soit 2{NB}300 euros"),
+        ("soit 1000 200 50 euros", f"Soit 1{NB}250 euros"),
+        ("de 100 20 ans", "De 120 ans"),
+        # ... not two numbers that cannot be one, nor without a unit after.
+        ("les 50 60 euros", "Les 50 60 euros"),
+        ("pages 100 20 et 30", "Pages 100 20 et 30"),
         # The speaker said "euros": Whisper's sign is its own shorthand.
         ("sera de 210 € point", "Sera de 210 euros."),
         ("soit 1340€ par an", f"Soit 1{NB}340 euros par an"),

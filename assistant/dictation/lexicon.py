@@ -108,7 +108,7 @@ def _phrases() -> dict[Cmd, list[tuple[str, ...]]]:
         ],
         Cmd.UNDO: [("annule",), ("annulez",), ("annul",), ("anule",), ("anul",), ("enule",),
                    ("annulle",), ("a", "nulle"), ("a", "nul"), ("un", "nulle"),
-                   ("en", "nulle")],
+                   ("en", "nulle"), ("annulet",)],
     }
     return table
 

@@ -98,13 +98,39 @@ def group_thousands(digits: str) -> str:
     return NBSP.join(groups)
 
 
+def _sum_said_parts(words: Sequence[str]) -> list[str]:
+    """Whisper's "500 40 euros" for "cinq cent quarante euros": a round
+    number followed by numbers smaller than its zeros, before a unit or a
+    currency, is one number said in parts (540)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        j = i + 1
+        total = int(w) if _DIGITS.fullmatch(w) else 0
+        while total and j < len(words) and _DIGITS.fullmatch(words[j]):
+            zeros = len(str(total)) - len(str(total).rstrip("0"))
+            if not 0 < int(words[j]) < 10 ** zeros:
+                break
+            total += int(words[j])
+            j += 1
+        if j > i + 1 and _next_key(words, j) in UNITS:
+            out.append(str(total))
+            i = j
+        else:
+            out.append(w)
+            i += 1
+    return out
+
+
 def format_amounts(words: Sequence[str]) -> list[str]:
     """Join numbers Whisper wrote in groups ("1 340 euros", "1.340 euros") and group by
     thousands those that are amounts or large counts (not years, not
     identifiers)."""
     out: list[str] = []
     i = 0
-    words = [w.replace(".", "") if _DOT_GROUPED.fullmatch(w) else w for w in words]
+    words = _sum_said_parts([w.replace(".", "") if _DOT_GROUPED.fullmatch(w) else w
+                             for w in words])
     while i < len(words):
         w = words[i]
         if not _DIGITS.fullmatch(w):
