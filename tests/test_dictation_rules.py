@@ -259,6 +259,21 @@ def test_more_misheard_spellings() -> None:
     assert d("enfermer les documents au coffre") == "Enfermer les documents au coffre"
 
 
+def test_whisper_stray_one_after_the_last_full_stop_is_dropped() -> None:
+    assert d("bien cordialement point 1") == "Bien cordialement."
+    assert d("le livret de famille point 1") == "Le livret de famille."
+    # A "1" that is part of what was said stays.
+    assert d("pièce jointe numéro 1") == "Pièce jointe numéro 1"
+    assert d("voir la page point 1 2 3") == "Voir la page. 1 2 3"
+    assert d("bonjour point 1 euro vous sera remboursé point") == (
+        "Bonjour. 1 euro vous sera remboursé.")
+    live = DictationSession()
+    live.feed("bien cordialement point")
+    live.feed("1")
+    live.finish()
+    assert live.text == "Bien cordialement."
+
+
 def test_delete_last_word() -> None:
     assert d("rendez-vous mardi efface le dernier mot jeudi point") == "Rendez-vous jeudi."
     assert d("rendez-vous mardi point efface le dernier mot") == "Rendez-vous"

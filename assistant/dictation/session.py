@@ -45,6 +45,7 @@ _MARK_OF: dict[Cmd, tuple[Token, ...]] = {
     Cmd.DASH: (Token("mark", "-"),),
 }
 _ENDS = frozenset({".", ",", ";", ":", "?", "!", "…"})
+_SENTENCE_ENDS = frozenset({".", "?", "!", "…"})
 _HOLD_MAX = 6
 
 
@@ -87,6 +88,7 @@ class DictationSession:
         """Apply what was held back: the dictation is over."""
         held, self._held = self._held, []
         self._apply_tokens(held, at_end=True)
+        self._drop_stray_one()
 
     def load_text(self, text: str) -> None:
         """Start again from ``text`` (after the agent edited it by hand): it
@@ -162,6 +164,17 @@ class DictationSession:
                     return len(tokens) - k
                 words_seen += 1
         return 0
+
+    def _drop_stray_one(self) -> None:
+        """Whisper writes a stray "1" after the last full stop of some
+        dictations (docs/dictation.md): a lone "1" after the end of the last
+        sentence is not dictated text."""
+        if len(self._groups) < 2 or not self._groups[-1].words:
+            return
+        before = self._groups[-2].tokens
+        if ([t.text for t in self._groups[-1].tokens] == ["1"] and before
+                and before[-1].kind == "mark" and before[-1].text in _SENTENCE_ENDS):
+            self._groups.pop()
 
     def _line_start(self) -> bool:
         toks = self.tokens
