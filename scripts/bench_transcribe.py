@@ -6,7 +6,8 @@
    ../shared/eval/audio/dialogues (turn texts), for bare faster-whisper
    (same model, beam 5, language fr, nothing else) and for `assistant
    transcribe`'s defaults. With --variants, also each decoding choice alone
-   (prompt, VAD, beam), which is how the defaults were settled.
+   (prompt, VAD, beam, guards, recovery of uncovered speech), which is how
+   the defaults were settled.
 2. Whole-process wall time and peak memory (max RSS) of
    `assistant transcribe` on a ~45 s recording beside a bare faster-whisper
    script doing the same, each run 3 times, medians.
@@ -74,6 +75,7 @@ def measure_wer(variants: bool) -> dict[str, dict[str, float]]:
             "assistant + batch VAD": replace(default, vad_filter=True),
             "assistant, beam 1": replace(default, beam_size=1),
             "assistant, no guards": replace(default, drop_hallucinations=False),
+            "assistant, no recovery": replace(default, recover_uncovered=False),
         })
     results: dict[str, dict[str, float]] = {}
     for name, options in configs.items():
