@@ -11,7 +11,7 @@ non-breaking space ("1 340 euros"); years and identifiers are not.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.dictation.lexicon import fold
 from assistant.frnumbers import NUMBER_WORDS, find_numbers
@@ -152,39 +152,40 @@ def format_amounts(words: Sequence[str]) -> list[str]:
     return out
 
 
+def _respell(words: Sequence[str], pattern: re.Pattern[str],
+             spell: Callable[[re.Match[str], list[str]], list[str]]) -> list[str]:
+    """``words``, each one that ``pattern`` matches whole replaced by what
+    ``spell`` writes for it (given the words written so far)."""
+    out: list[str] = []
+    for w in words:
+        m = pattern.fullmatch(w)
+        out += [w] if m is None else spell(m, out)
+    return out
+
+
+def _hours_as_said(m: re.Match[str], _before: list[str]) -> list[str]:
+    unit = "heure" if int(m.group(1)) <= 1 else "heures"
+    return [m.group(1), unit, *([m.group(2)] if m.group(2) else [])]
+
+
 def spell_hours(words: Sequence[str]) -> list[str]:
     """Whisper's own abbreviation of a time said in words ("14h", "9h30")
     written as it was said: "14 heures", "9 heures 30" (as "quatorze heures"
     gives)."""
-    out: list[str] = []
-    for w in words:
-        m = _CLOCK.fullmatch(w)
-        if m is None:
-            out.append(w)
-            continue
-        hours = int(m.group(1))
-        out += [m.group(1), "heure" if hours <= 1 else "heures"]
-        if m.group(2):
-            out.append(m.group(2))
-    return out
+    return _respell(words, _CLOCK, _hours_as_said)
 
 
 _EURO_SIGN = re.compile(r"(\d*)€")
 
 
+def _euros_as_said(m: re.Match[str], before: list[str]) -> list[str]:
+    amount = m.group(1) or (before[-1] if before and _DIGITS.fullmatch(before[-1]) else "")
+    return [*([m.group(1)] if m.group(1) else []), "euro" if amount in ("0", "1") else "euros"]
+
+
 def spell_euro_sign(words: Sequence[str]) -> list[str]:
     """Whisper's "210 €" / "210€" written as said: "210 euros" ("1 euro")."""
-    out: list[str] = []
-    for w in words:
-        m = _EURO_SIGN.fullmatch(w)
-        if m is None:
-            out.append(w)
-            continue
-        if m.group(1):
-            out.append(m.group(1))
-        amount = m.group(1) or (out[-1] if out and _DIGITS.fullmatch(out[-1]) else "")
-        out.append("euro" if amount in ("0", "1") else "euros")
-    return out
+    return _respell(words, _EURO_SIGN, _euros_as_said)
 
 
 def numbers_as_digits(words: Sequence[str]) -> list[str]:
