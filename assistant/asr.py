@@ -84,6 +84,7 @@ class SpeechModel:
         self.name = folder.name
         self.compute_type = compute_type
         self.short_fallbacks = 0
+        self._suppression: dict[frozenset[str], list[int]] = {}
         """Passes of ``transcribe_short`` that had to be decoded again in a full window."""
         threads = cpu_threads or default_threads()
         try:
@@ -183,6 +184,78 @@ class SpeechModel:
             last_end = max(last_end, seg.end)
             yield seg
         yield from recovered(len(audio) / SAMPLE_RATE)
+
+    def _allowed_suppression(self, vocabulary: frozenset[str], tokenizer: Any) -> list[int]:
+        """Token ids to suppress so that only ``vocabulary`` can be written.
+
+        Allowed: every token of each word's spellings (bare, after a space or
+        a hyphen, capitalised), tokens that are one to three digits (with or
+        without a leading space), the separators and the end of text. The
+        words are free to combine, so the result is parsed, not trusted.
+        """
+        cached = self._suppression.get(vocabulary)
+        if cached is not None:
+            return cached
+        hf = self._model.hf_tokenizer
+        forms: set[str] = {",", ".", " ,", "-", " -", " "}
+        for word in vocabulary:
+            for spelt in {word, word.capitalize(), word.upper()}:
+                forms |= {spelt, " " + spelt, "-" + spelt}
+        allowed: set[int] = set()
+        for form in forms:
+            allowed.update(hf.encode(form, add_special_tokens=False).ids)
+        for token_id in range(tokenizer.eot):
+            piece = hf.decode([token_id])
+            bare = piece.strip()
+            if bare.isascii() and bare.isdigit() and len(bare) <= 3 \
+                    and piece in (bare, " " + bare):
+                allowed.add(token_id)
+        suppress = [t for t in range(tokenizer.eot) if t not in allowed]
+        self._suppression[vocabulary] = suppress
+        return suppress
+
+    def constrained(self, audio: AudioArray, vocabulary: frozenset[str], *,
+                    num_hypotheses: int = 5, prompt: str | None = None,
+                    prefix: str | None = None, language: str = "fr",
+                    max_tokens: int = 96) -> tuple[Hypothesis, ...]:
+        """The ``num_hypotheses`` best readings of ``audio`` written only with
+        ``vocabulary`` (words), digits and separators, best first.
+
+        One 30 s window, no timestamps, beam search with the suppression of
+        every other token (CTranslate2's ``suppress_tokens``). ``prompt``: the
+        text said before (the question that asked for the number); ``prefix``:
+        the words said at the start of ``audio`` before the number, written as
+        they are (forced, not constrained, and not part of the readings).
+        """
+        from faster_whisper.tokenizer import Tokenizer
+
+        model = self._model
+        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
+                              task="transcribe", language=language)
+        suppress = self._allowed_suppression(vocabulary, tokenizer)
+        features = model.feature_extractor(audio[: FULL_WINDOW_FRAMES * 160])
+        import numpy as np
+
+        window = np.zeros((features.shape[0], FULL_WINDOW_FRAMES), dtype=np.float32)
+        size = min(features.shape[-1] - 1, FULL_WINDOW_FRAMES)
+        window[:, :size] = features[:, :size]
+        encoder_output = model.encode(window)
+        previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
+        prompt_ids = model.get_prompt(tokenizer, previous, without_timestamps=True,
+                                      prefix=prefix or None)
+        beams = max(num_hypotheses, 1)
+        results = model.model.generate(
+            encoder_output, [prompt_ids], beam_size=beams, num_hypotheses=beams,
+            return_scores=True, suppress_tokens=suppress, suppress_blank=True,
+            max_length=max_tokens, length_penalty=1.0, repetition_penalty=1.0)
+        forced = len(prompt_ids) - prompt_ids.index(tokenizer.no_timestamps) - 1
+        out = []
+        for ids, score in zip(results[0].sequences_ids, results[0].scores, strict=True):
+            # The result repeats the forced prefix; its score is per token of the whole.
+            n = max(1, len(ids))
+            text = tokenizer.decode(list(ids)[forced:]).strip()
+            out.append(Hypothesis(text, round(score * n, 4), max(1, n - forced)))
+        return tuple(out)
 
     def transcribe(self, audio: AudioArray, options: DecodeOptions,
                    offset_s: float = 0.0) -> tuple[Segment, ...]:
@@ -319,6 +392,16 @@ class SpeechModel:
                 no_speech_prob=round(result.no_speech_prob, 4),
             ))
         return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothesis:
+    """One of the n best readings of a constrained decoding."""
+
+    text: str
+    logprob: float
+    """Sum of the token log probabilities."""
+    tokens: int
 
 
 def _shifted(seg: Segment, offset_s: float, seg_id: int) -> Segment:

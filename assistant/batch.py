@@ -8,10 +8,13 @@ Kept apart from the CLI so that benchmarks and tests drive exactly what
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.asr import DecodeOptions, SpeechModel
 from assistant.audiofile import load_audio
+from assistant.identify.second_look import second_look
+from assistant.settings import IdentifySettings
 from assistant.types import SAMPLE_RATE, Segment, Transcript
 
 Progress = Callable[[float, float], None]
@@ -19,9 +22,17 @@ Progress = Callable[[float, float], None]
 
 
 def transcribe_file(model: SpeechModel, path: Path, options: DecodeOptions,
-                    progress: Progress | None = None) -> Transcript:
-    """Transcribe one recording. Raises AudioFileError for unusable files."""
+                    progress: Progress | None = None,
+                    look: IdentifySettings | None = None) -> Transcript:
+    """Transcribe one recording. Raises AudioFileError for unusable files.
+
+    ``look``: with ``look.second_look``, the numbers of the transcript are read
+    again from the audio (``assistant.identify.second_look``); the decoding then
+    computes word times, whatever ``options`` says.
+    """
     audio = load_audio(path)
+    if look is not None and look.second_look:
+        options = replace(options, word_timestamps=True)
     duration = len(audio) / SAMPLE_RATE
     segments: list[Segment] = []
     if progress:
@@ -30,6 +41,10 @@ def transcribe_file(model: SpeechModel, path: Path, options: DecodeOptions,
         segments.append(seg)
         if progress:
             progress(min(seg.end, duration), duration)
+    transcript = Transcript(language=options.language, duration=duration,
+                            segments=tuple(segments))
+    if look is not None and look.second_look:
+        transcript, _looks = second_look(model, audio, transcript, look.keep_confidence)
     if progress:
         progress(duration, duration)
-    return Transcript(language=options.language, duration=duration, segments=tuple(segments))
+    return transcript

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "devices": "devices",
     "dictate": "dictate",
     "draft": "draft",
+    "identify": "identify",
 }
 
 DEFAULT_COMMAND: str | None = "live"

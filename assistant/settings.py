@@ -247,6 +247,35 @@ class DictationSettings(BaseModel):
     )
 
 
+class IdentifySettings(BaseModel):
+    """Identifiers read again from the audio (``assistant identify``, the second look)."""
+
+    second_look: bool = Field(
+        default=True,
+        description=(
+            "Batch: where the transcript says a number after an identifier cue (numéro "
+            "allocataire, sécurité sociale, téléphone…) or a long run of digits, decode "
+            "that stretch of audio again with the output restricted to number words, "
+            "digits and letters, and keep the value the readings agree on "
+            "(docs/identifiers.md). Needs word times, which it turns on."
+        ),
+    )
+    keep_confidence: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description=(
+            "Share of the readings' vote a value needs to replace what the transcript "
+            "wrote (below it the transcript is left as it was)."
+        ),
+    )
+    verify_below: float = Field(
+        default=0.8, ge=0.0, le=1.0,
+        description=(
+            "Identifiers, amounts and dates drafted with a confidence below this are "
+            "shown « à vérifier » in the app and in exports."
+        ),
+    )
+
+
 class Settings(BaseSettings):
     """The whole settings tree."""
 
@@ -262,6 +291,7 @@ class Settings(BaseSettings):
     streaming: StreamingSettings = Field(default_factory=StreamingSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     dictation: DictationSettings = Field(default_factory=DictationSettings)
+    identify: IdentifySettings = Field(default_factory=IdentifySettings)
 
     @classmethod
     def settings_customise_sources(

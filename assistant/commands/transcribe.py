@@ -39,6 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ne pas amorcer le modèle avec le vocabulaire des guichets")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="barre de progression sur stderr (défaut : si c'est un terminal)")
+    parser.add_argument("--second-look", action=argparse.BooleanOptionalAction, default=None,
+                        help="relire depuis l'audio les numéros dits après « numéro "
+                             "allocataire », « sécurité sociale »… (défaut : réglage "
+                             "identify.second_look, activé)")
     parser.add_argument("--dictation", action="store_true",
                         help="dictée : appliquer les commandes vocales (virgule, point à la "
                              "ligne…) et la typographie française (format txt)")
@@ -97,7 +101,10 @@ def run(args: argparse.Namespace) -> int:
     for path in files:
         try:
             with _ProgressBar(path.name, enabled=show_progress) as bar:
-                transcript = transcribe_file(model, path, options, bar.update)
+                look = None if getattr(args, "dictation", False) else settings.identify
+                if look is not None and args.second_look is not None:
+                    look = look.model_copy(update={"second_look": args.second_look})
+                transcript = transcribe_file(model, path, options, bar.update, look)
         except AssistantError as exc:
             failures += 1
             print(f"Erreur : {exc}", file=sys.stderr)

@@ -1,0 +1,96 @@
+"""From the n best readings of a number to one value and a confidence (pure).
+
+A check key alone is no proof: a NIR key passes one random number in 97. So
+the value kept is the one the readings agree on: each reading votes with its
+probability (the softmax of the hypotheses' log probabilities), for the first
+valid value it makes; an independent plain reading of the same audio votes
+too; the confidence is the share of the whole vote that value won. The caller
+decides what a confidence allows (keep, « à vérifier », drop); nothing here
+invents a value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.identify.kinds import RULES, grouped
+from assistant.identify.spoken import heard_groups, values_for
+from assistant.notes.models import IdentifierKind
+
+K = IdentifierKind
+
+PLAIN_WEIGHT = 0.5
+"""The vote of an independent plain reading of the same audio, against 1 for
+all the constrained readings together."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A reading of the number and its log probability."""
+
+    text: str
+    logprob: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What was read of one identifier: the value, or why there is none."""
+
+    kind: IdentifierKind
+    value: str | None
+    """The normal form (``kinds.check``), or ``None`` when nothing valid was heard."""
+    confidence: float
+    """0..1: the share of the readings' vote the value won (0 without a value)."""
+    heard: str
+    """The best reading as written by the recogniser, for the agent to see."""
+    groups: tuple[str, ...]
+    """The value in its reading-back groups, or the groups heard when there is no value."""
+
+    @property
+    def valid(self) -> bool:
+        return self.value is not None
+
+
+def letters_mode(kind: IdentifierKind) -> tuple[bool, bool]:
+    """(letters count, letter names count anywhere) for ``kind``."""
+    rule = RULES.get(kind)
+    letters = rule is not None and rule.letters > 0
+    return letters, kind is K.IMMATRICULATION
+
+
+def choose(kind: IdentifierKind, readings: Sequence[Scored],
+           plain: Sequence[str] = ()) -> Reading:
+    """The value ``readings`` (n best of a constrained decoding) agree on.
+
+    ``plain``: texts of independent readings (the ordinary transcript of the
+    same audio), each voting ``PLAIN_WEIGHT`` for the first value it makes.
+    """
+    letters, spelt = letters_mode(kind)
+    if not readings:
+        return Reading(kind, None, 0.0, "", ())
+    top = max(r.logprob for r in readings)
+    weights = [math.exp(r.logprob - top) for r in readings]
+    total = sum(weights)
+    votes: dict[str, float] = {}
+    first_seen: list[str] = []
+    for r, w in zip(readings, weights, strict=True):
+        values = values_for(kind, heard_groups(r.text, letters, spelt))
+        if values:
+            votes[values[0]] = votes.get(values[0], 0.0) + w / total
+            if values[0] not in first_seen:
+                first_seen.append(values[0])
+    for text in plain:
+        values = values_for(kind, heard_groups(text, letters, spelt))
+        if values:
+            votes[values[0]] = votes.get(values[0], 0.0) + PLAIN_WEIGHT
+            if values[0] not in first_seen:
+                first_seen.append(values[0])
+    best_text = readings[0].text
+    if not votes:
+        heard = heard_groups(best_text, letters, spelt)
+        return Reading(kind, None, 0.0, best_text, heard.groups)
+    value = max(first_seen, key=lambda v: votes[v])
+    share = votes[value] / (1.0 + PLAIN_WEIGHT * len(plain))
+    return Reading(kind, value, round(share, 3), best_text, tuple(grouped(kind, value)))

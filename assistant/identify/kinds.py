@@ -1,0 +1,112 @@
+"""What each kind of identifier looks like: its check, its groups, its French name (pure).
+
+This is the one validator of identifiers: the drafter, the second look, the
+capture mode and the agent's own edits in review all ask ``check``. A value
+that fails it is never kept as that kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stdnum import iban as std_iban
+from stdnum.fr import nif as std_nif
+from stdnum.fr import nir as std_nir
+
+from assistant.notes.models import IdentifierKind
+
+K = IdentifierKind
+
+
+@dataclass(frozen=True, slots=True)
+class KindRule:
+    """How one kind of identifier is said, checked and shown."""
+
+    kind: IdentifierKind
+    label: str
+    """French name, as the agent reads it."""
+    digits: int
+    """How many digits it holds (letters apart)."""
+    letters: int
+    """How many letters it holds (0 for most)."""
+    groups: tuple[int, ...]
+    """How it is written in groups for reading back (lengths, letters included)."""
+    strong_check: bool
+    """Whether a check key guards it (NIR, numéro fiscal, IBAN): random digits
+    rarely pass. Others only have a length and a shape."""
+    cli_name: str
+
+
+RULES: dict[IdentifierKind, KindRule] = {
+    K.NIR: KindRule(K.NIR, "numéro de sécurité sociale", 15, 0, (1, 2, 2, 2, 3, 3, 2),
+                    True, "nir"),
+    K.NUMERO_FISCAL: KindRule(K.NUMERO_FISCAL, "numéro fiscal", 13, 0, (2, 2, 3, 3, 3),
+                              True, "fiscal"),
+    K.TELEPHONE: KindRule(K.TELEPHONE, "téléphone", 10, 0, (2, 2, 2, 2, 2), False,
+                          "telephone"),
+    K.NUMERO_ALLOCATAIRE: KindRule(K.NUMERO_ALLOCATAIRE, "numéro allocataire", 7, 0,
+                                   (7,), False, "allocataire"),
+    K.IDENTIFIANT_FRANCE_TRAVAIL: KindRule(K.IDENTIFIANT_FRANCE_TRAVAIL,
+                                           "identifiant France Travail", 7, 1, (7, 1), False,
+                                           "france-travail"),
+    K.IBAN: KindRule(K.IBAN, "IBAN", 25, 2, (4, 4, 4, 4, 4, 4, 3), True, "iban"),
+    K.IMMATRICULATION: KindRule(K.IMMATRICULATION, "immatriculation", 3, 4, (2, 3, 2), False,
+                                "immatriculation"),
+}
+"""Every kind that is said as digits and letters (e-mail addresses are not)."""
+
+BY_CLI_NAME = {r.cli_name: r for r in RULES.values()}
+
+_PLATE = re.compile(r"([A-Z]{2})-?(\d{3})-?([A-Z]{2})")
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def check(kind: IdentifierKind, value: str) -> str | None:
+    """``value``'s normal form if it is a valid ``kind``, else ``None``.
+
+    Normal forms: digits only (NIR, numéro fiscal, téléphone, allocataire),
+    seven digits and an upper-case letter (France Travail), the compact
+    upper-case IBAN, ``AA-123-AA`` (plates), a lower-case e-mail address.
+    """
+    compact = _SEPARATORS.sub("", value).upper()
+    if kind is K.EMAIL:
+        v = value.strip().lower()
+        return v if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v) else None
+    if kind is K.NIR:
+        return compact if len(compact) == 15 and std_nir.is_valid(compact) else None
+    if kind is K.NUMERO_FISCAL:
+        return compact if std_nif.is_valid(compact) else None
+    if kind is K.IBAN:
+        return compact if compact.startswith("FR") and std_iban.is_valid(compact) else None
+    if kind is K.TELEPHONE:
+        return compact if re.fullmatch(r"0[1-9]\d{8}", compact) else None
+    if kind is K.NUMERO_ALLOCATAIRE:
+        return compact if re.fullmatch(r"\d{7}", compact) else None
+    if kind is K.IDENTIFIANT_FRANCE_TRAVAIL:
+        return compact if re.fullmatch(r"\d{7}[A-Z]", compact) else None
+    if kind is K.IMMATRICULATION:
+        m = _PLATE.fullmatch(compact)
+        if m is None or m.group(2) == "000":
+            return None
+        return "-".join(m.groups())
+    return None
+
+
+def grouped(kind: IdentifierKind, value: str) -> list[str]:
+    """``value`` cut in the groups it is read back in ("06 71 22 58 09")."""
+    if kind is K.IMMATRICULATION:
+        return value.split("-")
+    rule = RULES.get(kind)
+    if rule is None:
+        return [value]
+    out: list[str] = []
+    pos = 0
+    for size in rule.groups:
+        if pos >= len(value):
+            break
+        out.append(value[pos:pos + size])
+        pos += size
+    if pos < len(value):
+        out.append(value[pos:])
+    return out

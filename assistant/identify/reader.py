@@ -1,0 +1,122 @@
+"""Reading an identifier again from the audio (edge: it runs the model).
+
+``read_identifier`` is the capture path and ``assistant identify``: the
+recording may hold other speech around the number (the agent's question,
+« allez-y »), so a plain decoding with word times finds where the number is
+said; that stretch, with a margin, is decoded again with the output
+restricted to number words, digits and, for the kinds that hold them,
+letters (``SpeechModel.constrained``); the n best readings vote
+(``choose``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.asr import DecodeOptions, SpeechModel
+from assistant.identify.choose import Reading, Scored, choose, letters_mode
+from assistant.identify.kinds import RULES
+from assistant.identify.spoken import is_number_word, vocabulary
+from assistant.notes.models import IdentifierKind
+from assistant.types import SAMPLE_RATE, AudioArray, Word
+
+MARGIN_S = 0.4
+"""Audio kept on each side of the words of a number."""
+MAX_GAP_WORDS = 2
+"""Words that are not numbers allowed inside a number's stretch (misheard groups)."""
+NUM_HYPOTHESES = 5
+PREFIX_WORDS = 2
+"""Words before a number decoded with it, as a forced prefix."""
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSpan:
+    """Where a number is said: word indices ``[first, last]`` and audio times."""
+
+    first: int
+    last: int
+    start: float
+    end: float
+    number_words: int
+
+
+def number_spans(words: Sequence[Word], letters: bool = False) -> list[NumberSpan]:
+    """Stretches of ``words`` that say a number, allowing a few misheard words inside."""
+    spans: list[NumberSpan] = []
+    first = last = -1
+    count = gap = 0
+    for i, w in enumerate(words):
+        if is_number_word(w.text, letters):
+            if first < 0:
+                first = i
+            last, gap = i, 0
+            count += 1
+        elif first >= 0:
+            gap += 1
+            if gap > MAX_GAP_WORDS:
+                spans.append(NumberSpan(first, last, words[first].start, words[last].end, count))
+                first, count, gap = -1, 0, 0
+    if first >= 0:
+        spans.append(NumberSpan(first, last, words[first].start, words[last].end, count))
+    return spans
+
+
+def read_identifier(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
+                    prompt: str | None = None) -> Reading:
+    """The ``kind`` identifier said in ``audio`` (a value only if it reads and checks)."""
+    if kind not in RULES:
+        raise ValueError(f"not a spoken identifier kind: {kind}")
+    letters, _spelt = letters_mode(kind)
+    segments = model.transcribe(audio, DecodeOptions(word_timestamps=True, initial_prompt=prompt))
+    words = [w for s in segments for w in s.words]
+    spans = number_spans(words, letters)
+    if not spans:
+        return read_span(model, audio, kind, prompt, plain=(" ".join(s.text for s in segments),))
+    best = max(spans, key=lambda s: s.number_words)
+    return read_words(model, audio, kind, words, best, prompt)
+
+
+@dataclass(frozen=True, slots=True)
+class SpanAudio:
+    """The audio of a number's stretch, ready for a constrained decoding."""
+
+    audio: AudioArray
+    prefix: str
+    """The words said just before the number, inside ``audio``: forced as the prefix."""
+    plain: str
+    """The number as the plain decoding wrote it (an independent reading)."""
+
+
+def span_audio(audio: AudioArray, words: Sequence[Word], span: NumberSpan,
+               offset_s: float = 0.0) -> SpanAudio:
+    """Cut the stretch of ``words[span.first..span.last]`` out of ``audio``.
+
+    From the start of the ``PREFIX_WORDS`` words said before the number (so
+    that the constrained decoding need not write them as digits) to the end of
+    the number plus ``MARGIN_S``. ``offset_s``: the time of ``audio[0]``.
+    """
+    head = max(0, span.first - PREFIX_WORDS)
+    prefix = " ".join(w.text for w in words[head:span.first])
+    start = words[head].start if head < span.first else span.start - MARGIN_S
+    lo = max(0, int((start - offset_s) * SAMPLE_RATE))
+    hi = min(len(audio), int((span.end + MARGIN_S - offset_s) * SAMPLE_RATE))
+    plain = " ".join(w.text for w in words[span.first:span.last + 1])
+    return SpanAudio(audio[lo:hi], prefix, plain)
+
+
+def read_words(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
+               words: Sequence[Word], span: NumberSpan, prompt: str | None = None,
+               offset_s: float = 0.0) -> Reading:
+    """The ``kind`` identifier said by ``words[span.first..span.last]``."""
+    cut = span_audio(audio, words, span, offset_s)
+    return read_span(model, cut.audio, kind, prompt, plain=(cut.plain,), prefix=cut.prefix)
+
+
+def read_span(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
+              prompt: str | None = None, plain: Sequence[str] = (),
+              prefix: str | None = None) -> Reading:
+    """The ``kind`` identifier in ``audio``, which says little else than it."""
+    hyps = model.constrained(audio, vocabulary(kind), num_hypotheses=NUM_HYPOTHESES,
+                             prompt=prompt, prefix=prefix)
+    return choose(kind, [Scored(h.text, h.logprob) for h in hyps], plain)

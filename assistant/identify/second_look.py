@@ -1,0 +1,151 @@
+"""The second look: numbers in a transcript read again from their audio (edge).
+
+Whisper base writes an identifier said aloud in pieces ("1, 68, 01, 67, 636,
+32, que les 07"), drops digits and hears words where numbers were said ("soit
+sans 8"). After a batch decoding with word times, every stretch that says a
+number after an identifier cue (this segment or the two before it), or a long
+run of digits without one, is decoded again from the audio with the output
+restricted to what such a value can contain (``reader.read_words``). When the
+readings agree on a valid value (``IdentifySettings.keep_confidence``) the
+stretch is rewritten as that value in its groups, its words carrying the
+readings' confidence as their probability, so the drafter finds it, checks it
+again and shows how sure it is. Otherwise the transcript is left as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from assistant.asr import SpeechModel
+from assistant.identify.choose import Reading, Scored, choose
+from assistant.identify.kinds import RULES, grouped
+from assistant.identify.reader import NUM_HYPOTHESES, NumberSpan, number_spans, span_audio
+from assistant.identify.spoken import vocabulary
+from assistant.notes.lexicon import IDENTIFIER_CUES
+from assistant.notes.models import IdentifierKind
+from assistant.notes.text import fold
+from assistant.types import AudioArray, Segment, Transcript, Word
+
+K = IdentifierKind
+
+CUE_SEGMENTS = 2
+"""Earlier segments whose identifier cues still count (the question, then the answer)."""
+MIN_NUMBER_WORDS_CUED = 2
+MIN_NUMBER_WORDS_UNCUED = 6
+UNCUED_KINDS = (K.NIR, K.NUMERO_FISCAL, K.TELEPHONE)
+"""Kinds tried on a long run of digits that no cue names: those a check or a
+shape tells apart from an amount or a date."""
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """One stretch read again: where, what was kept, and what it cost."""
+
+    segment_id: int
+    start: float
+    end: float
+    reading: Reading
+    kept: bool
+    seconds: float
+
+
+def cued_kinds(texts: Sequence[str]) -> list[IdentifierKind]:
+    """Kinds named in ``texts`` (latest text first in the result)."""
+    out: list[IdentifierKind] = []
+    for text in reversed(texts):
+        folded = fold(text)
+        for cue in IDENTIFIER_CUES:
+            if cue.code in RULES and cue.code not in out and cue.pattern.search(folded):
+                out.append(cue.code)
+    return out
+
+
+def second_look(model: SpeechModel, audio: AudioArray, transcript: Transcript,
+                keep_confidence: float) -> tuple[Transcript, list[Look]]:
+    """``transcript`` with its numbers read again from ``audio`` where the readings agree."""
+    segments = list(transcript.segments)
+    looks: list[Look] = []
+    for i, seg in enumerate(segments):
+        if not seg.words:
+            continue
+        context = [s.text for s in segments[max(0, i - CUE_SEGMENTS):i + 1]]
+        kinds = cued_kinds(context)
+        letters = any(RULES[k].letters for k in kinds)
+        new_seg = seg
+        for span in reversed(number_spans(seg.words, letters)):
+            candidates = kinds or list(UNCUED_KINDS)
+            need = MIN_NUMBER_WORDS_CUED if kinds else MIN_NUMBER_WORDS_UNCUED
+            if span.number_words < need:
+                continue
+            t0 = time.perf_counter()
+            prompt = " ".join(s.text for s in segments[max(0, i - 1):i])[-200:] or None
+            reading = _read(model, audio, seg.words, span, candidates, prompt)
+            spent = time.perf_counter() - t0
+            kept = reading.valid and reading.confidence >= keep_confidence
+            if kept:
+                new_seg = _rewritten(new_seg, span, reading)
+            looks.append(Look(seg.id, span.start, span.end, reading, kept, round(spent, 3)))
+        segments[i] = new_seg
+    return replace(transcript, segments=tuple(segments)), looks
+
+
+def _read(model: SpeechModel, audio: AudioArray, words: Sequence[Word], span: NumberSpan,
+          kinds: Sequence[IdentifierKind], prompt: str | None) -> Reading:
+    """One constrained decoding of the stretch, read as each candidate kind; the
+    kind whose value won the largest share of the vote."""
+    vocab = frozenset().union(*(vocabulary(k) for k in kinds))
+    cut = span_audio(audio, words, span)
+    hyps = model.constrained(cut.audio, vocab, num_hypotheses=NUM_HYPOTHESES,
+                             prompt=prompt, prefix=cut.prefix or None)
+    scored = [Scored(h.text, h.logprob) for h in hyps]
+    plain = (cut.plain,)
+    readings = [choose(k, scored, plain) for k in kinds]
+    return max(readings, key=lambda r: (r.valid, r.confidence))
+
+
+def _word_offsets(seg: Segment) -> list[tuple[int, int]] | None:
+    """Each word's character span in ``seg.text`` (None if they cannot be placed)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for w in seg.words:
+        at = seg.text.find(w.text, pos)
+        if at < 0:
+            return None
+        out.append((at, at + len(w.text)))
+        pos = at + len(w.text)
+    return out
+
+
+def written(reading: Reading) -> str:
+    """How a kept value is written into the transcript."""
+    assert reading.value is not None
+    if reading.kind is K.IMMATRICULATION:
+        return reading.value
+    return " ".join(grouped(reading.kind, reading.value))
+
+
+def _rewritten(seg: Segment, span: NumberSpan, reading: Reading) -> Segment:
+    offsets = _word_offsets(seg)
+    if offsets is None:
+        return seg
+    a = offsets[span.first][0]
+    b = offsets[span.last][1]
+    while b > a and seg.text[b - 1] in ",.;:!?":
+        b -= 1
+    text = written(reading)
+    groups = text.split(" ")
+    step = (span.end - span.start) / len(groups)
+    new_words = tuple(
+        Word(start=round(span.start + k * step, 3), end=round(span.start + (k + 1) * step, 3),
+             text=g, probability=reading.confidence)
+        for k, g in enumerate(groups)
+    )
+    tail = seg.words[span.last]
+    if tail.text.rstrip(",.;:!?") != tail.text:
+        last = new_words[-1]
+        punct = tail.text[len(tail.text.rstrip(",.;:!?")):]
+        new_words = (*new_words[:-1], replace(last, text=last.text + punct))
+    words = (*seg.words[:span.first], *new_words, *seg.words[span.last + 1:])
+    return replace(seg, text=seg.text[:a] + text + seg.text[b:], words=words)
