@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from assistant.errors import InputError
+from assistant.notes.models import VERIFY_BELOW
 from assistant.privacy import mask_text, mask_value
 from assistant.store.records import STATUS_LABELS_FR, SessionBundle
 
@@ -46,6 +47,10 @@ NOTE_LABELS_FR: dict[str, str] = {
     "complex_situation": "Situation complexe",
     "referral": "Orientation",
 }
+
+
+VERIFY_FIELDS = frozenset({"identifiers", "amounts_eur", "dates"})
+"""Draft fields whose unsure values are written « (à vérifier) »."""
 
 
 def _note_data(bundle: SessionBundle, masked: bool) -> tuple[str | None, Any]:
@@ -149,7 +154,13 @@ def to_txt(bundle: SessionBundle, masked: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _md_value(value: Any) -> str:
+def _md_value(value: Any, verify: bool = False) -> str:
+    """One note field as Markdown; ``verify``: flag drafted values below ``VERIFY_BELOW``."""
+    if isinstance(value, list):
+        return "—" if not value else "; ".join(_md_value(v, verify) for v in value)
+    flag = ""
+    if verify and isinstance(value, dict) and float(value.get("confidence", 1.0)) < VERIFY_BELOW:
+        flag = " (à vérifier)"
     value = _plain(value)
     if value is None or value == [] or value == "":
         return "—"
@@ -159,12 +170,12 @@ def _md_value(value: Any) -> str:
         return "; ".join(_md_value(v) for v in value)
     if isinstance(value, dict):
         if "kind" in value and "value" in value:
-            return f"{value['kind']} : {value['value']}"
+            return f"{value['kind']} : {value['value']}{flag}"
         if "who" in value and "action" in value:
             due = f" (avant le {value['due']})" if value.get("due") else ""
             return f"{value['who']} : {value['action']}{due}"
         return ", ".join(f"{k} : {_md_value(v)}" for k, v in value.items())
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return str(value).replace("|", "\\|").replace("\n", " ") + flag
 
 
 def to_md(bundle: SessionBundle, masked: bool = True) -> str:
@@ -179,7 +190,8 @@ def to_md(bundle: SessionBundle, masked: bool = True) -> str:
         lines += ["", f"## {title}", "", "| Champ | Valeur |", "| --- | --- |"]
         for key, label in NOTE_LABELS_FR.items():
             if key in note:
-                lines.append(f"| {label} | {_md_value(note[key])} |")
+                verify = note_kind == "draft" and key in VERIFY_FIELDS
+                lines.append(f"| {label} | {_md_value(note[key], verify)} |")
         if note_kind == "confirmed":
             lines += ["", f"Confirmée par {note.get('confirmed_by', '?')} "
                           f"le {note.get('confirmed_at', '?')}."]

@@ -267,13 +267,6 @@ class IdentifySettings(BaseModel):
             "wrote (below it the transcript is left as it was)."
         ),
     )
-    verify_below: float = Field(
-        default=0.8, ge=0.0, le=1.0,
-        description=(
-            "Identifiers, amounts and dates drafted with a confidence below this are "
-            "shown « à vérifier » in the app and in exports."
-        ),
-    )
 
 
 class Settings(BaseSettings):

@@ -13,7 +13,8 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-APT_PACKAGES=(libportaudio2 espeak-ng mbrola mbrola-fr1 mbrola-fr4 pulseaudio pulseaudio-utils
+APT_PACKAGES=(libportaudio2 espeak-ng mbrola mbrola-fr1 mbrola-fr4 mbrola-fr5 mbrola-fr7 mbrola-ca1 mbrola-ca2
+              pulseaudio pulseaudio-utils
               libasound2-plugins sox time python3-venv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

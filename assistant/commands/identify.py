@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from assistant.audiofile import load_audio
     from assistant.identify.kinds import BY_CLI_NAME, RULES
     from assistant.identify.reader import read_identifier
+    from assistant.notes.models import VERIFY_BELOW
     from assistant.settings import load_settings
 
     rule = BY_CLI_NAME.get(str(args.kind).lower())
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             "Faites redire le numéro groupe par groupe, ou saisissez-le à la main.")
     if not args.json:
         shown = " ".join(reading.groups)
-        sure = "" if reading.confidence >= settings.identify.verify_below else "  (à vérifier)"
+        sure = "" if reading.confidence >= VERIFY_BELOW else "  (à vérifier)"
         print(f"{shown}{sure}")
         print(f"{RULES[rule.kind].label} : {reading.value} — confiance "
               f"{round(reading.confidence * 100)} %", file=sys.stderr)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.notes import lexicon as lx
+from assistant.notes.heard import HeardConfidence
 from assistant.notes.identifiers import find_identifiers
 from assistant.notes.models import (
     CaseNoteDraft,
@@ -179,6 +180,7 @@ class Drafter:
         self._min_end = 0  # values ending before this were read with the tail already
         self._built: dict[tuple[str, object], tuple[tuple[int, float], Drafted[Any]]] = {}
         self._draft = CaseNoteDraft(appointment_date=appointment_date)
+        self._heard = HeardConfidence()
 
     @property
     def draft(self) -> CaseNoteDraft:
@@ -187,6 +189,7 @@ class Drafter:
     def add_segment(self, segment: Segment) -> CaseNoteDraft:
         """Read one committed segment and return the updated draft."""
         self._segments += 1
+        self._heard.add(segment)
         mt = normalise(segment.text)
         found = sentences(mt, segment.id, self._sentences)
         self._sentences += len(found)
@@ -360,7 +363,7 @@ class Drafter:
                           self._ids)
             ev = self._evidence(s, f.start, f.end, original)
             if key not in self._ids:
-                self._ids[key] = _Item([ev], f.confidence, s.index)
+                self._ids[key] = _Item([ev], self._heard.weigh(f.confidence, ev), s.index)
             self._last[field_name] = (key, s.index)
 
     def _read_amounts(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
@@ -374,7 +377,7 @@ class Drafter:
                           self._amounts)
             ev = self._evidence(s, m.start(), m.end(), original)
             if value not in self._amounts:
-                self._amounts[value] = _Item([ev], 0.9, s.index)
+                self._amounts[value] = _Item([ev], self._heard.weigh(0.9, ev), s.index)
             self._last["amount"] = (value, s.index)
 
     def _read_dates(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
@@ -396,7 +399,8 @@ class Drafter:
             self._correct("date", s, corrected, m.start(), self._dates)
             ev = self._evidence(s, m.start(), m.end(), original)
             if value not in self._dates:
-                self._dates[value] = _Item([ev], 0.9 if m.group(3) else 0.8, s.index)
+                self._dates[value] = _Item([ev], self._heard.weigh(0.9 if m.group(3) else 0.8, ev),
+                                           s.index)
             self._last["date"] = (value, s.index)
             ends_segment = not s.text[m.end() :].strip(" .,;") and (
                 s.offset + len(s.text) >= len(s.mapped.text.rstrip()))

@@ -26,6 +26,9 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 1
+VERIFY_BELOW = 0.8
+"""Identifiers, amounts and dates drafted with a confidence below this are
+shown « à vérifier » (the app, the exports, ``assistant identify``)."""
 
 
 class Organization(StrEnum):

@@ -1,0 +1,49 @@
+"""How sure the recogniser was of the words a drafted value came from (pure).
+
+Whisper gives each word a probability. A value read from words it was unsure
+of (or that the second look rewrote with a split vote) is flagged « à
+vérifier » however well it checks: the drafter takes the lower of its own
+confidence and the mean probability of the words under the value's evidence.
+Only the last few segments are kept: evidence always points at recent ones.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from assistant.notes.models import Evidence
+from assistant.types import Segment
+
+KEEP_SEGMENTS = 16
+
+
+class HeardConfidence:
+    """Word probabilities of the recent segments, by character span."""
+
+    def __init__(self) -> None:
+        self._spans: OrderedDict[int, tuple[tuple[int, int, float], ...]] = OrderedDict()
+
+    def add(self, segment: Segment) -> None:
+        spans: list[tuple[int, int, float]] = []
+        pos = 0
+        for w in segment.words:
+            at = segment.text.find(w.text, pos)
+            if at < 0:
+                spans = []  # words that do not match the text: no word confidence
+                break
+            spans.append((at, at + len(w.text), w.probability))
+            pos = at + len(w.text)
+        self._spans[segment.id] = tuple(spans)
+        while len(self._spans) > KEEP_SEGMENTS:
+            self._spans.popitem(last=False)
+
+    def of(self, evidence: Evidence) -> float | None:
+        """Mean probability of the words under ``evidence`` (None: not known)."""
+        probs = [p for a, b, p in self._spans.get(evidence.segment_id, ())
+                 if a < evidence.end and b > evidence.start]
+        return sum(probs) / len(probs) if probs else None
+
+    def weigh(self, confidence: float, evidence: Evidence) -> float:
+        """``confidence`` lowered to what the recogniser heard under ``evidence``."""
+        heard = self.of(evidence)
+        return confidence if heard is None else round(min(confidence, heard), 3)
