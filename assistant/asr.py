@@ -217,7 +217,8 @@ class SpeechModel:
     def constrained(self, audio: AudioArray, vocabulary: frozenset[str], *,
                     num_hypotheses: int = 5, prompt: str | None = None,
                     prefix: str | None = None, language: str = "fr",
-                    max_tokens: int = 96) -> tuple[Hypothesis, ...]:
+                    max_tokens: int = 96,
+                    margin_s: float | None = None) -> tuple[Hypothesis, ...]:
         """The ``num_hypotheses`` best readings of ``audio`` written only with
         ``vocabulary`` (words), digits and separators, best first.
 
@@ -226,6 +227,8 @@ class SpeechModel:
         text said before (the question that asked for the number); ``prefix``:
         the words said at the start of ``audio`` before the number, written as
         they are (forced, not constrained, and not part of the readings).
+        ``margin_s``: pad the encoder input only to the audio plus this much
+        (cheaper; see ``transcribe_short``) instead of Whisper's 30 s window.
         """
         from faster_whisper.tokenizer import Tokenizer
 
@@ -236,8 +239,11 @@ class SpeechModel:
         features = model.feature_extractor(audio[: FULL_WINDOW_FRAMES * 160])
         import numpy as np
 
-        window = np.zeros((features.shape[0], FULL_WINDOW_FRAMES), dtype=np.float32)
         size = min(features.shape[-1] - 1, FULL_WINDOW_FRAMES)
+        frames = FULL_WINDOW_FRAMES
+        if margin_s is not None:
+            frames = min(FULL_WINDOW_FRAMES, math.ceil((size + margin_s * 100) / 100) * 100)
+        window = np.zeros((features.shape[0], frames), dtype=np.float32)
         window[:, :size] = features[:, :size]
         encoder_output = model.encode(window)
         previous = tokenizer.encode(" " + prompt.strip()) if prompt else []

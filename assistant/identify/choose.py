@@ -47,6 +47,12 @@ class Reading:
     """The best reading as written by the recogniser, for the agent to see."""
     groups: tuple[str, ...]
     """The value in its reading-back groups, or the groups heard when there is no value."""
+    shares: tuple[tuple[str, float], ...] = ()
+    """Every valid value the readings made, with its share of the vote."""
+
+    def share(self, value: str | None) -> float:
+        """The share of the vote ``value`` won (0 for a value no reading made)."""
+        return next((s for v, s in self.shares if v == value), 0.0)
 
     @property
     def valid(self) -> bool:
@@ -91,6 +97,8 @@ def choose(kind: IdentifierKind, readings: Sequence[Scored],
     if not votes:
         heard = heard_groups(best_text, letters, spelt)
         return Reading(kind, None, 0.0, best_text, heard.groups)
+    whole = 1.0 + PLAIN_WEIGHT * len(plain)
+    shares = tuple((v, round(votes[v] / whole, 3)) for v in first_seen)
     value = max(first_seen, key=lambda v: votes[v])
-    share = votes[value] / (1.0 + PLAIN_WEIGHT * len(plain))
-    return Reading(kind, value, round(share, 3), best_text, tuple(grouped(kind, value)))
+    return Reading(kind, value, round(votes[value] / whole, 3), best_text,
+                   tuple(grouped(kind, value)), shares)

@@ -9,7 +9,10 @@ restricted to what such a value can contain (``reader.read_words``). When the
 readings agree on a valid value (``IdentifySettings.keep_confidence``) the
 stretch is rewritten as that value in its groups, its words carrying the
 readings' confidence as their probability, so the drafter finds it, checks it
-again and shows how sure it is. Otherwise the transcript is left as it was.
+again and shows how sure it is. Otherwise the text is left as it was, but its
+words are made no surer than the readings' vote for the value the text itself
+makes: the drafter drops a value the readings do not back (``DROP_BELOW``) and
+flags one they back weakly.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.asr import SpeechModel
-from assistant.identify.choose import Reading, Scored, choose
+from assistant.identify.choose import Reading, letters_mode
 from assistant.identify.kinds import RULES, grouped
-from assistant.identify.reader import NUM_HYPOTHESES, NumberSpan, number_spans, span_audio
-from assistant.identify.spoken import vocabulary
+from assistant.identify.reader import NumberSpan, number_spans, read_cut, span_audio
+from assistant.identify.spoken import heard_groups, values_for
 from assistant.notes.lexicon import IDENTIFIER_CUES
 from assistant.notes.models import IdentifierKind
 from assistant.notes.text import fold
@@ -81,28 +84,16 @@ def second_look(model: SpeechModel, audio: AudioArray, transcript: Transcript,
                 continue
             t0 = time.perf_counter()
             prompt = " ".join(s.text for s in segments[max(0, i - 1):i])[-200:] or None
-            reading = _read(model, audio, seg.words, span, candidates, prompt)
+            reading = read_cut(model, span_audio(audio, seg.words, span), candidates, prompt)
             spent = time.perf_counter() - t0
             kept = reading.valid and reading.confidence >= keep_confidence
             if kept:
                 new_seg = _rewritten(new_seg, span, reading)
+            else:
+                new_seg = _doubted(new_seg, span, reading)
             looks.append(Look(seg.id, span.start, span.end, reading, kept, round(spent, 3)))
         segments[i] = new_seg
     return replace(transcript, segments=tuple(segments)), looks
-
-
-def _read(model: SpeechModel, audio: AudioArray, words: Sequence[Word], span: NumberSpan,
-          kinds: Sequence[IdentifierKind], prompt: str | None) -> Reading:
-    """One constrained decoding of the stretch, read as each candidate kind; the
-    kind whose value won the largest share of the vote."""
-    vocab = frozenset().union(*(vocabulary(k) for k in kinds))
-    cut = span_audio(audio, words, span)
-    hyps = model.constrained(cut.audio, vocab, num_hypotheses=NUM_HYPOTHESES,
-                             prompt=prompt, prefix=cut.prefix or None)
-    scored = [Scored(h.text, h.logprob) for h in hyps]
-    plain = (cut.plain,)
-    readings = [choose(k, scored, plain) for k in kinds]
-    return max(readings, key=lambda r: (r.valid, r.confidence))
 
 
 def _word_offsets(seg: Segment) -> list[tuple[int, int]] | None:
@@ -124,6 +115,18 @@ def written(reading: Reading) -> str:
     if reading.kind is K.IMMATRICULATION:
         return reading.value
     return " ".join(grouped(reading.kind, reading.value))
+
+
+def _doubted(seg: Segment, span: NumberSpan, reading: Reading) -> Segment:
+    """``seg`` as written, its number's words no surer than the readings' vote for
+    the value the transcript itself makes (none: no value the readings back)."""
+    plain = " ".join(w.text for w in seg.words[span.first:span.last + 1])
+    letters, spelt = letters_mode(reading.kind)
+    values = values_for(reading.kind, heard_groups(plain, letters, spelt))
+    backed = reading.share(values[0]) if values else 0.0
+    words = tuple(replace(w, probability=min(w.probability, backed))
+                  if span.first <= k <= span.last else w for k, w in enumerate(seg.words))
+    return replace(seg, words=words)
 
 
 def _rewritten(seg: Segment, span: NumberSpan, reading: Reading) -> Segment:

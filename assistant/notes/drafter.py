@@ -24,6 +24,7 @@ from assistant.notes import lexicon as lx
 from assistant.notes.heard import HeardConfidence
 from assistant.notes.identifiers import find_identifiers
 from assistant.notes.models import (
+    DROP_BELOW,
     CaseNoteDraft,
     DocumentKind,
     Drafted,
@@ -362,8 +363,11 @@ class Drafter:
             self._correct(field_name, s, corrected, f.start,
                           self._ids)
             ev = self._evidence(s, f.start, f.end, original)
+            confidence = self._heard.weigh(f.confidence, ev)
+            if confidence < DROP_BELOW:
+                continue
             if key not in self._ids:
-                self._ids[key] = _Item([ev], self._heard.weigh(f.confidence, ev), s.index)
+                self._ids[key] = _Item([ev], confidence, s.index)
             self._last[field_name] = (key, s.index)
 
     def _read_amounts(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:

@@ -29,6 +29,9 @@ SCHEMA_VERSION = 1
 VERIFY_BELOW = 0.8
 """Identifiers, amounts and dates drafted with a confidence below this are
 shown « à vérifier » (the app, the exports, ``assistant identify``)."""
+DROP_BELOW = 0.3
+"""An identifier whose words the recogniser (or the second look's readings)
+backs less than this is not drafted: a wrong dossier number is worse than none."""
 
 
 class Organization(StrEnum):
