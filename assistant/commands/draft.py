@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
-from assistant.types import Segment
+from assistant.types import Segment, Word
 
 HELP = "Rédiger le brouillon de fiche de rendez-vous à partir d'une transcription."
 
@@ -98,8 +98,21 @@ def segments_from(content: str, name: str) -> list[Segment]:
         except (TypeError, ValueError):
             raise InputError(f"{name} : le segment n° {n + 1} a un id ou des temps invalides.",
                              _FILE_HINT) from None
-        out.append(Segment(id=seg_id, start=start, end=end, text=item["text"]))
+        out.append(Segment(id=seg_id, start=start, end=end, text=item["text"],
+                           words=_words(item.get("words"))))
     return out
+
+
+def _words(raw: object) -> tuple[Word, ...]:
+    """The words of ``transcribe --format json --words`` (their probabilities weigh
+    the drafted values); none if absent or not in that shape."""
+    if not isinstance(raw, list):
+        return ()
+    try:
+        return tuple(Word(start=float(w["start"]), end=float(w["end"]), text=str(w["word"]),
+                          probability=float(w.get("probability", 1.0))) for w in raw)
+    except (TypeError, ValueError, KeyError):
+        return ()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -71,29 +71,37 @@ def second_look(model: SpeechModel, audio: AudioArray, transcript: Transcript,
     segments = list(transcript.segments)
     looks: list[Look] = []
     for i, seg in enumerate(segments):
-        if not seg.words:
-            continue
-        context = [s.text for s in segments[max(0, i - CUE_SEGMENTS):i + 1]]
-        kinds = cued_kinds(context)
-        letters = any(RULES[k].letters for k in kinds)
-        new_seg = seg
-        for span in reversed(number_spans(seg.words, letters)):
-            candidates = kinds or list(UNCUED_KINDS)
-            need = MIN_NUMBER_WORDS_CUED if kinds else MIN_NUMBER_WORDS_UNCUED
-            if span.number_words < need:
-                continue
-            t0 = time.perf_counter()
-            prompt = " ".join(s.text for s in segments[max(0, i - 1):i])[-200:] or None
-            reading = read_cut(model, span_audio(audio, seg.words, span), candidates, prompt)
-            spent = time.perf_counter() - t0
-            kept = reading.valid and reading.confidence >= keep_confidence
-            if kept:
-                new_seg = _rewritten(new_seg, span, reading)
-            else:
-                new_seg = _doubted(new_seg, span, reading)
-            looks.append(Look(seg.id, span.start, span.end, reading, kept, round(spent, 3)))
-        segments[i] = new_seg
+        earlier = [s.text for s in segments[max(0, i - CUE_SEGMENTS):i]]
+        segments[i], seen = look_segment(model, audio, seg, earlier, keep_confidence)
+        looks.extend(seen)
     return replace(transcript, segments=tuple(segments)), looks
+
+
+def look_segment(model: SpeechModel, audio: AudioArray, seg: Segment, earlier: Sequence[str],
+                 keep_confidence: float, offset_s: float = 0.0) -> tuple[Segment, list[Look]]:
+    """``seg`` with its numbers read again from ``audio`` (whose first sample is at
+    ``offset_s``); ``earlier``: the texts of the segments just before it, whose
+    identifier cues still count and the last of which primes the decoding."""
+    if not seg.words:
+        return seg, []
+    kinds = cued_kinds([*earlier[-CUE_SEGMENTS:], seg.text])
+    letters = any(RULES[k].letters for k in kinds)
+    prompt = earlier[-1][-200:] if earlier else None
+    new_seg = seg
+    looks: list[Look] = []
+    # From the last span back, so that rewriting one keeps the earlier spans' word indices.
+    for span in reversed(number_spans(seg.words, letters)):
+        need = MIN_NUMBER_WORDS_CUED if kinds else MIN_NUMBER_WORDS_UNCUED
+        if span.number_words < need:
+            continue
+        t0 = time.perf_counter()
+        cut = span_audio(audio, seg.words, span, offset_s)
+        reading = read_cut(model, cut, kinds or list(UNCUED_KINDS), prompt)
+        spent = time.perf_counter() - t0
+        kept = reading.valid and reading.confidence >= keep_confidence
+        new_seg = (_rewritten if kept else _doubted)(new_seg, span, reading)
+        looks.append(Look(seg.id, span.start, span.end, reading, kept, round(spent, 3)))
+    return new_seg, looks
 
 
 def _word_offsets(seg: Segment) -> list[tuple[int, int]] | None:
