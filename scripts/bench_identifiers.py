@@ -1,0 +1,488 @@
+"""Benchmark: are identifiers said at the counter captured exactly?
+
+Each development exchange of tests/data/identifiers/dev.json (an agent asking
+for one identifier, the usager saying it; see scripts/identifier_exchanges.py)
+is spoken with espeak-ng + MBROLA under each condition (usager voice, pink
+noise SNR, speaking rate), then read by one or more paths:
+
+- ``baseline``: the batch path as ``assistant transcribe --no-second-look``
+  (txt) then ``assistant draft`` run it: ``transcribe_file`` with
+  ``DecodeOptions.from_settings``, the txt rendering, ``segments_from``, the
+  ``Drafter``; the identifiers of the exchange's kind are read from the draft;
+- ``second``: ``run_second_look`` (a placeholder to review: for now the same
+  path with ``Settings(identify={"second_look": True})``, i.e. the command
+  with the second look on; skipped if that settings section does not exist);
+- ``capture``: ``run_capture`` on the usager's number turn cut from the
+  recording (or, with ``--capture-source variant``, the value said alone,
+  group by group): ``assistant.identify.reader.read_identifier``, skipped while
+  that module does not exist.
+
+Exact: the path holds the gold value for that kind. Wrong kept: it holds a
+different value of that kind (both can happen at once). Printed per kind, per
+voice, per noise condition and per style; decode time per exchange, and for
+the other paths the time they add to the baseline on the same exchanges.
+
+By default (``--design rotate``) each selected exchange is rendered under ONE
+condition, the conditions taken in turn, so that a small run still covers
+every voice and noise level; ``--design cross`` renders every exchange under
+every condition. Without ``--limit`` a run makes about 60 decodings in all
+(60 exchanges for the baseline alone, 20 when three paths run), the exchanges
+taken in turn from each kind x style (the first 35 are each cell once): a few
+minutes on 2 cores. ``--limit 0`` takes the whole set (210 exchanges).
+
+    .venv/bin/python scripts/bench_identifiers.py
+    .venv/bin/python scripts/bench_identifiers.py --limit 12 --paths baseline
+    .venv/bin/python scripts/bench_identifiers.py --design cross --limit 35 \\
+        --voices mb-fr1,mb-ca2 --noise-db none,15,5 --json /tmp/ids.json
+
+Only the development voices of identifier_exchanges.DEV_VOICES may be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import inspect
+import itertools
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from assistant.asr import DecodeOptions, SpeechModel, load_model  # noqa: E402
+from assistant.batch import transcribe_file  # noqa: E402
+from assistant.commands.draft import segments_from  # noqa: E402
+from assistant.formats import render  # noqa: E402
+from assistant.notes.drafter import Drafter  # noqa: E402
+from assistant.notes.models import CaseNoteDraft, IdentifierKind  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from assistant.tts import write_wav  # noqa: E402
+from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
+from scripts.identifier_exchanges import (  # noqa: E402
+    AGENT_VOICE,
+    DEV_JSON,
+    DEV_VOICES,
+    KINDS,
+    STYLES,
+    Exchange,
+    check_voice,
+    cut,
+    load_exchanges,
+    render_capture,
+    render_exchange,
+    speed_for,
+)
+
+PATHS = ("baseline", "second", "capture")
+DEFAULT_DECODES = 60
+"""Decodings in a default run (without --limit): a few minutes on 2 cores."""
+APPOINTMENT_DAY = dt.date(2026, 3, 10)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    voice: str
+    noise_db: float | None
+    speed: int | None
+    """Words per minute; None: the exchange's own rate (130-180, seeded by its id)."""
+
+    @property
+    def noise_label(self) -> str:
+        return "clean" if self.noise_db is None else f"{self.noise_db:g} dB"
+
+
+@dataclass
+class PathResult:
+    """What one path read for one exchange."""
+
+    got: list[str]
+    """Values of the exchange's kind that the path kept."""
+    heard: str
+    """The text it decoded (for analysis)."""
+    seconds: float
+    valid: bool | None = None
+    other: list[dict[str, str]] = field(default_factory=list)
+    """Identifiers of other kinds the path kept (a misread kind shows here)."""
+
+
+@dataclass
+class Record:
+    id: str
+    kind: str
+    style: str
+    gold: str
+    voice: str
+    agent_voice: str
+    noise: str
+    speed: int
+    audio_s: float
+    span: tuple[float, float]
+    results: dict[str, PathResult] = field(default_factory=dict)
+
+
+def exact(r: PathResult, gold: str) -> bool:
+    return gold in r.got
+
+
+def wrong(r: PathResult, gold: str) -> bool:
+    return any(v != gold for v in r.got)
+
+
+# ---------------------------------------------------------------------------
+# The paths
+# ---------------------------------------------------------------------------
+
+
+def read_draft(draft: CaseNoteDraft, kind: IdentifierKind
+               ) -> tuple[list[str], list[dict[str, str]]]:
+    ids = [d.value for d in draft.identifiers]
+    return ([i.value for i in ids if i.kind is kind],
+            [{"kind": i.kind.value, "value": i.value} for i in ids if i.kind is not kind])
+
+
+def _takes_look() -> bool:
+    """Whether ``transcribe_file`` has the ``look`` (identify settings) parameter."""
+    return "look" in inspect.signature(transcribe_file).parameters
+
+
+def run_baseline(model: SpeechModel, wav: Path, options: DecodeOptions,
+                 kind: IdentifierKind, look: Any = None) -> PathResult:
+    """``assistant transcribe WAV > t.txt`` then ``assistant draft t.txt``, in-process.
+
+    ``look``: the ``identify`` settings handed to ``transcribe_file`` as the
+    command does (``settings.identify``); the baseline passes them with
+    ``second_look`` off (``assistant transcribe --no-second-look``)."""
+    t0 = time.perf_counter()
+    if look is not None and _takes_look():
+        transcript = transcribe_file(model, wav, options, None, look)
+    else:
+        transcript = transcribe_file(model, wav, options)
+    text = render(transcript, "txt")
+    draft = Drafter(APPOINTMENT_DAY).add_segments(segments_from(text, wav.name))
+    seconds = time.perf_counter() - t0
+    got, other = read_draft(draft, kind)
+    return PathResult(got=got, heard=text.strip().replace("\n", " | "), seconds=seconds,
+                      other=other)
+
+
+def second_look_settings() -> Settings | None:
+    """``Settings(identify={"second_look": True})`` if the settings have an
+    ``identify`` section, else None (the path is skipped)."""
+    if "identify" not in Settings.model_fields:
+        return None
+    try:
+        return Settings(identify={"second_look": True})  # type: ignore[call-arg,unused-ignore]
+    except ValidationError as exc:  # the section exists but has no second_look yet
+        print(f"note: Settings(identify={{'second_look': True}}) refused: "
+              f"{exc.errors()[0]['msg']}")
+        return None
+
+
+def run_second_look(model: SpeechModel, wav: Path, settings: Settings,
+                    kind: IdentifierKind) -> PathResult:
+    """``assistant transcribe --format json --words WAV`` (second look on, the
+    default) then ``assistant draft`` of that JSON, in-process: the words'
+    probabilities (the readings' vote where the second look read a number)
+    reach the drafter."""
+    t0 = time.perf_counter()
+    transcript = transcribe_file(model, wav, DecodeOptions.from_settings(settings), None,
+                                 settings.identify)
+    doc = render(transcript, "json", words=True)
+    draft = Drafter(APPOINTMENT_DAY).add_segments(segments_from(doc, wav.name))
+    seconds = time.perf_counter() - t0
+    got, other = read_draft(draft, kind)
+    return PathResult(got=got, heard=transcript.text, seconds=seconds, other=other)
+
+
+def capture_reader() -> Callable[..., Any] | None:
+    """``assistant.identify.reader.read_identifier`` if that module exists."""
+    try:
+        from assistant.identify.reader import (  # type: ignore[import-not-found,unused-ignore]
+            read_identifier,
+        )
+    except ImportError:
+        return None
+    reader: Callable[..., Any] = read_identifier
+    return reader
+
+
+# ---- TO BE FILLED IN: the capture path ------------------------------------
+def run_capture(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
+                reader: Callable[..., Any]) -> PathResult:
+    """The capture path: the agent captures the usager's number utterance alone.
+
+    PLACEHOLDER: calls ``read_identifier(model, audio, kind)``, which returns
+    an object with ``.value`` (str | None) and ``.valid`` (bool), and, if it
+    has one, ``.heard`` or ``.text`` (what was heard). Adapt here if that
+    interface changes.
+    """
+    t0 = time.perf_counter()
+    result = reader(model, audio, kind)
+    seconds = time.perf_counter() - t0
+    value = getattr(result, "value", None)
+    heard = getattr(result, "heard", None) or getattr(result, "text", None) or ""
+    return PathResult(got=[value] if value else [], heard=str(heard),
+                      seconds=seconds, valid=bool(getattr(result, "valid", False)))
+
+
+# ---------------------------------------------------------------------------
+# Selection and conditions
+# ---------------------------------------------------------------------------
+
+
+def stratified(exchanges: Sequence[Exchange]) -> list[Exchange]:
+    """Exchanges in turn from each kind x style cell, so that a prefix covers
+    every kind and style before it repeats one."""
+    cells: dict[tuple[str, str], list[Exchange]] = defaultdict(list)
+    for ex in exchanges:
+        cells[(ex.kind.value, ex.style)].append(ex)
+    # Kinds in turn within a round, styles shifted each round: the first 35
+    # are every kind x style once.
+    order = sorted(cells, key=lambda c: (STYLES.index(c[1]), KINDS.index(IdentifierKind(c[0]))))
+    out: list[Exchange] = []
+    for n in range(max((len(v) for v in cells.values()), default=0)):
+        out += [cells[c][n] for c in order if n < len(cells[c])]
+    return out
+
+
+def parse_list(raw: str) -> list[str]:
+    return [x.strip() for x in raw.split(",") if x.strip()]
+
+
+def parse_noise(raw: str) -> list[float | None]:
+    out: list[float | None] = []
+    for x in parse_list(raw):
+        out.append(None if x.lower() in ("none", "clean", "off") else float(x))
+    return out
+
+
+def parse_speeds(raw: str) -> list[int | None]:
+    out: list[int | None] = []
+    for x in parse_list(raw):
+        out.append(None if x.lower() == "auto" else int(x))
+    return out
+
+
+def jobs(exchanges: Sequence[Exchange], conditions: Sequence[Condition],
+         design: str) -> list[tuple[Exchange, Condition]]:
+    if design == "cross":
+        return [(ex, c) for ex in exchanges for c in conditions]
+    return [(ex, conditions[i % len(conditions)]) for i, ex in enumerate(exchanges)]
+
+
+# ---------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------
+
+
+def _rate(records: Sequence[Record], path: str) -> str:
+    rows = [r for r in records if path in r.results]
+    if not rows:
+        return "      -"
+    n = len(rows)
+    ok = sum(exact(r.results[path], r.gold) for r in rows)
+    bad = sum(wrong(r.results[path], r.gold) for r in rows)
+    return f"{ok:3}/{n:<3} {ok / n:5.0%}  wrong {bad:2}/{n:<3}"
+
+
+def report(records: Sequence[Record], paths: Sequence[str]) -> None:
+    groupings: list[tuple[str, Callable[[Record], str]]] = [
+        ("kind", lambda r: r.kind), ("voice", lambda r: r.voice),
+        ("noise", lambda r: r.noise), ("style", lambda r: r.style),
+    ]
+    width = 28
+    for title, key in groupings:
+        print(f"\nexact match by {title}:")
+        print(f"  {title:{width}}" + "".join(f"{p:>32}" for p in paths))
+        keys = sorted({key(r) for r in records})
+        for k in keys:
+            rows = [r for r in records if key(r) == k]
+            print(f"  {k:{width}}" + "".join(f"{_rate(rows, p):>32}" for p in paths))
+    print(f"  {'ALL':{width}}" + "".join(f"{_rate(records, p):>32}" for p in paths))
+
+    print("\ntime per exchange:")
+    audio = statistics.mean(r.audio_s for r in records)
+    print(f"  audio per exchange: {audio:.1f} s; usager's number turn "
+          f"{statistics.mean(r.span[1] - r.span[0] for r in records):.1f} s")
+    for p in paths:
+        rows = [r for r in records if p in r.results]
+        if not rows:
+            continue
+        mean = statistics.mean(r.results[p].seconds for r in rows)
+        line = f"  {p:9} mean {mean:5.2f} s  (x{mean / audio:.2f} real time)"
+        if p != "baseline":
+            both = [r for r in rows if "baseline" in r.results]
+            if both:
+                base = statistics.mean(r.results["baseline"].seconds for r in both)
+                added = mean if p == "capture" else mean - base
+                line += (f"; added per span vs baseline {added:+.2f} s "
+                         f"(baseline {base:.2f} s on the same exchanges)")
+        print(line)
+
+
+def dump(records: Sequence[Record], out: Path) -> None:
+    docs: list[dict[str, Any]] = []
+    for r in records:
+        doc = asdict(r)
+        for p, res in r.results.items():
+            doc["results"][p].update(exact=exact(res, r.gold), wrong=wrong(res, r.gold))
+        docs.append(doc)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(docs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"\nper-exchange results -> {out}")
+
+
+# ---------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", type=Path, default=DEV_JSON,
+                        help="exchanges (JSON of identifier_exchanges.py; default: the dev set)")
+    parser.add_argument("--voices", default=",".join(DEV_VOICES),
+                        help="usager voices, comma-separated (default: the six dev voices)")
+    parser.add_argument("--agent-voice",
+                        help="one agent voice for all (default: another dev voice per usager "
+                             "voice, identifier_exchanges.AGENT_VOICE)")
+    parser.add_argument("--noise-db", default="none,15",
+                        help="pink-noise SNRs in dB, 'none' for clean (default: none,15)")
+    parser.add_argument("--speeds", default="auto",
+                        help="words per minute, comma-separated; 'auto': each exchange's own "
+                             "rate in 130-180 (default)")
+    parser.add_argument("--kinds", default=",".join(k.value for k in KINDS))
+    parser.add_argument("--styles", default=",".join(STYLES))
+    parser.add_argument("--limit", type=int,
+                        help="exchanges taken, in turn from each kind x style (default: "
+                             f"{DEFAULT_DECODES} decodings shared by the paths that run, "
+                             "e.g. 60 for the baseline alone, 20 with three paths; 0: all)")
+    parser.add_argument("--design", choices=("rotate", "cross"), default="rotate",
+                        help="rotate: each exchange under one condition, in turn (default); "
+                             "cross: each exchange under every condition")
+    parser.add_argument("--paths", default="baseline,second,capture")
+    parser.add_argument("--capture-source", choices=("span", "variant"), default="span",
+                        help="capture audio: the usager's turn cut from the recording (span, "
+                             "default) or the capture variant said alone (variant)")
+    parser.add_argument("--capture-gap", type=float, metavar="S",
+                        help="variant: S seconds of silence between groups (default: ', ')")
+    parser.add_argument("--span-margin", type=float, default=0.3,
+                        help="seconds kept each side of the number turn when cutting it")
+    parser.add_argument("--audio-dir", type=Path,
+                        help="keep the rendered recordings here (default: a temporary folder)")
+    parser.add_argument("--json", type=Path, metavar="OUT", help="per-exchange results")
+    parser.add_argument("--show", action="store_true", help="print what each path heard")
+    args = parser.parse_args()
+
+    voices = [check_voice(v) for v in parse_list(args.voices)]
+    agent_voice = check_voice(args.agent_voice) if args.agent_voice else None
+    kinds = {IdentifierKind(k) for k in parse_list(args.kinds)}
+    styles = set(parse_list(args.styles))
+    unknown = styles - set(STYLES)
+    if unknown:
+        parser.error(f"unknown style(s): {', '.join(sorted(unknown))}")
+    paths = parse_list(args.paths)
+    if set(paths) - set(PATHS):
+        parser.error(f"paths are among {', '.join(PATHS)}")
+
+    conditions = [Condition(v, n, s) for v, n, s in itertools.product(
+        voices, parse_noise(args.noise_db), parse_speeds(args.speeds))]
+
+    settings = Settings()
+    second_settings: Settings | None = None
+    if "second" in paths:
+        second_settings = second_look_settings()
+        if second_settings is None:
+            print("note: path 'second' skipped: Settings has no 'identify' section yet "
+                  "(run_second_look is to be filled in)")
+            paths.remove("second")
+    reader: Callable[..., Any] | None = None
+    if "capture" in paths:
+        reader = capture_reader()
+        if reader is None:
+            print("note: path 'capture' skipped: assistant.identify.reader does not exist yet "
+                  "(run_capture is to be filled in)")
+            paths.remove("capture")
+    if not paths:
+        print("nothing to run")
+        return 1
+
+    exchanges = stratified([e for e in load_exchanges(args.set)
+                            if e.kind in kinds and e.style in styles])
+    limit = args.limit
+    if limit is None:  # the default run: about DEFAULT_DECODES decodings in all
+        per_exchange = len(paths) * (len(conditions) if args.design == "cross" else 1)
+        limit = max(1, DEFAULT_DECODES // per_exchange)
+    if limit:
+        exchanges = exchanges[:limit]
+    todo = jobs(exchanges, conditions, args.design)
+
+    t_load = time.perf_counter()
+    model = load_model(settings)  # once, as the command would: Settings() and its sources
+    options = DecodeOptions.from_settings(settings)
+    # The baseline is the batch path without the second look, whatever the
+    # settings say (``assistant transcribe --no-second-look``).
+    identify = getattr(settings, "identify", None)
+    baseline_look = (identify.model_copy(update={"second_look": False})
+                     if identify is not None and hasattr(identify, "second_look") else None)
+    print(f"model loaded in {time.perf_counter() - t_load:.1f} s; {len(todo)} exchange "
+          f"renderings ({len(exchanges)} exchanges x "
+          f"{len(conditions) if args.design == 'cross' else 1} condition(s), design "
+          f"{args.design}); paths: {', '.join(paths)}")
+
+    records: list[Record] = []
+    with tempfile.TemporaryDirectory(prefix="bench-ids-") as tmp:
+        audio_dir = args.audio_dir or Path(tmp)
+        for n, (ex, cond) in enumerate(todo, start=1):
+            speed = cond.speed if cond.speed is not None else speed_for(ex.id)
+            agent = agent_voice or AGENT_VOICE[cond.voice]
+            rendered = render_exchange(ex, cond.voice, agent, speed, cond.noise_db)
+            noise_tag = "clean" if cond.noise_db is None else f"snr{cond.noise_db:g}"
+            wav = audio_dir / f"{ex.id}-{cond.voice}-{noise_tag}-{speed}.wav"
+            write_wav(wav, rendered.audio)
+            rec = Record(id=ex.id, kind=ex.kind.value, style=ex.style, gold=ex.value,
+                         voice=cond.voice, agent_voice=agent, noise=cond.noise_label,
+                         speed=speed, audio_s=round(len(rendered.audio) / SAMPLE_RATE, 2),
+                         span=rendered.number_span)
+            if "baseline" in paths:
+                rec.results["baseline"] = run_baseline(model, wav, options, ex.kind,
+                                                       baseline_look)
+            if "second" in paths and second_settings is not None:
+                rec.results["second"] = run_second_look(model, wav, second_settings, ex.kind)
+            if "capture" in paths and reader is not None:
+                if args.capture_source == "span":
+                    audio = cut(rendered.audio, rendered.number_span, args.span_margin)
+                else:
+                    audio = render_capture(ex, cond.voice, speed, cond.noise_db,
+                                           args.capture_gap)
+                rec.results["capture"] = run_capture(model, audio, ex.kind, reader)
+            records.append(rec)
+            marks = " ".join(
+                f"{p}={'OK' if exact(res, ex.value) else ('WRONG' if res.got else 'miss')}"
+                f"({res.seconds:.1f}s)" for p, res in rec.results.items())
+            print(f"[{n:3}/{len(todo)}] {ex.id:22} {cond.voice:6} {cond.noise_label:6} "
+                  f"{speed}wpm  {marks}", flush=True)
+            if args.show or any(not exact(res, ex.value) for res in rec.results.values()):
+                for p, res in rec.results.items():
+                    print(f"      {p}: gold {ex.value} got {res.got or '-'} "
+                          f"{'other ' + str(res.other) + ' ' if res.other else ''}"
+                          f"heard: {res.heard}")
+
+    report(records, paths)
+    if args.json:
+        dump(records, args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
