@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from assistant.identify.choose import Reading
     from assistant.streaming.events import AudioLevel, PipelineEvent
+    from assistant.tui.numberentry import Utterance
     from assistant.tui.services import Engine
 
 
@@ -56,4 +58,22 @@ class WorkerFailed(Message):
 
     def __init__(self, text: str) -> None:
         super().__init__()
+        self.text = text
+
+
+class NumberRead(Message):
+    """One utterance read again for the number dictation (its ``Reading``)."""
+
+    def __init__(self, utterance: Utterance, reading: Reading) -> None:
+        super().__init__()
+        self.utterance = utterance
+        self.reading = reading
+
+
+class NumberReadFailed(Message):
+    """An utterance could not be read again; ``text`` is the French error."""
+
+    def __init__(self, utterance: Utterance, text: str) -> None:
+        super().__init__()
+        self.utterance = utterance
         self.text = text

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.errors import InputError
+from assistant.identify.kinds import check
 from assistant.notes.models import (
     CaseNoteDraft,
     ConfirmedNote,
@@ -129,30 +130,12 @@ def _parse_date(field: str, text: str) -> dt.date:
 
 
 def _check_identifier(kind: IdentifierKind, value: str) -> str:
-    from stdnum import iban
-    from stdnum.fr import nif, nir
-
-    compact = re.sub(r"[\s.\-]", "", value)
-    if kind is IdentifierKind.NIR:
-        return str(nir.validate(compact))
-    if kind is IdentifierKind.IBAN:
-        return str(iban.validate(compact.upper()))
-    if kind is IdentifierKind.NUMERO_FISCAL:
-        return str(nif.validate(compact))
-    if kind is IdentifierKind.EMAIL:
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()):
-            raise ValueError(value)
-        return value.strip().lower()
-    if kind is IdentifierKind.IMMATRICULATION:
-        m = re.fullmatch(r"([A-Z]{2})-?(\d{3})-?([A-Z]{2})", compact.upper())
-        if not m:
-            raise ValueError(value)
-        return "-".join(m.groups())
-    if kind is IdentifierKind.TELEPHONE and not re.fullmatch(r"0\d{9}", compact):
+    """The normal form of an identifier the agent typed (``kinds.check``, the one
+    validator of identifiers), or ValueError."""
+    normal = check(kind, value)
+    if normal is None:
         raise ValueError(value)
-    if kind is IdentifierKind.NUMERO_ALLOCATAIRE and not re.fullmatch(r"\d{7}", compact):
-        raise ValueError(value)
-    return compact.upper()
+    return normal
 
 
 _KIND_WORDS: dict[tuple[str, ...], IdentifierKind] = {
@@ -231,7 +214,7 @@ def normalise(field: str, text: str) -> str:
         kind, value = split
         try:
             return f"{kind.value} {_check_identifier(kind, value)}"
-        except Exception:  # stdnum raises its own ValidationError family
+        except ValueError:
             raise _bad(field, text, f"{kind.value} invalide") from None
     if field == "follow_ups":
         who_text, _, rest = t.partition(":")

@@ -97,6 +97,8 @@ class ReviewEdit:
     action: str  # edit | accept | reject | add | remove
     old: str | None
     new: str | None
+    evidence: tuple[EvidenceSpan, ...] = ()
+    """Where an added value was heard (a number dictated), for the audit trail."""
 
 
 def item_key(field: str, value: str) -> str:
@@ -140,7 +142,9 @@ class ReviewState:
     def _field_rows(self, field: str) -> list[Row]:
         rows: list[Row] = []
         seen: set[str] = set()
-        for item in [*self._drafted.values(), *self._added.values()]:
+        # A value the agent added with its own evidence (dictated) shows that evidence.
+        heard = [i for i in self._added.values() if i.evidence]
+        for item in [*heard, *self._drafted.values(), *self._added.values()]:
             if item.field != field or item.key in self._removed or item.key in seen:
                 continue
             seen.add(item.key)
@@ -180,16 +184,18 @@ class ReviewState:
         self.edits.append(ReviewEdit(row.field, "edit", row.value or None, value))
         return self._need(new.key)
 
-    def add(self, field: str, text: str) -> Row:
+    def add(self, field: str, text: str, evidence: tuple[EvidenceSpan, ...] = (),
+            confidence: float | None = None) -> Row:
+        """The agent adds a value: typed, or dictated (``evidence``: where it was heard)."""
         if field not in LIST_FIELDS:
             return self.edit(self._need_field_key(field), text)
         value = self._validate(field, text)
-        new = DraftItem(field, value)
-        if new.key not in self._drafted:
+        new = DraftItem(field, value, evidence, confidence)
+        if new.key not in self._drafted or evidence:
             self._added[new.key] = new
         self._removed.discard(new.key)
         self._status[new.key] = RowStatus.ADDED
-        self.edits.append(ReviewEdit(field, "add", None, value))
+        self.edits.append(ReviewEdit(field, "add", None, value, evidence))
         return self._need(new.key)
 
     def remove(self, key: str) -> None:
@@ -226,7 +232,7 @@ class ReviewState:
             if row is not None and edit.new is not None:
                 self.edit(key, edit.new)
         elif edit.action == "add" and edit.new is not None:
-            self.add(edit.field, edit.new)
+            self.add(edit.field, edit.new, edit.evidence)
         elif edit.action == "remove" and self.row(key) is not None:
             self.remove(key)
         elif edit.action in ("accept", "reject", "undo") and self.row(key) is not None:

@@ -17,19 +17,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from assistant.errors import CaptureError
 from assistant.settings import Settings
-from assistant.tui.review import ReviewEdit
+from assistant.tui import strings as S
+from assistant.tui.review import EvidenceSpan, ReviewEdit
 
 if TYPE_CHECKING:
     from assistant.asr import SpeechModel
-    from assistant.notes.models import CaseNoteDraft, ConfirmedNote
+    from assistant.identify.choose import Reading
+    from assistant.notes.models import CaseNoteDraft, ConfirmedNote, IdentifierKind
     from assistant.store import SessionRecord, SessionStore
     from assistant.streaming.events import AudioLevel, PipelineEvent
     from assistant.streaming.protocols import AudioSource, Transcriber
-    from assistant.types import Segment
+    from assistant.tui.recent import RecentAudio
+    from assistant.types import AudioArray, Segment
 
     SourceFactory = Callable[[str | None], AudioSource]
     """device -> an audio source (a microphone, or a recording replayed)."""
+
+NumberReader = Callable[[float, float, "IdentifierKind", str], "Reading"]
+"""(start_s, end_s, kind, words heard) -> the identifier said in that stretch of the
+live audio; blocking (seconds): called on a worker thread."""
+
+UTTERANCE_MARGIN_S = (0.5, 0.6)
+"""Audio read before and after a committed utterance's word times (they are
+Whisper's estimates, and the last words of a number often run past them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +73,24 @@ class PipelineHandle(Protocol):
 
     def stop(self) -> None: ...
 
+    def audio(self, start_s: float, end_s: float) -> AudioArray:
+        """The live audio kept between two stream times (empty if it is gone)."""
+        ...
+
 
 class Drafter(Protocol):
     def add_segment(self, segment: Segment) -> CaseNoteDraft: ...
 
 
+
+
+def _evidence_of(recorded: dict[str, Any]) -> tuple[EvidenceSpan, ...]:
+    """The evidence an edit was recorded with (a number dictated), if any."""
+    spans = recorded.get("evidence")
+    if not isinstance(spans, list):
+        return ()
+    return tuple(EvidenceSpan(int(e["segment_id"]), int(e["start"]), int(e["end"]),
+                              str(e.get("quote", ""))) for e in spans if isinstance(e, dict))
 
 
 def load_whisper(settings: Settings) -> Engine:
@@ -78,9 +103,24 @@ def load_whisper(settings: Settings) -> Engine:
     return Engine(model.name, model, time.monotonic() - started)
 
 
+def speech_model(engine: Engine) -> SpeechModel | None:
+    """The Whisper model behind ``engine``, if it has one (the number dictation
+    decodes with it; a scripted transcriber has none)."""
+    from assistant.asr import SpeechModel
+
+    transcriber: object = engine.transcriber
+    model = transcriber if isinstance(transcriber, SpeechModel) else getattr(
+        transcriber, "model", None)
+    return model if isinstance(model, SpeechModel) else None
+
+
 class _Pipeline:
-    def __init__(self, pipeline: Any) -> None:
+    def __init__(self, pipeline: Any, recent: RecentAudio) -> None:
         self._pipeline = pipeline
+        self._recent = recent
+
+    def audio(self, start_s: float, end_s: float) -> AudioArray:
+        return self._recent.between(start_s, end_s)
 
     def set_paused(self, paused: bool) -> None:
         if paused:
@@ -149,9 +189,12 @@ class Services:
     def record_edit(self, session_id: int, edit: ReviewEdit) -> None:
         from assistant.store import SessionId
 
+        new: dict[str, object] = {"action": edit.action, "value": edit.new}
+        if edit.evidence:
+            new["evidence"] = [{"segment_id": e.segment_id, "start": e.start, "end": e.end,
+                                "quote": e.quote} for e in edit.evidence]
         self.store.record_edit(SessionId(session_id), edit.field,
-                               {"action": edit.action, "value": edit.old},
-                               {"action": edit.action, "value": edit.new})
+                               {"action": edit.action, "value": edit.old}, new)
 
     def record_reveal(self, session_id: int, what: str) -> None:
         from assistant.store import SessionId
@@ -178,7 +221,7 @@ class Services:
             old, new = json.loads(e.old_json), json.loads(e.new_json)
             if isinstance(old, dict) and isinstance(new, dict) and "action" in old:
                 edits.append(ReviewEdit(e.field, str(old["action"]), old.get("value"),
-                                        new.get("value")))
+                                        new.get("value"), _evidence_of(new)))
         return LoadedSession(session_id, record.appointment_date, self.store.segments(sid),
                              tuple(edits))
 
@@ -200,6 +243,7 @@ class Services:
         from assistant.store import SessionId
         from assistant.store.recorder import SessionRecorder
         from assistant.streaming.events import ErrorEvent
+        from assistant.tui.recent import RecentAudio, RecentAudioSource
 
         sid = SessionId(session_id)
         keeper = None
@@ -214,11 +258,33 @@ class Services:
                 on_event(ErrorEvent(exc, recoverable=True))
             on_event(event)
 
-        source = recorder.wrap_source(self.source_factory(device))
+        recent = RecentAudio()
+        source = RecentAudioSource(recorder.wrap_source(self.source_factory(device)), recent)
         pipeline = LivePipeline(source, engine.transcriber, self.settings, record_then_show,
                                 first_segment_id=first_segment_id)
         pipeline.start()
-        return _Pipeline(pipeline)
+        return _Pipeline(pipeline, recent)
+
+    # --- number dictation --------------------------------------------------------------------
+    def number_reader(self, engine: Engine, pipeline: PipelineHandle) -> NumberReader | None:
+        """What reads an identifier again from ``pipeline``'s recent audio (None
+        when ``engine`` has no Whisper model to decode with)."""
+        model = speech_model(engine)
+        if model is None:
+            return None
+        # Loaded on first use, not at start-up (numpy, the recogniser's side).
+        from assistant.identify.reader import read_identifier
+        from assistant.types import SAMPLE_RATE
+
+        before, after = UTTERANCE_MARGIN_S
+
+        def read(start_s: float, end_s: float, kind: IdentifierKind, words: str) -> Reading:
+            audio = pipeline.audio(max(0.0, start_s - before), end_s + after)
+            if len(audio) < int(0.2 * SAMPLE_RATE):
+                raise CaptureError(S.NUMBER_NO_AUDIO.format(text=words), S.NUMBER_NO_AUDIO_HINT)
+            return read_identifier(model, audio, kind)
+
+        return read
 
     # --- devices ---------------------------------------------------------------------------------
     def input_devices(self) -> list[tuple[str, str]]:

@@ -27,6 +27,10 @@ KEY_CONFIRM = "Confirmer"
 KEY_BACK = "Retour"
 KEY_FOLLOW = "Suivre la fin"
 KEY_HOME = "Accueil"
+KEY_NUMBER = "Numéro"
+KEY_NUMBER_ADD = "Ajouter à la fiche"
+KEY_NUMBER_DROP = "Effacer le dernier groupe"
+KEY_CANCEL = "Annuler"
 
 # --- Start screen -------------------------------------------------------------
 START_NEW = "Nouveau rendez-vous (n)"
@@ -180,6 +184,45 @@ EDIT_HINTS = {
 EDIT_INVALID = "Valeur refusée : {error}"
 CONFIRM_FIX = "Corrigez l'élément signalé (e), puis confirmez de nouveau (c)."
 
+# --- Number dictation (« Dictée d'un numéro ») --------------------------------------------
+NUMBER_TITLE = "Dictée d'un numéro"
+NUMBER_KINDS = "Type de numéro"
+NUMBER_LISTEN = (
+    "Faites dicter le numéro : chaque phrase entendue est relue en chiffres ici. "
+    "L'usager peut le dire groupe par groupe."
+)
+NUMBER_HELP = (
+    "↑ ↓ : type de numéro   Entrée : ajouter à la fiche   "
+    "⌫ : effacer le dernier groupe   Échap : annuler"
+)
+NUMBER_EMPTY = "—"
+NUMBER_WAITING = "en attente : faites dicter le numéro"
+NUMBER_VALID = "valide"
+NUMBER_INCOMPLETE = "incomplet : {have} {unit} sur {need}"
+NUMBER_TOO_LONG = "trop long : {have} {unit} sur {need}"
+NUMBER_UNIT_DIGITS = "chiffres"
+NUMBER_UNIT_CHARS = "caractères"
+NUMBER_BAD_KEY = "clé invalide"
+NUMBER_BAD_FORM = "format invalide"
+NUMBER_TO_VERIFY = "à vérifier"
+NUMBER_STATUS_LINE = "{kind} : {status}"
+NUMBER_HEARD = "Entendu : « {text} »"
+NUMBER_NOTHING_HEARD = "Aucun chiffre entendu dans « {text} » : faites redire le numéro."
+NUMBER_READING = "Lecture de la phrase entendue… ({n} en attente)"
+NUMBER_BUSY = "Trop de phrases en attente de lecture : la dernière n'est pas relue."
+NUMBER_DROPPED = "Dernier groupe effacé : faites-le redire."
+NUMBER_CANNOT_ADD = "Impossible d'ajouter ce numéro : {status}."
+NUMBER_ADDED = "{kind} ajouté à la fiche."
+NUMBER_NOT_LISTENING = (
+    "La dictée d'un numéro se fait pendant l'écoute : lancez ou reprenez l'écoute (p) d'abord."
+)
+NUMBER_NO_MODEL = (
+    "La dictée d'un numéro a besoin du modèle Whisper : attendez qu'il soit chargé."
+)
+NUMBER_NO_AUDIO = "L'audio de la phrase « {text} » n'est plus disponible."
+NUMBER_NO_AUDIO_HINT = "Faites redire le numéro."
+NUMBER_REVEAL = "{kind} (dictée d'un numéro)"
+
 # --- Help screen ------------------------------------------------------------------------
 HELP_TITLE = "Aide : raccourcis clavier"
 HELP_CLOSE = "Échap ou ? pour fermer"
@@ -195,6 +238,13 @@ HELP_SECTIONS = (
         ("Tab", "passer de la transcription à la fiche"),
         ("f", "revenir à la fin de la transcription (suivi automatique)"),
         ("m", "changer de micro (par exemple après l'avoir débranché)"),
+        ("n", "dictée d'un numéro : le numéro dit ensuite est relu en chiffres"),
+    )),
+    ("Dictée d'un numéro (n)", (
+        ("↑ ↓", "choisir le type (celui de la dernière question entendue est proposé)"),
+        ("Entrée", "ajouter le numéro à la fiche (seulement s'il est valide)"),
+        ("⌫", "effacer le dernier groupe, pour le faire redire seul"),
+        ("Échap", "annuler : rien n'est ajouté"),
     )),
     ("Relecture de la fiche", (
         ("↑ ↓", "choisir un élément : son passage est surligné dans la transcription"),

@@ -25,15 +25,17 @@ from assistant.streaming.events import (
 from assistant.tui import notebridge
 from assistant.tui import strings as S
 from assistant.tui.messages import PipelineMessage
+from assistant.tui.numberentry import KINDS, CapturedNumber, Utterance, cued_kind, kind_label
 from assistant.tui.review import LIST_FIELDS, ReviewState, Row, RowStatus
 from assistant.tui.screens.base import CounterScreen
 from assistant.tui.screens.dialogs import DeviceDialog, EditDialog
+from assistant.tui.screens.number import NumberDialog
 from assistant.tui.viewmodel import format_clock, level_fraction, masked_text
 from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
 from assistant.types import Segment
 
 if TYPE_CHECKING:
-    from assistant.notes.models import CaseNote, CaseNoteDraft
+    from assistant.notes.models import CaseNote, CaseNoteDraft, IdentifierKind
     from assistant.tui.services import Drafter, PipelineHandle
 
 
@@ -47,6 +49,7 @@ class SessionScreen(CounterScreen):
         Binding("t", "end", S.KEY_END),
         Binding("f", "follow", S.KEY_FOLLOW, show=False),
         Binding("m", "device", S.KEY_DEVICE, show=False),
+        Binding("n", "number", S.KEY_NUMBER),
         Binding("e", "edit", S.KEY_EDIT),
         Binding("a", "accept", S.KEY_ACCEPT),
         Binding("x", "reject", S.KEY_REJECT),
@@ -74,6 +77,8 @@ class SessionScreen(CounterScreen):
         self._lag: float | None = None
         self._device_name = ""
         self._appointment_date = dt.date.today()
+        self._number: NumberDialog | None = None
+        """The number dictation, while it is open: it hears each committed utterance."""
 
     # --- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -244,6 +249,8 @@ class SessionScreen(CounterScreen):
             for segment in update.committed:
                 self._commit(segment)
             self._show_rows()
+            if self._number is not None:
+                self._number.hear(Utterance(update.committed))
         transcript.set_tentative(update.tentative)
 
     def _commit(self, segment: Segment) -> None:
@@ -457,6 +464,44 @@ class SessionScreen(CounterScreen):
             self._pipeline.switch_device(device)  # an error comes back as an ErrorEvent
         self._status(S.DEVICE_SWITCHED.format(device=device))
         self._refresh_header()
+
+    # --- number dictation --------------------------------------------------------------
+    def action_number(self) -> None:
+        """« Dictée d'un numéro »: the next utterances are read again as a number of
+        the kind chosen (the kind of the last cue heard is proposed)."""
+        engine = self.counter.engine
+        if self._pipeline is None or self.state != S.STATE_LISTENING:
+            self.notify(S.NUMBER_NOT_LISTENING, severity="warning")
+            return
+        read = None if engine is None else self.counter.services.number_reader(
+            engine, self._pipeline)
+        if read is None:
+            self.notify(S.NUMBER_NO_MODEL, severity="warning")
+            return
+        segments = self.query_one("#transcript", TranscriptView).segments
+        kind = cued_kind(segments) or KINDS[0]
+        self._number = NumberDialog(kind, read, on_shown=self._number_shown)
+        self.app.push_screen(self._number, self._number_done)
+
+    def _number_shown(self, kind: IdentifierKind) -> None:
+        """A NIR or an IBAN is shown in clear while it is dictated: audited like a reveal."""
+        if self.session_id is not None:
+            with self._reported():
+                self.counter.services.record_reveal(
+                    self.session_id, S.NUMBER_REVEAL.format(kind=kind.value))
+
+    def _number_done(self, captured: CapturedNumber | None) -> None:
+        self._number = None
+        if captured is None:
+            return
+        try:
+            new = self.review.add("identifiers", captured.draft_text, captured.evidence,
+                                  captured.confidence)
+        except AssistantError as exc:
+            self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=10)
+            return
+        self._after_decision(new.key)
+        self.notify(S.NUMBER_ADDED.format(kind=kind_label(captured.kind)))
 
     def action_home(self) -> None:
         """Back to the start screen; an unconfirmed session stays there to reopen."""
