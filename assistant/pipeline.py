@@ -24,12 +24,15 @@ import queue
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from assistant.asr import DecodeOptions, SpeechModel
 from assistant.errors import AssistantError, CaptureError
+from assistant.identify.second_look import CUE_SEGMENTS, look_segment
+from assistant.recent import RecentAudio
 from assistant.settings import Settings
 from assistant.streaming.engine import EngineConfig, StreamingEngine
 from assistant.streaming.events import (
@@ -177,6 +180,14 @@ class LivePipeline:
         self._pass_s = 0.0  # moving average of a pass's wall time
         self._trim = _malloc_trim()
         self._trimmed_at = time.monotonic()
+        self.recent = RecentAudio()
+        """The last minute of audio fed to the engine (the second look, the number
+        dictation)."""
+        self._look_model = model if (isinstance(model, SpeechModel)
+                                     and settings.identify.second_look) else None
+        self._earlier: deque[str] = deque(maxlen=CUE_SEGMENTS)
+        self.look_seconds: list[float] = []
+        """Wall time the second look added to each commit it ran on (for benchmarks)."""
 
     # ------------------------------------------------------------ control
     @property
@@ -229,9 +240,34 @@ class LivePipeline:
     def _emit(self, event: PipelineEvent) -> None:
         self.on_event(event)
 
+    def audio(self, start_s: float, end_s: float) -> AudioArray:
+        """A copy of the audio fed between two stream times (empty once it is gone)."""
+        return self.recent.between(start_s, end_s)
+
     def _emit_update(self, update: TranscriptUpdate | None) -> None:
-        if update is not None:
-            self._emit(update)
+        if update is None:
+            return
+        if update.committed and self._look_model is not None:
+            update = replace(update, committed=self._looked(update.committed))
+        self._emit(update)
+
+    def _looked(self, committed: tuple[Segment, ...]) -> tuple[Segment, ...]:
+        """Committed segments with their numbers read again from the recent audio
+        (``assistant.identify.second_look``), before anyone sees them."""
+        assert self._look_model is not None
+        out: list[Segment] = []
+        for seg in committed:
+            if seg.words:
+                started = time.monotonic()
+                lo = max(0.0, seg.start - 2.0)
+                audio = self.recent.between(lo, seg.end + 1.0)
+                seg, looks = look_segment(self._look_model, audio, seg, list(self._earlier),
+                                          self.settings.identify.keep_confidence, offset_s=lo)
+                if looks:
+                    self.look_seconds.append(time.monotonic() - started)
+            self._earlier.append(seg.text)
+            out.append(seg)
+        return tuple(out)
 
     def _status(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -330,6 +366,7 @@ class LivePipeline:
         return SLOW_FACTOR * self._pass_s
 
     def _feed(self, chunk: AudioChunk) -> None:
+        self.recent.add(chunk)
         if chunk.start_s > self.engine.stream_end_s + 0.05 and self.engine.stream_end_s:
             # A gap (pause, device switch): close the utterance before it.
             self._emit_update(self.engine.finish())

@@ -23,6 +23,7 @@ from textual.widgets import Digits, OptionList, Static
 
 from assistant.identify.choose import Reading
 from assistant.notes.models import IdentifierKind as K
+from assistant.recent import RecentAudio
 from assistant.settings import Settings
 from assistant.store import AuditAction, SessionId, SessionStore
 from assistant.tts import speak
@@ -38,7 +39,6 @@ from assistant.tui.numberentry import (
     cued_kind,
     number_span,
 )
-from assistant.tui.recent import RecentAudio
 from assistant.tui.review import EvidenceSpan, ReviewState, RowStatus
 from assistant.tui.screens.number import NumberDialog
 from assistant.tui.screens.session import SessionScreen

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from assistant.store import SessionRecord, SessionStore
     from assistant.streaming.events import AudioLevel, PipelineEvent
     from assistant.streaming.protocols import AudioSource, Transcriber
-    from assistant.tui.recent import RecentAudio
     from assistant.types import AudioArray, Segment
 
     SourceFactory = Callable[[str | None], AudioSource]
@@ -115,12 +114,12 @@ def speech_model(engine: Engine) -> SpeechModel | None:
 
 
 class _Pipeline:
-    def __init__(self, pipeline: Any, recent: RecentAudio) -> None:
+    def __init__(self, pipeline: Any) -> None:
         self._pipeline = pipeline
-        self._recent = recent
 
     def audio(self, start_s: float, end_s: float) -> AudioArray:
-        return self._recent.between(start_s, end_s)
+        audio: AudioArray = self._pipeline.audio(start_s, end_s)
+        return audio
 
     def set_paused(self, paused: bool) -> None:
         if paused:
@@ -243,7 +242,6 @@ class Services:
         from assistant.store import SessionId
         from assistant.store.recorder import SessionRecorder
         from assistant.streaming.events import ErrorEvent
-        from assistant.tui.recent import RecentAudio, RecentAudioSource
 
         sid = SessionId(session_id)
         keeper = None
@@ -258,12 +256,11 @@ class Services:
                 on_event(ErrorEvent(exc, recoverable=True))
             on_event(event)
 
-        recent = RecentAudio()
-        source = RecentAudioSource(recorder.wrap_source(self.source_factory(device)), recent)
+        source = recorder.wrap_source(self.source_factory(device))
         pipeline = LivePipeline(source, engine.transcriber, self.settings, record_then_show,
                                 first_segment_id=first_segment_id)
         pipeline.start()
-        return _Pipeline(pipeline, recent)
+        return _Pipeline(pipeline)
 
     # --- number dictation --------------------------------------------------------------------
     def number_reader(self, engine: Engine, pipeline: PipelineHandle) -> NumberReader | None:

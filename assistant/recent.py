@@ -1,12 +1,12 @@
 """The last seconds of live audio, kept in memory to read an utterance again.
 
-The number dictation (« Dictée d'un numéro ») decodes a committed utterance a
-second time with the output restricted to numbers; it needs that utterance's
-audio, which the streaming engine has already let go of. ``RecentAudioSource``
-wraps the session's source: every chunk the pipeline reads is also handed to a
-``RecentAudio`` ring (bounded: ``seconds`` of audio, a few megabytes), where a
-worker thread takes a copy of a time range. Nothing here is written to disk:
-keeping audio stays the store's choice (``store.keep_audio``).
+The second look and the number dictation (« Dictée d'un numéro ») decode a
+committed utterance a second time with the output restricted to numbers; they
+need that utterance's audio, which the streaming engine has already let go
+of. ``LivePipeline`` hands every chunk it feeds the engine to a
+``RecentAudio`` ring (bounded: ``seconds`` of audio, a few megabytes), where
+its own thread or a worker takes a copy of a time range. Nothing here is
+written to disk: keeping audio stays the store's choice (``store.keep_audio``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from collections import deque
 
 import numpy as np
 
-from assistant.streaming.events import AudioLevel
-from assistant.streaming.protocols import AudioSource
 from assistant.types import SAMPLE_RATE, AudioArray, AudioChunk
 
 KEEP_S = 60.0
@@ -57,52 +55,3 @@ class RecentAudio:
         if not pieces:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate(pieces).astype(np.float32, copy=False)
-
-
-class RecentAudioSource:
-    """An ``AudioSource`` that also keeps what it yields in a ``RecentAudio``."""
-
-    def __init__(self, inner: AudioSource, recent: RecentAudio) -> None:
-        self.inner = inner
-        self.recent = recent
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def finished(self) -> bool:
-        return self.inner.finished
-
-    @property
-    def overflows(self) -> int:
-        return self.inner.overflows
-
-    @property
-    def paced(self) -> bool:
-        return self.inner.paced
-
-    @property
-    def captured_s(self) -> float:
-        return self.inner.captured_s
-
-    def level(self) -> AudioLevel:
-        return self.inner.level()
-
-    def start(self) -> None:
-        self.inner.start()
-
-    def read(self, timeout: float) -> AudioChunk | None:
-        chunk = self.inner.read(timeout)
-        if chunk is not None:
-            self.recent.add(chunk)
-        return chunk
-
-    def set_paused(self, paused: bool) -> None:
-        self.inner.set_paused(paused)
-
-    def switch_device(self, device: str | int | None) -> None:
-        self.inner.switch_device(device)
-
-    def stop(self) -> None:
-        self.inner.stop()
