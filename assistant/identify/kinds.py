@@ -8,13 +8,16 @@ that fails it is never kept as that kind.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from stdnum import iban as std_iban
 from stdnum.fr import nif as std_nif
 from stdnum.fr import nir as std_nir
 
+from assistant.notes.lexicon import IDENTIFIER_CUES
 from assistant.notes.models import IdentifierKind
+from assistant.notes.text import normalise
 
 K = IdentifierKind
 
@@ -91,6 +94,22 @@ def check(kind: IdentifierKind, value: str) -> str | None:
             return None
         return "-".join(m.groups())
     return None
+
+
+def cued_kinds(texts: Sequence[str]) -> list[IdentifierKind]:
+    """The kinds named in ``texts`` (« votre numéro de téléphone ? »), the last
+    named first: the latest text first, and in a text the cue said last first."""
+    out: list[IdentifierKind] = []
+    for text in reversed(texts):
+        repaired = normalise(text).text
+        found: list[tuple[int, IdentifierKind]] = []
+        for cue in IDENTIFIER_CUES:
+            if cue.code in RULES:
+                found.extend((m.end(), cue.code) for m in cue.pattern.finditer(repaired))
+        for _end, kind in sorted(found, key=lambda f: -f[0]):
+            if kind not in out:
+                out.append(kind)
+    return out
 
 
 def grouped(kind: IdentifierKind, value: str) -> list[str]:

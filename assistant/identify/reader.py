@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from assistant.asr import DecodeOptions, SpeechModel
 from assistant.identify.choose import Reading, Scored, choose, letters_mode
 from assistant.identify.kinds import RULES
-from assistant.identify.spoken import is_number_word, vocabulary
+from assistant.identify.spoken import MAX_GAP_WORDS, number_runs, vocabulary
 from assistant.notes.models import IdentifierKind
 from assistant.types import SAMPLE_RATE, AudioArray, Word
 
 MARGIN_S = 0.4
 """Audio kept on each side of the words of a number."""
-MAX_GAP_WORDS = 2
-"""Words that are not numbers allowed inside a number's stretch (misheard groups)."""
 NUM_HYPOTHESES = 5
 WINDOW_MARGIN_S = 4.0
 """The encoder sees the stretch plus this much padding, not a 30 s window: about
@@ -46,23 +44,8 @@ class NumberSpan:
 
 def number_spans(words: Sequence[Word], letters: bool = False) -> list[NumberSpan]:
     """Stretches of ``words`` that say a number, allowing a few misheard words inside."""
-    spans: list[NumberSpan] = []
-    first = last = -1
-    count = gap = 0
-    for i, w in enumerate(words):
-        if is_number_word(w.text, letters):
-            if first < 0:
-                first = i
-            last, gap = i, 0
-            count += 1
-        elif first >= 0:
-            gap += 1
-            if gap > MAX_GAP_WORDS:
-                spans.append(NumberSpan(first, last, words[first].start, words[last].end, count))
-                first, count, gap = -1, 0, 0
-    if first >= 0:
-        spans.append(NumberSpan(first, last, words[first].start, words[last].end, count))
-    return spans
+    return [NumberSpan(a, b, words[a].start, words[b].end, n)
+            for a, b, n in number_runs([w.text for w in words], letters, MAX_GAP_WORDS)]
 
 
 def read_identifier(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,

@@ -23,12 +23,10 @@ from dataclasses import dataclass, replace
 
 from assistant.asr import SpeechModel
 from assistant.identify.choose import Reading, letters_mode
-from assistant.identify.kinds import RULES, grouped
+from assistant.identify.kinds import RULES, cued_kinds, grouped
 from assistant.identify.reader import NumberSpan, number_spans, read_cut, span_audio
 from assistant.identify.spoken import heard_groups, values_for
-from assistant.notes.lexicon import IDENTIFIER_CUES
 from assistant.notes.models import IdentifierKind
-from assistant.notes.text import fold
 from assistant.types import AudioArray, Segment, Transcript, Word
 
 K = IdentifierKind
@@ -52,17 +50,6 @@ class Look:
     reading: Reading
     kept: bool
     seconds: float
-
-
-def cued_kinds(texts: Sequence[str]) -> list[IdentifierKind]:
-    """Kinds named in ``texts`` (latest text first in the result)."""
-    out: list[IdentifierKind] = []
-    for text in reversed(texts):
-        folded = fold(text)
-        for cue in IDENTIFIER_CUES:
-            if cue.code in RULES and cue.code not in out and cue.pattern.search(folded):
-                out.append(cue.code)
-    return out
 
 
 def second_look(model: SpeechModel, audio: AudioArray, transcript: Transcript,

@@ -13,6 +13,7 @@ over the digits).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.frnumbers import find_numbers
@@ -223,6 +224,33 @@ def is_number_word(word: str, letters: bool = False) -> bool:
     if parts and all(p in _NUMBER_WORDS_FOLDED or p in _KEY_WORDS for p in parts):
         return True
     return letters and (len(folded) == 1 or folded in LETTER_NAMES or folded == "lettre")
+
+
+MAX_GAP_WORDS = 2
+"""Words that are not numbers allowed inside a number's stretch (misheard groups)."""
+
+
+def number_runs(words: Sequence[str], letters: bool = False,
+                max_gap: int = MAX_GAP_WORDS) -> list[tuple[int, int, int]]:
+    """Runs of ``words`` that say a number: (first index, last index, number words),
+    allowing up to ``max_gap`` other words inside (groups misheard as words)."""
+    runs: list[tuple[int, int, int]] = []
+    first = last = -1
+    count = gap = 0
+    for i, word in enumerate(words):
+        if is_number_word(word, letters):
+            if first < 0:
+                first = i
+            last, gap = i, 0
+            count += 1
+        elif first >= 0:
+            gap += 1
+            if gap > max_gap:
+                runs.append((first, last, count))
+                first, count, gap = -1, 0, 0
+    if first >= 0:
+        runs.append((first, last, count))
+    return runs
 
 
 _NUMBER_WORDS_FOLDED = frozenset(fold(w) for w in NUMBER_VOCABULARY - {"non", "pardon", "et"})

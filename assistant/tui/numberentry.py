@@ -18,19 +18,15 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from assistant.identify.choose import Reading, letters_mode
-from assistant.identify.kinds import RULES, check, grouped
-from assistant.identify.spoken import is_number_word
-from assistant.notes.lexicon import IDENTIFIER_CUES
+from assistant.identify.kinds import RULES, check, cued_kinds, grouped
+from assistant.identify.spoken import MAX_GAP_WORDS, number_runs
 from assistant.notes.models import IdentifierKind
-from assistant.notes.text import normalise
 from assistant.tui import strings as S
 from assistant.tui.review import EvidenceSpan
 from assistant.types import Segment
 
 VERIFY_BELOW = 0.6
 """A value read with less confidence than this is shown « à vérifier »."""
-MAX_GAP_WORDS = 2
-"""Words that are not numbers allowed inside the quoted stretch of a number."""
 KINDS: tuple[IdentifierKind, ...] = tuple(RULES)
 """The kinds that can be dictated (every kind said as digits and letters)."""
 
@@ -43,18 +39,8 @@ def kind_label(kind: IdentifierKind) -> str:
 
 def cued_kind(segments: Sequence[Segment]) -> IdentifierKind | None:
     """The kind of the last identifier cue heard (« votre numéro de téléphone ? »)."""
-    for segment in reversed(segments):
-        text = normalise(segment.text).text
-        best: tuple[int, IdentifierKind] | None = None
-        for cue in IDENTIFIER_CUES:
-            if cue.code not in RULES:
-                continue
-            for m in cue.pattern.finditer(text):
-                if best is None or m.end() > best[0]:
-                    best = (m.end(), cue.code)
-        if best is not None:
-            return best[1]
-    return None
+    kinds = cued_kinds([s.text for s in segments])
+    return kinds[0] if kinds else None
 
 
 # --- the utterance and where the number was said ----------------------------------------
@@ -94,22 +80,7 @@ def number_span(segment: Segment, letters: bool = False) -> EvidenceSpan | None:
     """The stretch of ``segment.text`` that says a number (the longest run of
     number words, with at most ``MAX_GAP_WORDS`` other words inside)."""
     tokens = list(_TOKEN.finditer(segment.text))
-    runs: list[tuple[int, int, int]] = []  # (first token, last token, number words)
-    first = last = -1
-    count = gap = 0
-    for i, token in enumerate(tokens):
-        if is_number_word(token.group(), letters):
-            if first < 0:
-                first = i
-            last, gap = i, 0
-            count += 1
-        elif first >= 0:
-            gap += 1
-            if gap > MAX_GAP_WORDS:
-                runs.append((first, last, count))
-                first, count, gap = -1, 0, 0
-    if first >= 0:
-        runs.append((first, last, count))
+    runs = number_runs([t.group() for t in tokens], letters, MAX_GAP_WORDS)
     if not runs:
         return None
     lo, hi, _n = max(runs, key=lambda r: r[2])
