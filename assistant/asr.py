@@ -29,6 +29,9 @@ LOOP_COMPRESSION_RATIO = 2.4
 """faster-whisper's own threshold for a repetitive (looping) decoding."""
 FULL_WINDOW_FRAMES = 3000
 """Whisper's 30 s window in mel frames (10 ms each); the encoder halves it."""
+CONSTRAINED_TOKENS_PER_S = 8
+"""Token budget of a constrained reading per second of audio: a number said in
+French is about 2 to 4 tokens a second; a reading that needs more loops."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,18 +220,20 @@ class SpeechModel:
     def constrained(self, audio: AudioArray, vocabulary: frozenset[str], *,
                     num_hypotheses: int = 5, prompt: str | None = None,
                     prefix: str | None = None, language: str = "fr",
-                    max_tokens: int = 96,
                     margin_s: float | None = None) -> tuple[Hypothesis, ...]:
-        """The ``num_hypotheses`` best readings of ``audio`` written only with
-        ``vocabulary`` (words), digits and separators, best first.
+        """The best readings of ``audio`` written only with ``vocabulary``
+        (words), digits and separators, best first (at most ``num_hypotheses``).
 
-        One 30 s window, no timestamps, beam search with the suppression of
-        every other token (CTranslate2's ``suppress_tokens``). ``prompt``: the
-        text said before (the question that asked for the number); ``prefix``:
-        the words said at the start of ``audio`` before the number, written as
-        they are (forced, not constrained, and not part of the readings).
-        ``margin_s``: pad the encoder input only to the audio plus this much
-        (cheaper; see ``transcribe_short``) instead of Whisper's 30 s window.
+        No timestamps, beam search with the suppression of every other token
+        (CTranslate2's ``suppress_tokens``). ``prompt``: the text said before
+        (the question that asked for the number); ``prefix``: the words said at
+        the start of ``audio`` before the number, written as they are (forced,
+        not constrained, and not part of the readings). ``margin_s``: pad the
+        encoder input only to the audio plus this much (cheaper; see
+        ``transcribe_short``) instead of Whisper's 30 s window. A reading that
+        reaches the token budget (``CONSTRAINED_TOKENS_PER_S``) is a loop and
+        is dropped; if every reading of a shortened window loops, the audio is
+        decoded again in a full window.
         """
         from faster_whisper.tokenizer import Tokenizer
 
@@ -249,18 +254,26 @@ class SpeechModel:
         previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
         prompt_ids = model.get_prompt(tokenizer, previous, without_timestamps=True,
                                       prefix=prefix or None)
+        forced = len(prompt_ids) - prompt_ids.index(tokenizer.no_timestamps) - 1
+        # CTranslate2's max_length counts the prompt: the budget is for the reading.
+        budget = forced + int(8 + CONSTRAINED_TOKENS_PER_S * len(audio) / SAMPLE_RATE)
         beams = max(num_hypotheses, 1)
         results = model.model.generate(
             encoder_output, [prompt_ids], beam_size=beams, num_hypotheses=beams,
             return_scores=True, suppress_tokens=suppress, suppress_blank=True,
-            max_length=max_tokens, length_penalty=1.0, repetition_penalty=1.0)
-        forced = len(prompt_ids) - prompt_ids.index(tokenizer.no_timestamps) - 1
+            max_length=len(prompt_ids) - forced + budget, length_penalty=1.0)
         out = []
         for ids, score in zip(results[0].sequences_ids, results[0].scores, strict=True):
+            if len(ids) >= budget:
+                continue  # cut at the budget: a loop, not a reading
             # The result repeats the forced prefix; its score is per token of the whole.
             n = max(1, len(ids))
             text = tokenizer.decode(list(ids)[forced:]).strip()
             out.append(Hypothesis(text, round(score * n, 4), max(1, n - forced)))
+        if not out and frames < FULL_WINDOW_FRAMES:
+            self.short_fallbacks += 1
+            return self.constrained(audio, vocabulary, num_hypotheses=num_hypotheses,
+                                    prompt=prompt, prefix=prefix, language=language)
         return tuple(out)
 
     def transcribe(self, audio: AudioArray, options: DecodeOptions,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.identify.choose import Scored, choose
+from assistant.identify.choose import Scored, choose, loops
 from assistant.identify.kinds import RULES, check, grouped
 from assistant.identify.reader import number_spans
 from assistant.identify.spoken import heard_groups, is_number_word, values_for
@@ -138,3 +138,13 @@ def test_every_kind_has_a_cli_name_and_a_french_label() -> None:
     names = {r.cli_name for r in RULES.values()}
     assert len(names) == len(RULES)
     assert all(r.label for r in RULES.values())
+
+
+def test_a_looping_reading_gets_no_vote() -> None:
+    # "Oui, un, 68, 98, 25": the constrained decoding looped on "8"; the plain
+    # reading of the same audio has the number.
+    readings = [Scored("8888888", -0.5), Scored("1 68 98 25", -1.5)]
+    r = choose(K.NUMERO_ALLOCATAIRE, readings, plain=("un, 68, 98, 25.",))
+    assert r.value == "1689825"
+    assert r.share("8888888") == 0.0
+    assert loops(("4", "4", "4", "4")) and not loops(("06", "66", "60", "12", "34"))

@@ -12,6 +12,7 @@ invents a value.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,6 +60,17 @@ class Reading:
         return self.value is not None
 
 
+_LOOP_DIGITS = re.compile(r"(\d)\1{5}")
+
+
+def loops(groups: Sequence[str]) -> bool:
+    """Whether ``groups`` look like a decoding loop rather than a number said:
+    six identical digits in a row, or one group four times in a row."""
+    if _LOOP_DIGITS.search("".join(g for g in groups if g.isdigit())):
+        return True
+    return any(len(set(groups[i:i + 4])) == 1 for i in range(len(groups) - 3))
+
+
 def letters_mode(kind: IdentifierKind) -> tuple[bool, bool]:
     """(letters count, letter names count anywhere) for ``kind``."""
     rule = RULES.get(kind)
@@ -82,7 +94,10 @@ def choose(kind: IdentifierKind, readings: Sequence[Scored],
     votes: dict[str, float] = {}
     first_seen: list[str] = []
     for r, w in zip(readings, weights, strict=True):
-        values = values_for(kind, heard_groups(r.text, letters, spelt))
+        heard = heard_groups(r.text, letters, spelt)
+        if loops(heard.groups):
+            continue
+        values = values_for(kind, heard)
         if values:
             votes[values[0]] = votes.get(values[0], 0.0) + w / total
             if values[0] not in first_seen:
