@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from assistant.errors import InputError
-from assistant.notes.models import VERIFY_BELOW
+from assistant.notes.models import VERIFY_BELOW, VERIFY_FIELDS
 from assistant.privacy import mask_text, mask_value
 from assistant.store.records import STATUS_LABELS_FR, SessionBundle
 
@@ -47,10 +47,6 @@ NOTE_LABELS_FR: dict[str, str] = {
     "complex_situation": "Situation complexe",
     "referral": "Orientation",
 }
-
-
-VERIFY_FIELDS = frozenset({"identifiers", "amounts_eur", "dates"})
-"""Draft fields whose unsure values are written « (à vérifier) »."""
 
 
 def _note_data(bundle: SessionBundle, masked: bool) -> tuple[str | None, Any]:

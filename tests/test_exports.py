@@ -183,3 +183,15 @@ def test_bad_arguments_are_french_errors(capsys: pytest.CaptureFixture[str]) -> 
     assert "Format d'export inconnu" in capsys.readouterr().err
     assert main(["stats", "--from", "2026-13-01", "--to", "2026-12-31"]) == 2
     assert "Date invalide" in capsys.readouterr().err
+
+
+def test_unsure_drafted_values_are_flagged_in_markdown(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A draft's identifiers drafted below VERIFY_BELOW say « à vérifier »; the
+    agent's confirmed note does not (the agent decided)."""
+    draft_md = _cli(capsys, "export", str(_session(confirm=False)), "--format", "md")
+    row = next(line for line in draft_md.splitlines() if line.startswith("| Identifiants"))
+    assert "4821937 (à vérifier)" in row
+    assert draft_md.count("à vérifier") == row.count("à vérifier") == 5  # only identifiers
+    confirmed_md = _cli(capsys, "export", str(_session(confirm=True)), "--format", "md")
+    assert "à vérifier" not in confirmed_md

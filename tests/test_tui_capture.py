@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 from textual.widgets import Digits, OptionList, Static
 
 from assistant.identify.choose import Reading
+from assistant.notes.models import VERIFY_BELOW
 from assistant.notes.models import IdentifierKind as K
 from assistant.recent import RecentAudio
 from assistant.settings import Settings
@@ -104,7 +105,7 @@ def test_a_whole_valid_number_replaces_the_groups_heard() -> None:
     entry = entry.heard(_reading(K.TELEPHONE, "0671225809", ("06", "71", "22", "58", "09"),
                                  confidence=0.5), said)
     assert entry.value == "0671225809"
-    assert entry.to_verify  # confidence 0.5 < 0.6: « à vérifier »
+    assert entry.to_verify  # confidence 0.5 < VERIFY_BELOW: « à vérifier »
 
 
 def test_nir_key_and_format_checks_are_said() -> None:
@@ -335,7 +336,7 @@ async def test_dictated_phone_number_is_read_shown_and_added_with_evidence(
         assert dialog.query_one("#number-digits", Digits).value == "06 18 19 09 37"
         line = _status_line(dialog)
         assert f"{S.NUMBER_VALID}" in line
-        assert (S.NUMBER_TO_VERIFY in line) == (entry.confidence < 0.6)
+        assert (S.NUMBER_TO_VERIFY in line) == (entry.confidence < VERIFY_BELOW)
         evidence = entry.evidence
         number_segments = {s.id: s for s in screen.query_one(TranscriptView).segments}
         assert evidence and all(e.segment_id in number_segments for e in evidence)

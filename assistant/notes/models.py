@@ -117,6 +117,11 @@ class NoteField(StrEnum):
     REFERRAL = "referral"
 
 
+VERIFY_FIELDS = frozenset({NoteField.IDENTIFIERS.value, NoteField.AMOUNTS_EUR.value,
+                           NoteField.DATES.value})
+"""The fields whose drafted values below ``VERIFY_BELOW`` are shown « à vérifier »."""
+
+
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 

@@ -20,13 +20,11 @@ from enum import StrEnum
 from assistant.identify.choose import Reading, letters_mode
 from assistant.identify.kinds import RULES, check, cued_kinds, grouped
 from assistant.identify.spoken import MAX_GAP_WORDS, number_runs
-from assistant.notes.models import IdentifierKind
+from assistant.notes.models import VERIFY_BELOW, IdentifierKind
 from assistant.tui import strings as S
 from assistant.tui.review import EvidenceSpan
 from assistant.types import Segment
 
-VERIFY_BELOW = 0.6
-"""A value read with less confidence than this is shown « à vérifier »."""
 KINDS: tuple[IdentifierKind, ...] = tuple(RULES)
 """The kinds that can be dictated (every kind said as digits and letters)."""
 

@@ -153,6 +153,7 @@ MARK_REJECTED = "✗"
 MARK_EDITED = "✎"
 MARK_DRAFT = "·"
 CONFIDENCE = "{pct:d} %"
+TO_VERIFY = "à vérifier"
 EVIDENCE_NONE = "Saisi par l'agent : pas de passage de la transcription."
 EVIDENCE_LINE = "Entendu à {times} : « {quote} »"
 

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from assistant.notes.models import VERIFY_BELOW, VERIFY_FIELDS
 from assistant.tui import strings as S
 from assistant.tui.review import EvidenceSpan, Row, RowStatus
 from assistant.tui.viewmodel import (
@@ -252,4 +253,6 @@ class DraftPanel(OptionList):
             text.append_text(render_text(shown, (), masked=True, style=style))
         if row.confidence is not None and row.status is RowStatus.DRAFT:
             text.append(f"  {S.CONFIDENCE.format(pct=round(row.confidence * 100))}", style="dim")
+            if row.field in VERIFY_FIELDS and row.confidence < VERIFY_BELOW:
+                text.append(f"  {S.TO_VERIFY}", style="bold yellow")
         return text
