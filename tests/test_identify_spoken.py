@@ -7,7 +7,7 @@ import pytest
 from assistant.identify.choose import Scored, choose, loops
 from assistant.identify.kinds import RULES, check, grouped
 from assistant.identify.reader import number_spans
-from assistant.identify.spoken import heard_groups, is_number_word, values_for
+from assistant.identify.spoken import heard_groups, is_number_word, nearest_number_word, values_for
 from assistant.notes.models import IdentifierKind as K
 from assistant.types import Word
 
@@ -148,3 +148,11 @@ def test_a_looping_reading_gets_no_vote() -> None:
     assert r.value == "1689825"
     assert r.share("8888888") == 0.0
     assert loops(("4", "4", "4", "4")) and not loops(("06", "66", "60", "12", "34"))
+
+
+def test_misspelt_number_words_from_a_constrained_decoding_are_read() -> None:
+    # The constrained decoding may join pieces of words freely: "soisante", "troix".
+    assert heard_groups("deux, soisante-douze, troix cent").groups == ("2", "72", "300")
+    assert nearest_number_word("quatorse") == "quatorze"
+    # Short or distant words are left alone.
+    assert nearest_number_word("dit") is None and nearest_number_word("alors") is None

@@ -80,39 +80,43 @@ def letters_mode(kind: IdentifierKind) -> tuple[bool, bool]:
 
 def choose(kind: IdentifierKind, readings: Sequence[Scored],
            plain: Sequence[str] = ()) -> Reading:
-    """The value ``readings`` (n best of a constrained decoding) agree on.
+    """The value ``readings`` (the n best of a constrained decoding) agree on.
 
     ``plain``: texts of independent readings (the ordinary transcript of the
     same audio), each voting ``PLAIN_WEIGHT`` for the first value it makes.
     """
     letters, spelt = letters_mode(kind)
-    if not readings:
+    decodings = [list(readings)] if readings else []
+    if not decodings:
         return Reading(kind, None, 0.0, "", ())
-    top = max(r.logprob for r in readings)
-    weights = [math.exp(r.logprob - top) for r in readings]
-    total = sum(weights)
     votes: dict[str, float] = {}
     first_seen: list[str] = []
-    for r, w in zip(readings, weights, strict=True):
-        heard = heard_groups(r.text, letters, spelt)
-        if loops(heard.groups):
-            continue
-        values = values_for(kind, heard)
-        if values:
-            votes[values[0]] = votes.get(values[0], 0.0) + w / total
-            if values[0] not in first_seen:
-                first_seen.append(values[0])
+
+    def vote(value: str, weight: float) -> None:
+        votes[value] = votes.get(value, 0.0) + weight
+        if value not in first_seen:
+            first_seen.append(value)
+
+    for decoding in decodings:
+        top = max(r.logprob for r in decoding)
+        weights = [math.exp(r.logprob - top) for r in decoding]
+        total = sum(weights)
+        for r, w in zip(decoding, weights, strict=True):
+            heard = heard_groups(r.text, letters, spelt)
+            if loops(heard.groups):
+                continue
+            values = values_for(kind, heard)
+            if values:
+                vote(values[0], w / total)
     for text in plain:
         values = values_for(kind, heard_groups(text, letters, spelt))
         if values:
-            votes[values[0]] = votes.get(values[0], 0.0) + PLAIN_WEIGHT
-            if values[0] not in first_seen:
-                first_seen.append(values[0])
-    best_text = readings[0].text
+            vote(values[0], PLAIN_WEIGHT)
+    best_text = decodings[0][0].text
     if not votes:
         heard = heard_groups(best_text, letters, spelt)
         return Reading(kind, None, 0.0, best_text, heard.groups)
-    whole = 1.0 + PLAIN_WEIGHT * len(plain)
+    whole = len(decodings) + PLAIN_WEIGHT * len(plain)
     shares = tuple((v, round(votes[v] / whole, 3)) for v in first_seen)
     value = max(first_seen, key=lambda v: votes[v])
     return Reading(kind, value, round(votes[value] / whole, 3), best_text,

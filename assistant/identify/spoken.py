@@ -66,6 +66,40 @@ def _mixed_to_words(text: str) -> str:
     return re.sub(r"(?<=[a-z])-(\d)\b", lambda m: "-" + _DIGIT_NAMES[int(m.group(1))], text)
 
 
+def _edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def nearest_number_word(word: str) -> str | None:
+    """The French number word ``word`` (folded) is a misspelling of, if one is
+    clearly nearest: one edit from four letters on, two from eight
+    ("soisante", "troix", "seix"); never for short words ("de", "cet", "dit")."""
+    if word in _NUMBER_WORDS_FOLDED or len(word) < 4:
+        return None
+    limit = 2 if len(word) >= 8 else 1
+    scored = sorted((_edit_distance(word, w), w) for w in _NUMBER_WORDS_FOLDED)
+    best, second = scored[0], scored[1]
+    if best[0] <= limit and best[0] < second[0]:
+        return best[1]
+    return None
+
+
+def _repair_number_words(text: str) -> str:
+    """``text`` (folded) with the misspelt number words a constrained decoding
+    writes (it may join pieces of words freely) put right."""
+    def fix(m: re.Match[str]) -> str:
+        near = nearest_number_word(m.group())
+        return near if near is not None else m.group()
+
+    return re.sub(r"[a-z]+", fix, text)
+
+
 def heard_groups(text: str, letters: bool = True, spelt: bool = False) -> Heard:
     """The groups said in ``text`` (a recogniser's hypothesis of a number).
 
@@ -74,7 +108,7 @@ def heard_groups(text: str, letters: bool = True, spelt: bool = False) -> Heard:
     (« bé », « cé ») count anywhere (plates, spelt letter by letter); else
     only after « lettre » or beside another letter.
     """
-    folded = _mixed_to_words(fold(text))
+    folded = _repair_number_words(_mixed_to_words(fold(text)))
     restarts = list(_RESTART.finditer(folded))
     if restarts:
         folded = folded[restarts[-1].end():]

@@ -29,9 +29,10 @@ SCHEMA_VERSION = 1
 VERIFY_BELOW = 0.8
 """Identifiers, amounts and dates drafted with a confidence below this are
 shown « à vérifier » (the app, the exports, ``assistant identify``)."""
-DROP_BELOW = 0.3
+DROP_BELOW = 0.4
 """An identifier whose words the recogniser (or the second look's readings)
-backs less than this is not drafted: a wrong dossier number is worse than none."""
+backs less than this is not drafted: a wrong dossier number is worse than none.
+Above a third: the plain reading's own vote alone (``identify.choose``) is not enough."""
 
 
 class Organization(StrEnum):
