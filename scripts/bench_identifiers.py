@@ -67,7 +67,10 @@ from assistant.commands.draft import segments_from  # noqa: E402
 from assistant.formats import render  # noqa: E402
 from assistant.notes.drafter import Drafter  # noqa: E402
 from assistant.notes.models import CaseNoteDraft, IdentifierKind  # noqa: E402
+from assistant.pipeline import LivePipeline  # noqa: E402
+from assistant.replay import FileSource  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from assistant.streaming.events import PipelineEvent, TranscriptUpdate  # noqa: E402
 from assistant.tts import write_wav  # noqa: E402
 from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
 from scripts.identifier_exchanges import (  # noqa: E402
@@ -85,7 +88,7 @@ from scripts.identifier_exchanges import (  # noqa: E402
     speed_for,
 )
 
-PATHS = ("baseline", "second", "capture")
+PATHS = ("baseline", "second", "capture", "live")
 DEFAULT_DECODES = 60
 """Decodings in a default run (without --limit): a few minutes on 2 cores."""
 APPOINTMENT_DAY = dt.date(2026, 3, 10)
@@ -115,6 +118,8 @@ class PathResult:
     valid: bool | None = None
     other: list[dict[str, str]] = field(default_factory=list)
     """Identifiers of other kinds the path kept (a misread kind shows here)."""
+    look_s: list[float] = field(default_factory=list)
+    """live: seconds the second look added to each commit it ran on."""
 
 
 @dataclass
@@ -204,6 +209,25 @@ def run_second_look(model: SpeechModel, wav: Path, settings: Settings,
     seconds = time.perf_counter() - t0
     got, other = read_draft(draft, kind)
     return PathResult(got=got, heard=transcript.text, seconds=seconds, other=other)
+
+
+def run_live(model: SpeechModel, audio: AudioArray, settings: Settings,
+             kind: IdentifierKind) -> PathResult:
+    """The live path: the recording through ``LivePipeline`` (as fast as it
+    decodes, second look on as by default), its committed segments drafted.
+    ``look_s``: what the second look added to the commits it ran on."""
+    events: list[PipelineEvent] = []
+    t0 = time.perf_counter()
+    pipeline = LivePipeline(FileSource(audio, "bench"), model, settings, events.append)
+    pipeline.start()
+    pipeline.wait(600)
+    pipeline.stop()
+    seconds = time.perf_counter() - t0
+    segments = [s for e in events if isinstance(e, TranscriptUpdate) for s in e.committed]
+    draft = Drafter(APPOINTMENT_DAY).add_segments(segments)
+    got, other = read_draft(draft, kind)
+    return PathResult(got=got, heard=" ".join(s.text for s in segments), seconds=seconds,
+                      other=other, look_s=list(pipeline.look_seconds))
 
 
 def capture_reader() -> Callable[..., Any] | None:
@@ -330,6 +354,11 @@ def report(records: Sequence[Record], paths: Sequence[str]) -> None:
                 line += (f"; added per span vs baseline {added:+.2f} s "
                          f"(baseline {base:.2f} s on the same exchanges)")
         print(line)
+    looks = sorted(t for r in records if "live" in r.results for t in r.results["live"].look_s)
+    if looks:
+        p90 = looks[min(len(looks) - 1, int(0.9 * len(looks)))]
+        print(f"  live second look: {len(looks)} commits read again, added "
+              f"p50 {statistics.median(looks):.2f} s, p90 {p90:.2f} s, max {looks[-1]:.2f} s")
 
 
 def dump(records: Sequence[Record], out: Path) -> None:
@@ -466,6 +495,8 @@ def main() -> int:
                     audio = render_capture(ex, cond.voice, speed, cond.noise_db,
                                            args.capture_gap)
                 rec.results["capture"] = run_capture(model, audio, ex.kind, reader)
+            if "live" in paths:
+                rec.results["live"] = run_live(model, rendered.audio, settings, ex.kind)
             records.append(rec)
             marks = " ".join(
                 f"{p}={'OK' if exact(res, ex.value) else ('WRONG' if res.got else 'miss')}"
