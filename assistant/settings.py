@@ -251,17 +251,18 @@ class IdentifySettings(BaseModel):
     """Identifiers read again from the audio (``assistant identify``, the second look)."""
 
     second_look: bool = Field(
-        default=True,
+        default=False,
         description=(
-            "Batch: where the transcript says a number after an identifier cue (numéro "
-            "allocataire, sécurité sociale, téléphone…) or a long run of digits, decode "
-            "that stretch of audio again with the output restricted to number words, "
-            "digits and letters, and keep the value the readings agree on "
-            "(docs/identifiers.md). Needs word times, which it turns on."
+            "Batch and live: where the transcript says a number after an identifier cue "
+            "(numéro allocataire, sécurité sociale, téléphone…) or a long run of digits, "
+            "decode that stretch of audio again with the output restricted to number "
+            "words, digits and letters, and keep the value the readings agree on. Needs "
+            "word times, which it turns on in batch. Off: on the development exchanges "
+            "it has not yet beaten the plain path (docs/identifiers.md)."
         ),
     )
     keep_confidence: float = Field(
-        default=0.5, ge=0.0, le=1.0,
+        default=0.6, ge=0.0, le=1.0,
         description=(
             "Share of the readings' vote a value needs to replace what the transcript "
             "wrote (below it the transcript is left as it was)."

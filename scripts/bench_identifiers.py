@@ -9,13 +9,13 @@ noise SNR, speaking rate), then read by one or more paths:
   (txt) then ``assistant draft`` run it: ``transcribe_file`` with
   ``DecodeOptions.from_settings``, the txt rendering, ``segments_from``, the
   ``Drafter``; the identifiers of the exchange's kind are read from the draft;
-- ``second``: ``run_second_look`` (a placeholder to review: for now the same
-  path with ``Settings(identify={"second_look": True})``, i.e. the command
-  with the second look on; skipped if that settings section does not exist);
-- ``capture``: ``run_capture`` on the usager's number turn cut from the
-  recording (or, with ``--capture-source variant``, the value said alone,
-  group by group): ``assistant.identify.reader.read_identifier``, skipped while
-  that module does not exist.
+- ``second``: ``assistant transcribe --second-look --format json --words``
+  then ``assistant draft`` (the words' probabilities reach the drafter);
+- ``capture``: ``assistant.identify.reader.read_identifier`` on the usager's
+  number turn cut from the recording (or, with ``--capture-source variant``,
+  the value said alone, group by group);
+- ``live``: the exchange through ``LivePipeline`` with the second look on,
+  and the time it adds to each commit it reads again.
 
 Exact: the path holds the gold value for that kind. Wrong kept: it holds a
 different value of that kind (both can happen at once). Printed per kind, per
@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import inspect
 import itertools
 import json
 import statistics
@@ -55,8 +54,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -65,11 +62,12 @@ from assistant.asr import DecodeOptions, SpeechModel, load_model  # noqa: E402
 from assistant.batch import transcribe_file  # noqa: E402
 from assistant.commands.draft import segments_from  # noqa: E402
 from assistant.formats import render  # noqa: E402
+from assistant.identify.reader import read_identifier  # noqa: E402
 from assistant.notes.drafter import Drafter  # noqa: E402
 from assistant.notes.models import CaseNoteDraft, IdentifierKind  # noqa: E402
 from assistant.pipeline import LivePipeline  # noqa: E402
 from assistant.replay import FileSource  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.settings import IdentifySettings, Settings  # noqa: E402
 from assistant.streaming.events import PipelineEvent, TranscriptUpdate  # noqa: E402
 from assistant.tts import write_wav  # noqa: E402
 from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
@@ -157,23 +155,15 @@ def read_draft(draft: CaseNoteDraft, kind: IdentifierKind
             [{"kind": i.kind.value, "value": i.value} for i in ids if i.kind is not kind])
 
 
-def _takes_look() -> bool:
-    """Whether ``transcribe_file`` has the ``look`` (identify settings) parameter."""
-    return "look" in inspect.signature(transcribe_file).parameters
-
-
 def run_baseline(model: SpeechModel, wav: Path, options: DecodeOptions,
-                 kind: IdentifierKind, look: Any = None) -> PathResult:
+                 kind: IdentifierKind, look: IdentifySettings | None = None) -> PathResult:
     """``assistant transcribe WAV > t.txt`` then ``assistant draft t.txt``, in-process.
 
     ``look``: the ``identify`` settings handed to ``transcribe_file`` as the
     command does (``settings.identify``); the baseline passes them with
     ``second_look`` off (``assistant transcribe --no-second-look``)."""
     t0 = time.perf_counter()
-    if look is not None and _takes_look():
-        transcript = transcribe_file(model, wav, options, None, look)
-    else:
-        transcript = transcribe_file(model, wav, options)
+    transcript = transcribe_file(model, wav, options, None, look)
     text = render(transcript, "txt")
     draft = Drafter(APPOINTMENT_DAY).add_segments(segments_from(text, wav.name))
     seconds = time.perf_counter() - t0
@@ -182,25 +172,11 @@ def run_baseline(model: SpeechModel, wav: Path, options: DecodeOptions,
                       other=other)
 
 
-def second_look_settings() -> Settings | None:
-    """``Settings(identify={"second_look": True})`` if the settings have an
-    ``identify`` section, else None (the path is skipped)."""
-    if "identify" not in Settings.model_fields:
-        return None
-    try:
-        return Settings(identify={"second_look": True})  # type: ignore[call-arg,unused-ignore]
-    except ValidationError as exc:  # the section exists but has no second_look yet
-        print(f"note: Settings(identify={{'second_look': True}}) refused: "
-              f"{exc.errors()[0]['msg']}")
-        return None
-
-
 def run_second_look(model: SpeechModel, wav: Path, settings: Settings,
                     kind: IdentifierKind) -> PathResult:
-    """``assistant transcribe --format json --words WAV`` (second look on, the
-    default) then ``assistant draft`` of that JSON, in-process: the words'
-    probabilities (the readings' vote where the second look read a number)
-    reach the drafter."""
+    """``assistant transcribe --second-look --format json --words WAV`` then
+    ``assistant draft`` of that JSON, in-process: the words' probabilities (the
+    readings' vote where the second look read a number) reach the drafter."""
     t0 = time.perf_counter()
     transcript = transcribe_file(model, wav, DecodeOptions.from_settings(settings), None,
                                  settings.identify)
@@ -214,7 +190,8 @@ def run_second_look(model: SpeechModel, wav: Path, settings: Settings,
 def run_live(model: SpeechModel, audio: AudioArray, settings: Settings,
              kind: IdentifierKind) -> PathResult:
     """The live path: the recording through ``LivePipeline`` (as fast as it
-    decodes, second look on as by default), its committed segments drafted.
+    decodes, with the settings of the ``second`` path: second look on), its
+    committed segments drafted.
     ``look_s``: what the second look added to the commits it ran on."""
     events: list[PipelineEvent] = []
     t0 = time.perf_counter()
@@ -230,35 +207,13 @@ def run_live(model: SpeechModel, audio: AudioArray, settings: Settings,
                       other=other, look_s=list(pipeline.look_seconds))
 
 
-def capture_reader() -> Callable[..., Any] | None:
-    """``assistant.identify.reader.read_identifier`` if that module exists."""
-    try:
-        from assistant.identify.reader import (  # type: ignore[import-not-found,unused-ignore]
-            read_identifier,
-        )
-    except ImportError:
-        return None
-    reader: Callable[..., Any] = read_identifier
-    return reader
-
-
-# ---- TO BE FILLED IN: the capture path ------------------------------------
-def run_capture(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
-                reader: Callable[..., Any]) -> PathResult:
-    """The capture path: the agent captures the usager's number utterance alone.
-
-    PLACEHOLDER: calls ``read_identifier(model, audio, kind)``, which returns
-    an object with ``.value`` (str | None) and ``.valid`` (bool), and, if it
-    has one, ``.heard`` or ``.text`` (what was heard). Adapt here if that
-    interface changes.
-    """
+def run_capture(model: SpeechModel, audio: AudioArray, kind: IdentifierKind) -> PathResult:
+    """The capture path: the usager's number utterance read alone."""
     t0 = time.perf_counter()
-    result = reader(model, audio, kind)
+    result = read_identifier(model, audio, kind)
     seconds = time.perf_counter() - t0
-    value = getattr(result, "value", None)
-    heard = getattr(result, "heard", None) or getattr(result, "text", None) or ""
-    return PathResult(got=[value] if value else [], heard=str(heard),
-                      seconds=seconds, valid=bool(getattr(result, "valid", False)))
+    return PathResult(got=[result.value] if result.value else [], heard=result.heard,
+                      seconds=seconds, valid=result.valid)
 
 
 # ---------------------------------------------------------------------------
@@ -428,20 +383,7 @@ def main() -> int:
         voices, parse_noise(args.noise_db), parse_speeds(args.speeds))]
 
     settings = Settings()
-    second_settings: Settings | None = None
-    if "second" in paths:
-        second_settings = second_look_settings()
-        if second_settings is None:
-            print("note: path 'second' skipped: Settings has no 'identify' section yet "
-                  "(run_second_look is to be filled in)")
-            paths.remove("second")
-    reader: Callable[..., Any] | None = None
-    if "capture" in paths:
-        reader = capture_reader()
-        if reader is None:
-            print("note: path 'capture' skipped: assistant.identify.reader does not exist yet "
-                  "(run_capture is to be filled in)")
-            paths.remove("capture")
+    second_settings = Settings(identify=IdentifySettings(second_look=True))
     if not paths:
         print("nothing to run")
         return 1
@@ -461,9 +403,7 @@ def main() -> int:
     options = DecodeOptions.from_settings(settings)
     # The baseline is the batch path without the second look, whatever the
     # settings say (``assistant transcribe --no-second-look``).
-    identify = getattr(settings, "identify", None)
-    baseline_look = (identify.model_copy(update={"second_look": False})
-                     if identify is not None and hasattr(identify, "second_look") else None)
+    baseline_look = settings.identify.model_copy(update={"second_look": False})
     print(f"model loaded in {time.perf_counter() - t_load:.1f} s; {len(todo)} exchange "
           f"renderings ({len(exchanges)} exchanges x "
           f"{len(conditions) if args.design == 'cross' else 1} condition(s), design "
@@ -486,17 +426,17 @@ def main() -> int:
             if "baseline" in paths:
                 rec.results["baseline"] = run_baseline(model, wav, options, ex.kind,
                                                        baseline_look)
-            if "second" in paths and second_settings is not None:
+            if "second" in paths:
                 rec.results["second"] = run_second_look(model, wav, second_settings, ex.kind)
-            if "capture" in paths and reader is not None:
+            if "capture" in paths:
                 if args.capture_source == "span":
                     audio = cut(rendered.audio, rendered.number_span, args.span_margin)
                 else:
                     audio = render_capture(ex, cond.voice, speed, cond.noise_db,
                                            args.capture_gap)
-                rec.results["capture"] = run_capture(model, audio, ex.kind, reader)
+                rec.results["capture"] = run_capture(model, audio, ex.kind)
             if "live" in paths:
-                rec.results["live"] = run_live(model, rendered.audio, settings, ex.kind)
+                rec.results["live"] = run_live(model, rendered.audio, second_settings, ex.kind)
             records.append(rec)
             marks = " ".join(
                 f"{p}={'OK' if exact(res, ex.value) else ('WRONG' if res.got else 'miss')}"

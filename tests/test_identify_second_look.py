@@ -48,7 +48,8 @@ def test_batch_second_look_rewrites_the_number(speech_model: SpeechModel,
     options = DecodeOptions.from_settings(Settings())
     plain = transcribe_file(speech_model, exchange, options,
                             look=IdentifySettings(second_look=False))
-    looked = transcribe_file(speech_model, exchange, options, look=IdentifySettings())
+    looked = transcribe_file(speech_model, exchange, options,
+                             look=IdentifySettings(second_look=True))
     assert "06 18 19 09 37" not in plain.text  # Whisper writes it in its own pieces
     assert "06 18 19 09 37" in looked.text, looked.text
     rewritten = next(s for s in looked.segments if "06 18 19 09 37" in s.text)
@@ -61,8 +62,9 @@ def test_batch_second_look_rewrites_the_number(speech_model: SpeechModel,
 def test_live_second_look_before_the_commit_is_shown(speech_model: SpeechModel,
                                                      exchange: Path) -> None:
     events: list[PipelineEvent] = []
-    pipeline = LivePipeline(FileSource(load_audio(exchange), "telephone"), speech_model, Settings(),
-                            events.append)
+    settings = Settings(identify=IdentifySettings(second_look=True))
+    pipeline = LivePipeline(FileSource(load_audio(exchange), "telephone"), speech_model,
+                            settings, events.append)
     pipeline.start()
     assert pipeline.wait(180)
     pipeline.stop()

@@ -272,7 +272,10 @@ async def _wait(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 
 
 
 def _said(screen: SessionScreen) -> str:
-    return " ".join(s.text for s in screen.query_one(TranscriptView).segments)
+    """The committed transcript ("" while the screen is still being composed:
+    it is the app's screen as soon as it is pushed, before its widgets exist)."""
+    views = screen.query(TranscriptView)
+    return " ".join(s.text for s in views.first().segments) if views else ""
 
 
 async def _open_dictation(pilot: Pilot[None], app: CounterApp, cue: str) -> tuple[

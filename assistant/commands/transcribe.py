@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--second-look", action=argparse.BooleanOptionalAction, default=None,
                         help="relire depuis l'audio les numéros dits après « numéro "
                              "allocataire », « sécurité sociale »… (défaut : réglage "
-                             "identify.second_look, activé)")
+                             "identify.second_look, désactivé)")
     parser.add_argument("--dictation", action="store_true",
                         help="dictée : appliquer les commandes vocales (virgule, point à la "
                              "ligne…) et la typographie française (format txt)")
