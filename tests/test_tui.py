@@ -260,7 +260,9 @@ async def test_pause_resume_quit_keeps_everything_and_reopens(
     async with again.run_test(size=SIZE) as pilot:
         assert isinstance(again.screen, StartScreen)
         recent = again.screen.query_one("#recent")
-        assert any(f"s{session_id}" == o.id for o in recent.options)  # type: ignore[attr-defined]
+        # The list is read from the store on a worker thread: wait for it.
+        await wait_for(pilot, lambda: any(
+            f"s{session_id}" == o.id for o in recent.options))  # type: ignore[attr-defined]
         await pilot.press("down", "enter")
         reopened = session_screen(again)
         assert reopened.session_id == session_id
