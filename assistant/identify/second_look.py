@@ -2,10 +2,11 @@
 
 Whisper base writes an identifier said aloud in pieces ("1, 68, 01, 67, 636,
 32, que les 07"), drops digits and hears words where numbers were said ("soit
-sans 8"). After a batch decoding with word times, every stretch that says a
-number after an identifier cue (this segment or the two before it), or a long
-run of digits without one, is decoded again from the audio with the output
-restricted to what such a value can contain (``reader.read_words``). When the
+sans 8"). After a decoding with word times (batch, or a live commit), every
+stretch that says a number after an identifier cue (this segment or the two
+before it), or a long run of digits without one, is decoded again from the
+audio with the output
+restricted to what such a value can contain (``reader.read_cut``). When the
 readings agree on a valid value (``IdentifySettings.keep_confidence``) the
 stretch is rewritten as that value in its groups, its words carrying the
 readings' confidence as their probability, so the drafter finds it, checks it
