@@ -3,7 +3,8 @@
 People say numbers in groups or digit by digit and the recogniser writes the
 groups with spaces, commas, dots or hyphens; a run of such groups is joined
 into one string of digits, then its kind is decided by its length, its check
-(python-stdnum for the NIR, the numéro fiscal and the IBAN) and the words said
+(``identify.kinds.check``, the one validator: python-stdnum for the NIR, the
+numéro fiscal and the IBAN) and the words said
 around it. A number that fails its check is not kept as that kind.
 """
 
@@ -13,10 +14,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from stdnum import iban as std_iban
-from stdnum.fr import nif as std_nif
-from stdnum.fr import nir as std_nir
-
+from assistant.identify.kinds import check
 from assistant.notes.models import IdentifierKind
 
 K = IdentifierKind
@@ -52,7 +50,7 @@ _NOT_AN_ID_AFTER = re.compile(
 
 
 def _nir(digits: str) -> str | None:
-    return digits if len(digits) == 15 and std_nir.is_valid(digits) else None
+    return check(K.NIR, digits)
 
 
 def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundIdentifier]:
@@ -68,7 +66,7 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
         taken.append(m.span())
     for m in _IBAN.finditer(text):
         compact = re.sub(r"[ -]", "", m.group()).upper()
-        if std_iban.is_valid(compact) and free(*m.span()):
+        if check(K.IBAN, compact) and free(*m.span()):
             out.append(FoundIdentifier(K.IBAN, compact, m.start(), m.end(), 0.95))
             taken.append(m.span())
     plate_patterns = [_PLATE, _PLATE_SPELT] if K.IMMATRICULATION in cues else [_PLATE]
@@ -120,7 +118,7 @@ def _classify_run(text: str, start: int, end: int, cues: Collection[IdentifierKi
         if value:
             return FoundIdentifier(K.NIR, value, start, end, 0.95)
         return None
-    if n == 13 and std_nif.is_valid(digits):
+    if n == 13 and check(K.NUMERO_FISCAL, digits):
         return FoundIdentifier(K.NUMERO_FISCAL, digits, start, end,
                                0.9 if K.NUMERO_FISCAL in cues else 0.7)
     if n == 10 and digits.startswith("0") and digits[1] != "0":
