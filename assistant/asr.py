@@ -18,12 +18,16 @@ from typing import Any
 
 from assistant.coverage import Span, uncovered_speech
 from assistant.errors import ModelError
-from assistant.guards import ends_with_repeat, fix_year_artifacts, is_hallucination
+from assistant.guards import (
+    comparable_words,
+    ends_with_repeat,
+    fix_year_artifacts,
+    is_hallucination,
+)
 from assistant.modelstore import active_model_path, check_model_folder
 from assistant.settings import Settings
 from assistant.types import SAMPLE_RATE, AudioArray, Segment, Word
 from assistant.vocabulary import default_prompt
-from assistant.wer import normalize
 
 LOOP_COMPRESSION_RATIO = 2.4
 """faster-whisper's own threshold for a repetitive (looping) decoding."""
@@ -434,8 +438,8 @@ def _shifted(seg: Segment, offset_s: float, seg_id: int) -> Segment:
 
 def _repeats(text: str, said: list[str]) -> bool:
     """Whether ``text`` only says again the end of what was already said."""
-    new = normalize(text)
-    old = normalize(" ".join(said[-2:]))
+    new = comparable_words(text)
+    old = comparable_words(" ".join(said[-2:]))
     return not new or (len(new) <= len(old) and old[-len(new):] == new)
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.frnumbers import words_to_digits
+
+_PUNCT = re.compile(r"[^\w\s']", re.UNICODE)
 _KNOWN_INVENTIONS = (
     "sous-titres realises par la communaute d'amara.org",
     "sous-titres realises par",
@@ -33,6 +36,21 @@ def fold(text: str) -> str:
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = plain.replace("’", "'")
     return re.sub(r"\s+", " ", plain).strip()
+
+
+def comparable_words(text: str) -> list[str]:
+    """Words of ``text`` compared regardless of case, punctuation, apostrophes,
+    hyphens and how numbers are written ("dix-sept" and "17", "48 21 937" and
+    "4821937" are the same). The word error rate of tests and benchmarks
+    (``tools/wer.py``) scores on these words too.
+    """
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = t.replace("’", "'").replace("‘", "'").replace("-", " ").replace("\u00a0", " ")
+    t = words_to_digits(t)
+    t = _PUNCT.sub(" ", t)
+    t = re.sub(r"(?<=\d) (?=\d)", "", t)
+    t = t.replace("'", "' ")
+    return t.split()
 
 
 def is_known_invention(text: str) -> bool:

@@ -69,7 +69,6 @@ from assistant.pipeline import LivePipeline  # noqa: E402
 from assistant.replay import FileSource  # noqa: E402
 from assistant.settings import IdentifySettings, Settings  # noqa: E402
 from assistant.streaming.events import PipelineEvent, TranscriptUpdate  # noqa: E402
-from assistant.tts import write_wav  # noqa: E402
 from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
 from scripts.identifier_exchanges import (  # noqa: E402
     AGENT_VOICE,
@@ -85,6 +84,7 @@ from scripts.identifier_exchanges import (  # noqa: E402
     render_exchange,
     speed_for,
 )
+from tools.tts import write_wav  # noqa: E402
 
 PATHS = ("baseline", "second", "capture", "live")
 DEFAULT_DECODES = 60

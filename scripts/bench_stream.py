@@ -81,7 +81,7 @@ DIALOGUES = ROOT.parent / "shared" / "eval" / "audio" / "dialogues"
 def _wer(reference: str, hypothesis: str) -> tuple[int, int]:
     """(errors, reference words) with the project's French normalisation."""
     try:
-        from assistant.wer import wer_count
+        from tools.wer import wer_count
 
         count = wer_count(reference, hypothesis)
         return count.errors, count.words
@@ -163,8 +163,8 @@ def appointment_recordings(set_name: str) -> list[Recording]:
     """The project's appointments (tests/data/appointments/<set>.json, written
     for the note drafter, never used to tune the streaming engine) spoken with
     espeak-ng + MBROLA, one voice per speaker, in memory only."""
-    from assistant.tts import Turn as SpokenTurn
-    from assistant.tts import speak_dialogue
+    from tools.tts import Turn as SpokenTurn
+    from tools.tts import speak_dialogue
 
     cases = json.loads((ROOT / "tests" / "data" / "appointments" / f"{set_name}.json")
                        .read_text(encoding="utf-8"))

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.asr import DecodeOptions, SpeechModel  # noqa: E402
 from assistant.audiofile import load_audio  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
-from assistant.wer import WerCount, wer_count  # noqa: E402
+from tools.wer import WerCount, wer_count  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval" / "audio"
 MODEL = ROOT / "models" / "whisper-base"

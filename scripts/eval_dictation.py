@@ -32,7 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.asr import DecodeOptions, SpeechModel, load_model  # noqa: E402
 from assistant.dictation import apply_dictation  # noqa: E402
-from assistant.dictation.cases import (  # noqa: E402
+from assistant.dictation.prompt import DICTATION_PROMPT  # noqa: E402
+from assistant.settings import Settings, load_settings  # noqa: E402
+from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
+from tools.dictation_cases import (  # noqa: E402
     DictationCase,
     WerCount,
     command_words_left,
@@ -42,10 +45,7 @@ from assistant.dictation.cases import (  # noqa: E402
     total,
     word_errors,
 )
-from assistant.dictation.prompt import DICTATION_PROMPT  # noqa: E402
-from assistant.settings import Settings, load_settings  # noqa: E402
-from assistant.tts import speak, write_wav  # noqa: E402
-from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
+from tools.tts import speak, write_wav  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "dictation"
 CACHE = ROOT / "tests" / "tmp" / "dictation"

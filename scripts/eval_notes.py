@@ -10,7 +10,7 @@ the drafter was measured on them and are never tuned against). From text, a
 case's transcript is one segment per turn, without speaker names. End to end
 (``--audio``): the shared recordings (../shared/eval/audio/dialogues/*.flac)
 and our own sets spoken with
-espeak-ng + MBROLA (assistant.tts, rendered in a temporary folder, never
+espeak-ng + MBROLA (tools.tts, rendered in a temporary folder, never
 kept in the project), transcribed by the real Whisper model with the default
 settings, then drafted. Transcripts are cached in --cache (outside the
 project) keyed by the model and the audio's text, so a rerun is cheap.
@@ -114,7 +114,7 @@ def recorded_segments(rec: Recogniser, name: str, case: dict[str, Any],
     cached = rec._key(key)
     if cached.is_file():
         return rec.transcribe(None, key)
-    from assistant.tts import Turn, speak_dialogue, write_wav
+    from tools.tts import Turn, speak_dialogue, write_wav
 
     audio, _timed = speak_dialogue([Turn(str(s), str(t)) for s, t in case["turns"]])
     write_wav(tmp / f"{case['id']}.wav", audio)  # rendered in a temp dir only
@@ -138,7 +138,7 @@ def live_segments(rec: Recogniser, name: str, case: dict[str, Any],
     cached = rec._key(key)
     if not cached.is_file():
         if not path.is_file():
-            from assistant.tts import Turn, speak_dialogue, write_wav
+            from tools.tts import Turn, speak_dialogue, write_wav
 
             audio, _timed = speak_dialogue([Turn(str(s), str(t)) for s, t in case["turns"]])
             write_wav(path, audio)  # rendered in a temp dir only

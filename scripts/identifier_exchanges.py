@@ -25,7 +25,7 @@ the same set. The committed copy is ``tests/data/identifiers/dev.json``:
     .venv/bin/python scripts/identifier_exchanges.py --show 5    # print a few
 
 Rendering (``render_exchange``) uses espeak-ng + MBROLA through
-``assistant.tts.speak``, one voice for the agent and another for the usager,
+``tools.tts.speak``, one voice for the agent and another for the usager,
 optionally with pink noise at a given SNR; it returns the time span of the
 usager's number turn so that a capture path can cut that utterance. Only the
 development voices in ``DEV_VOICES`` may be used here; the other MBROLA French
@@ -536,7 +536,7 @@ def render_exchange(exchange: Exchange, usager_voice: str, agent_voice: str | No
     ``pause_s`` between turns; pink noise at ``noise_db`` SNR if given (seeded
     by the exchange, the voice and the SNR)."""
     if speak is None:
-        from assistant.tts import speak as tts_speak
+        from tools.tts import speak as tts_speak
 
         speak = tts_speak
     check_voice(usager_voice)
@@ -572,7 +572,7 @@ def render_capture(exchange: Exchange, voice: str, speed: int | None = None,
     briefly); with it, each group is spoken alone and ``gap_s`` of silence
     separates them."""
     if speak is None:
-        from assistant.tts import speak as tts_speak
+        from tools.tts import speak as tts_speak
 
         speak = tts_speak
     check_voice(voice)
@@ -623,7 +623,7 @@ def main() -> int:
             print(f"   {turn.speaker:6} {turn.text}")
         print(f"   capture: {' | '.join(ex.capture)}")
         if args.wav:
-            from assistant.tts import write_wav
+            from tools.tts import write_wav
 
             write_wav(args.wav / f"{ex.id}.wav", render_exchange(ex, "mb-fr1").audio)
     if not args.write and not shown:

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.tts import render_sample  # noqa: E402
+from tools.tts import render_sample  # noqa: E402
 
 
 def main() -> int:

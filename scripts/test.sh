@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== ruff" >&2
-.venv/bin/ruff check assistant tests scripts
+.venv/bin/ruff check assistant tests scripts tools
 echo "== mypy" >&2
 .venv/bin/mypy
 echo "== import contract" >&2

@@ -70,7 +70,7 @@ def tts_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def french_speech(text: str, voice: str = "mb-fr1") -> AudioArray:
     """Synthesised French speech (espeak-ng + MBROLA), 16 kHz float32."""
-    from assistant.tts import speak
+    from tools.tts import speak
 
     return speak(text, voice)
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.tts import write_wav
 from assistant.types import AudioArray
+from tools.tts import write_wav
 
 
 class PulseServer:

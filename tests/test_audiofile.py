@@ -11,8 +11,8 @@ import pytest
 
 from assistant.audiofile import load_audio
 from assistant.errors import AudioFileError
-from assistant.tts import write_wav
 from tests.conftest import french_speech, silence
+from tools.tts import write_wav
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -11,16 +11,16 @@ import numpy as np
 import pytest
 
 from assistant.dictation import apply_dictation
-from assistant.dictation.cases import (
+from assistant.dictation.prompt import DICTATION_PROMPT
+from assistant.types import AudioArray
+from tests.conftest import french_speech, silence
+from tools.dictation_cases import (
     DictationCase,
     command_words_left,
     line_breaks,
     load_cases,
     word_errors,
 )
-from assistant.dictation.prompt import DICTATION_PROMPT
-from assistant.types import AudioArray
-from tests.conftest import french_speech, silence
 
 DATA = Path(__file__).parent / "data" / "dictation"
 CASES = {c.id: c for c in load_cases(DATA / "dev.json")}
@@ -60,7 +60,7 @@ def test_dictated_recording(speech_model, options, case_id: str, pauses: bool) -
 @pytest.mark.model
 def test_transcribe_dictation_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from assistant.cli import main
-    from assistant.tts import write_wav
+    from tools.tts import write_wav
 
     case = CASES["d06"]
     wav = tmp_path / "dictee.wav"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.dictation import DictationSession, apply_dictation
-from assistant.dictation.cases import (
+from tools.dictation_cases import (
     command_words_left,
     line_breaks,
     load_cases,

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.dictation.cases import command_words_left, word_errors
 from assistant.settings import load_settings
-from assistant.tts import write_wav
 from tests.conftest import french_speech, silence
+from tools.dictation_cases import command_words_left, word_errors
+from tools.tts import write_wav
 
 SAID = [
     "Bonjour", "virgule", "le dossier est complet", "point à la ligne",

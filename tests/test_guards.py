@@ -10,7 +10,7 @@ from assistant.guards import (
     is_hallucination,
     is_repetition_loop,
 )
-from assistant.wer import wer, wer_count
+from tools.wer import wer, wer_count
 
 
 def test_known_inventions_are_dropped() -> None:

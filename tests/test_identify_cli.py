@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.tts import write_wav
 from tests.conftest import french_speech, silence
 from tests.test_transcribe import run_cli
+from tools.tts import write_wav
 
 pytestmark = pytest.mark.model
 

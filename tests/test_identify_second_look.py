@@ -17,8 +17,8 @@ from assistant.pipeline import LivePipeline
 from assistant.replay import FileSource
 from assistant.settings import IdentifySettings, Settings
 from assistant.streaming.events import PipelineEvent, TranscriptUpdate
-from assistant.tts import Turn, speak_dialogue, write_wav
 from assistant.types import Segment
+from tools.tts import Turn, speak_dialogue, write_wav
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 

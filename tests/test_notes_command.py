@@ -113,7 +113,7 @@ def test_unusable_input_is_a_clear_french_error(
 def test_end_to_end_from_speech(speech_model, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     """Real synthetic speech through the real model, then the drafter."""
     from assistant.asr import DecodeOptions
-    from assistant.tts import Turn, speak_dialogue
+    from tools.tts import Turn, speak_dialogue
 
     audio, _ = speak_dialogue([
         Turn("usager", "Bonjour, je voudrais faire une demande d'APL à la CAF."),

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.tts import write_wav
 from tests.conftest import ROOT, french_speech
+from tools.tts import write_wav
 
 pytestmark = pytest.mark.model
 

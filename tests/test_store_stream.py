@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from assistant.privacy import mask_text
-from assistant.tts import Turn, speak_dialogue, write_wav
+from tools.tts import Turn, speak_dialogue, write_wav
 
 KILL_AFTER_S = 30.0
 

@@ -15,10 +15,10 @@ from assistant.pipeline import LivePipeline, WhisperTranscriber
 from assistant.replay import FileSource
 from assistant.settings import Settings
 from assistant.streaming.events import EndEvent, PipelineEvent, StatusEvent, TranscriptUpdate
-from assistant.tts import Turn, speak_dialogue, write_wav
 from assistant.types import SAMPLE_RATE
-from assistant.wer import wer
 from tests.conftest import french_speech, silence
+from tools.tts import Turn, speak_dialogue, write_wav
+from tools.wer import wer
 
 pytestmark = pytest.mark.model
 

@@ -13,9 +13,9 @@ import pytest
 from assistant.asr import DecodeOptions, SpeechModel
 from assistant.batch import transcribe_file
 from assistant.settings import load_settings
-from assistant.tts import write_wav
-from assistant.wer import WerCount, wer_count
 from tests.conftest import ROOT, french_speech, silence
+from tools.tts import write_wav
+from tools.wer import WerCount, wer_count
 
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
 pytestmark = pytest.mark.model

@@ -27,7 +27,6 @@ from assistant.notes.models import IdentifierKind as K
 from assistant.recent import RecentAudio
 from assistant.settings import Settings
 from assistant.store import AuditAction, SessionId, SessionStore
-from assistant.tts import speak
 from assistant.tui import strings as S
 from assistant.tui.app import CounterApp
 from assistant.tui.messages import NumberRead
@@ -46,6 +45,7 @@ from assistant.tui.screens.session import SessionScreen
 from assistant.tui.services import Engine, Services
 from assistant.tui.widgets import DraftPanel, TranscriptView
 from assistant.types import SAMPLE_RATE, AudioArray, AudioChunk, Segment
+from tools.tts import speak
 
 SIZE = (150, 42)
 

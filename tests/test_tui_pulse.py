@@ -31,7 +31,7 @@ def anyio_backend() -> str:
 
 async def test_virtual_microphone_level_then_live_transcript(
         settings: Settings, tmp_path: Path, pulse: PulseServer, speech_model: Any) -> None:
-    from assistant.tts import speak
+    from tools.tts import speak
 
     config = AppConfig(settings=settings, agent="agent.test", clock=FixedClock(),
                        today=lambda: APPOINTMENT_DAY,

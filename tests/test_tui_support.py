@@ -72,7 +72,7 @@ class ScriptedTranscriber:
 def spoken_appointment(lines: tuple[str, ...] = LINES, gap_s: float = 1.0,
                        lead_s: float = 0.5) -> tuple[AudioArray, tuple[TimedLine, ...]]:
     """The lines spoken by espeak-ng + MBROLA, with their times."""
-    from assistant.tts import speak as french_speech
+    from tools.tts import speak as french_speech
 
     pieces = [np.zeros(int(lead_s * SAMPLE_RATE), dtype=np.float32)]
     timed: list[TimedLine] = []

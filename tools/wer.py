@@ -1,5 +1,7 @@
 """Word error rate with a French normalisation (pure, no I/O).
 
+The normalisation is the product's own (``assistant.guards.comparable_words``,
+which the decoder uses to spot a window that only repeats what was said).
 Used by tests, benchmarks and evaluation scripts so that every figure in the
 docs is computed the same way: lower case, punctuation and typographic
 apostrophes folded, hyphens split, and spelled-out numbers turned to digits
@@ -8,26 +10,13 @@ on both sides (Whisper writes "17" where a reference says "dix-sept").
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.frnumbers import words_to_digits
+from assistant.guards import comparable_words
 
-_PUNCT = re.compile(r"[^\w\s']", re.UNICODE)
-
-
-def normalize(text: str) -> list[str]:
-    """Tokens of ``text`` for WER: case, punctuation, apostrophes, hyphens, numbers."""
-    t = unicodedata.normalize("NFKC", text).lower()
-    t = t.replace("’", "'").replace("‘", "'").replace("-", " ").replace("\u00a0", " ")
-    t = words_to_digits(t)
-    t = _PUNCT.sub(" ", t)
-    # "48 21 937" and "4821937" are the same number said in groups.
-    t = re.sub(r"(?<=\d) (?=\d)", "", t)
-    t = t.replace("'", "' ")
-    return t.split()
+normalize = comparable_words
+"""Tokens of a text for WER: the product's own comparison words."""
 
 
 def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.dictation.lexicon import fold
-from assistant.wer import WerCount, edit_distance, normalize
+from tools.wer import WerCount, edit_distance, normalize
 
 NBSP = "\u00a0"
 
