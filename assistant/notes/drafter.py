@@ -21,6 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.notes import lexicon as lx
+from assistant.notes.fields import bodies
+from assistant.notes.fields.amounts import find_amounts
+from assistant.notes.fields.dates import LEADING_YEAR, said_dates
+from assistant.notes.fields.documents import requested_documents
+from assistant.notes.fields.follow_ups import follow_up
+from assistant.notes.fields.summary import Candidate
+from assistant.notes.fields.summary import candidate as summary_candidate
 from assistant.notes.heard import HeardConfidence
 from assistant.notes.identifiers import find_identifiers
 from assistant.notes.models import (
@@ -33,7 +40,6 @@ from assistant.notes.models import (
     Identifier,
     IdentifierKind,
     Organization,
-    Party,
     Reason,
 )
 from assistant.notes.text import Sentence, normalise, sentences
@@ -49,52 +55,8 @@ ORG_THRESHOLD = 1.0
 COMPLEX_THRESHOLD = 2.0
 REASON_MIN_SCORE = 1.0
 """Below this, no motif was clearly said: the reason is AUTRE."""
-ORG_REASON_WEIGHT = 1.0
 SUMMARY_SENTENCES = 3
-SUMMARY_MAX_CHARS = 220
-
-_MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-}
-_DATE_WORDS = re.compile(
-    r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r")\b(?:,? (\d{4})\b)?"
-)
-# A deadline said with a year long past: the recogniser misheard the year
-# ("deux mille vingt-six" written 2020 or 2016).
-_DEADLINE = re.compile(
-    r"(?:avant|jusqu'(?:au|a)|d'ici|date limite|au plus tard|expire|prochain|a partir du"
-    r"|reviens|revenez|rendez-vous|on se revoit)\D{0,20}$"
-)
-_LEADING_YEAR = re.compile(r"^(?:en )?((?:19|20)\d\d)\b(?! ?(?:euros?|%))")
-_DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b")
-_AMOUNT = re.compile(
-    r"(?<![\w,.])(\d+(?:(?:, | |\.|,(?=\d{3}\b))\d{3})*(?:,\d{1,2})?)\s*(?:d')?(?:euros?|eur)\b"
-    r"(?: (?:et )?(\d{1,2})(?: centimes?)?(?=[ ,.;!?]|$)(?! (?:euros?|%|ans|mois|jours|fois)))?"
-)
-_SMALL_TALK = re.compile(
-    r"^(?:(?:bonjour|bonsoir|oui|non|d'accord|alors|merci|tres bien|parfait|ok|euh|bien sur"
-    r"|je vois|je regarde)(?: madame| monsieur)?[,.!]?\s+)+"
-)
-_FOLLOW_USAGER = re.compile(
-    r"\b(?:il (?:faudra|faut)|vous (?:devez|devrez|allez|pourrez|recevrez)|pensez a"
-    r"|n'oubliez pas|revenez|rappelez|apportez|envoyez|renvoyez|deposez|transmettez|actualisez"
-    r"|demandez|prenez|ramenez|completez|signez)\b"
-)
-_FOLLOW_AGENT = re.compile(
-    r"\b(?:je (?:vais |vous )?(?:signale|transmets|transmettre|relance|relancer|contacte|contacter"
-    r"|appelle|appeler|rappelle|rappeler|imprime|imprimer|enregistre|note|envoie|envoyer"
-    r"|fais remonter|faire remonter|inscris|prepare|joins|scanne)"
-    r"|je (?:vais )?(?:fais|faire) (?:une|la|le|votre|les) (?:demande|declaration|reclamation"
-    r"|recours|contestation|signalement|modulation|inscription|dossier)"
-    r"|on (?:va|fait|les envoie|envoie|le fait|la fait|prend|declare|remplit|renvoie|cree"
-    r"|change|demande|contacte))\b"
-)
-_FOLLOW_ORG = re.compile(
-    r"\b(?:va|vont|doit|doivent|devrait|devraient|vous (?:enverra|contactera|rappellera"
-    r"|convoquera|ecrira|versera)|recalcul\w*|versera)\b"
-)
-
+MAX_FOLLOW_UPS = 12
 
 @dataclass(slots=True)
 class _Tally:
@@ -141,14 +103,6 @@ class _Tail:
         return cls(((s.segment_id, 0, a, b - a),), original[a:b])
 
 
-@dataclass(slots=True)
-class _Candidate:
-    score: float
-    index: int
-    text: str
-    evidence: Evidence
-
-
 class Drafter:
     """Turns committed segments into a draft, one segment at a time."""
 
@@ -168,7 +122,7 @@ class Drafter:
         self._follow_ups: dict[int, tuple[FollowUp, Evidence]] = {}
         self._complex = _Tally()
         self._referral: tuple[Organization, Evidence] | None = None
-        self._summary: list[_Candidate] = []
+        self._summary: list[Candidate] = []
         # last value per field, for self-corrections: (key, sentence index)
         self._last: dict[str, tuple[object, int]] = {}
         # A date without a year that ended the last segment: its year may open the next one.
@@ -265,11 +219,7 @@ class Drafter:
     def _read_sentence(self, s: Sentence, original: str, values: bool = True) -> None:
         text = s.text
         corrected = lx.CORRECTION.search(text)
-        # "ameli, impots.gouv ou la CAF ?": bodies merely named as alternatives.
-        alternatives = s.question and bool(lx.QUESTION_ALTERNATIVE.search(text)) and len(
-            {c.code for c in lx.ORGANIZATIONS if c.weight >= 1.0 and c.pattern.search(text)}
-        ) >= 2
-        if not alternatives:
+        if not bodies.alternatives_only(s):
             self._read_orgs(s, original)
             self._read_reason(s, original)
         cues = frozenset(
@@ -290,56 +240,26 @@ class Drafter:
         self._recent.append((s.index, cues, s.question))
 
     def _read_orgs(self, s: Sentence, original: str) -> None:
-        text = s.text
-        hits: list[tuple[Organization, re.Match[str], float]] = []
-        for cue in lx.ORGANIZATIONS:
-            for m in cue.pattern.finditer(text):
-                if cue.weight >= 1.0 and lx.NEGATION_BEFORE.search(text[: m.start()]):
-                    continue
-                hits.append((cue.code, m, cue.weight))
-        if not hits:
-            return
-        # Someone else's story ("ma sœur a eu des problèmes avec la CAF") barely counts.
-        third_party = 0.3 if lx.THIRD_PARTY.search(text) or lx.SIDE_ADVICE.search(text) else 1.0
-        for code, m, weight in hits:
-            w = weight * (0.7 if s.question else 1.0) * third_party
-            ev = self._evidence(s, m.start(), m.end(), original)
-            self._orgs.setdefault(code, _Tally()).add(w, ev, s.index)
-            prior = lx.ORG_REASON.get(code)
-            if prior is not None and weight >= 1.0:
-                self._reasons.setdefault(prior, _Tally()).add(ORG_REASON_WEIGHT * third_party,
-                                                              ev, s.index)
+        for org, motif in bodies.organizations(s):
+            ev = self._evidence(s, org.start, org.end, original)
+            self._orgs.setdefault(org.code, _Tally()).add(org.weight, ev, s.index)
+            if motif is not None:
+                self._reasons.setdefault(motif.code, _Tally()).add(motif.weight, ev, s.index)
 
     def _read_reason(self, s: Sentence, original: str) -> None:
-        position = 2.0 if s.index < 4 else 1.0
-        for cue in lx.REASONS:
-            m = cue.pattern.search(s.text)
-            if m:
-                self._reasons.setdefault(cue.code, _Tally()).add(
-                    cue.weight * position, self._evidence(s, m.start(), m.end(), original),
-                    s.index,
-                )
+        for hit in bodies.reasons(s):
+            self._reasons.setdefault(hit.code, _Tally()).add(
+                hit.weight, self._evidence(s, hit.start, hit.end, original), s.index)
 
     def _read_documents(self, s: Sentence, original: str) -> None:
-        text = s.text
-        seen: set[tuple[int, int]] = set()
-        for cue in lx.DOCUMENTS:
-            for m in cue.pattern.finditer(text):
-                if any(m.start() < e and m.end() > b for b, e in seen) or m.end() <= self._min_end:
-                    continue
-                seen.add(m.span())
-                before = text[max(0, m.start() - 60) : m.start()]
-                after = text[m.end() : m.end() + 30]
-                if (lx.DOCUMENT_AS_OBJECT.search(before) or lx.DOCUMENT_NEGATED.search(before)
-                        or lx.DOCUMENT_AS_SUBJECT.search(after)):
-                    continue
-                ev = self._evidence(s, m.start(), m.end(), original)
-                item = self._docs.get(cue.code)
-                if item is None:
-                    self._docs[cue.code] = _Item([ev], 0.8, s.index)
-                elif len(item.evidence) < 4:
-                    item.evidence.append(ev)
-                    item.confidence = min(0.95, item.confidence + 0.05)
+        for code, start, end in requested_documents(s.text, self._min_end):
+            ev = self._evidence(s, start, end, original)
+            item = self._docs.get(code)
+            if item is None:
+                self._docs[code] = _Item([ev], 0.8, s.index)
+            elif len(item.evidence) < 4:
+                item.evidence.append(ev)
+                item.confidence = min(0.95, item.confidence + 0.05)
 
     def _correct(self, field_name: str, s: Sentence, corrected: re.Match[str] | None,
                  at: int, store: dict[Any, _Item]) -> None:
@@ -371,11 +291,8 @@ class Drafter:
             self._last[field_name] = (key, s.index)
 
     def _read_amounts(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
-        for m in _AMOUNT.finditer(s.text):
+        for m, value in find_amounts(s.text):
             if m.end() <= self._min_end:
-                continue
-            value = _amount_value(m.group(1), m.group(2))
-            if value is None:
                 continue
             self._correct("amount", s, corrected, m.start(),
                           self._amounts)
@@ -385,21 +302,9 @@ class Drafter:
             self._last["amount"] = (value, s.index)
 
     def _read_dates(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
-        today = self.appointment_date
-        for m, day, month, year in _find_dates(s.text):
+        for m, value in said_dates(s.text, self.appointment_date):
             if m.end() <= self._min_end:
                 continue
-            if year is None:
-                year = today.year
-            elif year < 100:
-                year += 2000
-            try:
-                value = dt.date(year, month, day)
-            except ValueError:
-                continue
-            if (value.year < today.year - 1 and value.year >= 2000
-                    and _DEADLINE.search(s.text[: m.start()])):
-                value = _next_occurrence(today, month, day) or value
             self._correct("date", s, corrected, m.start(), self._dates)
             ev = self._evidence(s, m.start(), m.end(), original)
             if value not in self._dates:
@@ -413,7 +318,7 @@ class Drafter:
     def _close_date(self, s: Sentence, original: str) -> None:
         """``le 1er avril`` | ``2027.``: a segment cut between a date and its year."""
         assert self._open_date is not None
-        m = _LEADING_YEAR.match(s.text)
+        m = LEADING_YEAR.match(s.text)
         item = self._dates.get(self._open_date)
         if m is None or item is None:
             return
@@ -427,96 +332,25 @@ class Drafter:
         self._last["date"] = (value, s.index)
 
     def _read_complex(self, s: Sentence, original: str) -> None:
-        for cue in lx.COMPLEX:
-            m = cue.pattern.search(s.text)
-            if m and not lx.COMPLEX_NEGATED.search(s.text[max(0, m.start() - 25) : m.start()]):
-                self._complex.add(cue.weight, self._evidence(s, m.start(), m.end(), original),
-                                  s.index)
+        for hit in bodies.complexity(s):
+            self._complex.add(hit.weight, self._evidence(s, hit.start, hit.end, original),
+                              s.index)
 
     def _read_referral(self, s: Sentence, original: str) -> None:
-        m = lx.REFERRAL.search(s.text)
-        if not m:
-            return
-        # The body named right after the cue ("je vous oriente vers la mission locale"),
-        # else the last one named before it ("... au CCAS, je vous donne leurs coordonnées").
-        after: tuple[int, Organization, int] | None = None
-        before: tuple[int, Organization, int] | None = None
-        for cue in lx.ORGANIZATIONS:
-            if cue.weight < 1.0:
-                continue
-            for o in cue.pattern.finditer(s.text):
-                if o.start() >= m.end():
-                    if after is None or o.start() < after[0]:
-                        after = (o.start(), cue.code, o.end())
-                elif o.end() <= m.start() and (before is None or o.start() > before[0]):
-                    before = (o.start(), cue.code, o.end())
-        chosen = after or before
-        if chosen is not None:
-            o_start, code, o_end = chosen
-            ev = self._evidence(s, min(m.start(), o_start), max(m.end(), o_end), original)
-            self._referral = (code, ev)
+        found = bodies.referral(s)
+        if found is not None:
+            code, start, end = found
+            self._referral = (code, self._evidence(s, start, end, original))
 
     def _read_follow_up(self, s: Sentence, original: str) -> None:
-        if s.question or s.text.startswith("bonjour"):
-            return
-        text = s.text
-        who: Party | Organization | None = None
-        m = _FOLLOW_AGENT.search(text)
-        if m:
-            who = Party.AGENT
-        else:
-            m = _FOLLOW_USAGER.search(text)
-            if m:
-                who = Party.USAGER
-            else:
-                for cue in lx.ORGANIZATIONS:
-                    o = cue.pattern.search(text)
-                    if o and cue.weight >= 1.0:
-                        after = _FOLLOW_ORG.search(text, o.end())
-                        if after and after.start() - o.end() < 25:
-                            who, m = cue.code, o
-                            break
-        if who is None or m is None:
-            return
-        dates = _find_dates(text)
-        due = None
-        if dates:
-            _dm, day, month, year = dates[0]
-            try:
-                due = dt.date(year or self.appointment_date.year, month, day)
-            except ValueError:
-                due = None
-        a, b = s.mapped.span(s.offset, s.offset + len(text))
-        action = _clip(original[a:b], 160)
-        ev = Evidence(segment_id=s.segment_id, start=a, end=b, quote=original[a:b])
-        if len(self._follow_ups) < 12:
-            self._follow_ups[s.index] = (FollowUp(who=who, action=action, due=due), ev)
+        found = follow_up(s, original, self.appointment_date)
+        if found is not None and len(self._follow_ups) < MAX_FOLLOW_UPS:
+            self._follow_ups[s.index] = found
 
     def _read_summary(self, s: Sentence, original: str) -> None:
-        text = s.text
-        if s.question or len(text) < 25 or lx.ENTITLEMENT.search(text):
+        cand = summary_candidate(s, original)
+        if cand is None:
             return
-        score = 0.0
-        for cue in lx.REASONS:
-            if cue.pattern.search(text):
-                score += cue.weight
-        for ccue in lx.COMPLEX:
-            if ccue.pattern.search(text):
-                score += ccue.weight
-        if _FOLLOW_AGENT.search(text):
-            score += 1.0
-        if score <= 0:
-            return
-        if s.index < 3:
-            score += 2.0
-        # Quoted without the small talk that opens it ("Bonjour, ", "D'accord, ").
-        cut = _SMALL_TALK.match(text)
-        skip = cut.end() if cut and cut.end() < len(text) else 0
-        a, b = s.mapped.span(s.offset + skip, s.offset + len(text))
-        quote = original[a:b]
-        shown = quote[:1].upper() + quote[1:]
-        cand = _Candidate(score, s.index, _clip(shown, SUMMARY_MAX_CHARS),
-                          Evidence(segment_id=s.segment_id, start=a, end=b, quote=quote))
         self._summary.append(cand)
         self._summary.sort(key=lambda c: (-c.score, c.index))
         del self._summary[SUMMARY_SENTENCES:]
@@ -613,61 +447,6 @@ def _drafted_amount(key: float, i: _Item) -> Drafted[float]:
 
 def _drafted_date(key: dt.date, i: _Item) -> Drafted[dt.date]:
     return Drafted[dt.date](value=key, evidence=tuple(i.evidence), confidence=i.confidence)
-
-
-def _find_dates(text: str) -> list[tuple[re.Match[str], int, int, int | None]]:
-    out: list[tuple[re.Match[str], int, int, int | None]] = []
-    for m in _DATE_WORDS.finditer(text):
-        out.append((m, int(m.group(1)), _MONTHS[m.group(2)],
-                    int(m.group(3)) if m.group(3) else None))
-    for m in _DATE_NUMERIC.finditer(text):
-        month = int(m.group(2))
-        if 1 <= month <= 12:
-            out.append((m, int(m.group(1)), month, int(m.group(3)) if m.group(3) else None))
-    out.sort(key=lambda t: t[0].start())
-    return out
-
-
-def _next_occurrence(today: dt.date, month: int, day: int) -> dt.date | None:
-    for year in (today.year, today.year + 1):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            return None
-        if candidate >= today:
-            return candidate
-    return None
-
-
-def _amount_value(number: str, cents: str | None) -> float | None:
-    """``"1 150"``, ``"1000, 150"`` (the recogniser's "mille, cent cinquante"), ``"12,50"``."""
-    decimal = 0.0
-    dec = re.search(r",(\d{1,2})$", number)
-    if dec:
-        decimal = int(dec.group(1)) / (10 ** len(dec.group(1)))
-        number = number[: dec.start()]
-    groups = re.split(r"(, | |\.|,(?=\d{3}$|\d{3}\D))", number)
-    value = int(groups[0])
-    prev = groups[0]
-    for sep, g in zip(groups[1::2], groups[2::2], strict=True):
-        if sep in (" ", ".", ",") and len(g) == 3 and len(prev) <= 3:
-            value = value * 1000 + int(g)
-        elif sep == ", " and value >= 1000 and value % 1000 == 0 and len(g) <= 3:
-            value += int(g)
-        else:
-            value = int(g)
-        prev = g
-    if cents:
-        decimal = int(cents) / 100
-    total = value + decimal
-    if total <= 0:
-        return None
-    return float(round(total, 2))
-
-
-def _clip(text: str, limit: int) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def draft_from_segments(segments: Sequence[Segment], appointment_date: dt.date) -> CaseNoteDraft:

@@ -244,3 +244,9 @@ def sentences(mt: MappedText, segment_id: int, first_index: int) -> list[Sentenc
         out.append(Sentence(segment_id, first_index + len(out), rest.strip(), pos + lead, mt,
                             False))
     return out
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` stripped, cut at a word boundary to at most ``limit`` characters ("…")."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
