@@ -28,6 +28,7 @@ from assistant.store import (
     RetentionPolicy,
     SessionStatus,
     SessionStore,
+    schema,
 )
 from assistant.types import Segment, Word
 
@@ -178,6 +179,61 @@ def test_old_database_is_migrated(tmp_path: Path) -> None:
     with SessionStore.open(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.sessions() == ()
+
+
+_TRIGGER_MIGRATION = """
+    CREATE TABLE segment_log (session_id INTEGER NOT NULL, note TEXT NOT NULL);
+    -- A trigger body holds statements of its own; a ';' in a string or a comment too.
+    CREATE TRIGGER segment_logged AFTER INSERT ON segments
+    BEGIN
+        INSERT INTO segment_log (session_id, note) VALUES (new.session_id, 'vu; noté');
+        UPDATE segment_log SET note = note || ';' WHERE session_id = new.session_id;
+    END;
+"""
+
+
+def test_migration_with_a_trigger_applies(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.db"
+    SessionStore.open(path).close()  # at the current version
+    migrations = (*schema.MIGRATIONS, _TRIGGER_MIGRATION)
+    monkeypatch.setattr(schema, "MIGRATIONS", migrations)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(migrations))
+    with SessionStore.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION + 1
+        sid = store.start_session().id
+        store.add_segment(sid, seg(0, "Bonjour madame."))
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT session_id, note FROM segment_log").fetchall() == [
+            (sid, "vu; noté;")]
+    finally:
+        conn.close()
+
+
+def test_failed_migration_leaves_the_database_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.db"
+    SessionStore.open(path).close()
+    broken = "CREATE TABLE extra (x INTEGER); INSERT INTO no_such_table VALUES (1);"
+    migrations = (*schema.MIGRATIONS, broken)
+    monkeypatch.setattr(schema, "MIGRATIONS", migrations)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(migrations))
+    with pytest.raises(StoreError):
+        SessionStore.open(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'extra'").fetchall() == []
+    finally:
+        conn.close()
+
+
+def test_migration_statements_are_cut_where_sqlite_says() -> None:
+    assert len(schema.statements(_TRIGGER_MIGRATION)) == 2
+    assert schema.statements("SELECT 1; -- the end") == ["SELECT 1;", "-- the end"]
+    with pytest.raises(ValueError, match="unfinished"):
+        schema.statements("CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1;")
 
 
 def test_retention_with_a_fixed_clock(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from assistant.settings import Settings
 from assistant.store.audio import AudioKeeper
-from assistant.store.db import Clock, SessionStore, default_actor, utc_now
+from assistant.store.connection import Clock, default_actor, utc_now
+from assistant.store.db import SessionStore
 from assistant.store.files import default_db_path
 from assistant.store.records import (
     STATUS_LABELS_FR,

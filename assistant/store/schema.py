@@ -3,9 +3,17 @@
 ``PRAGMA user_version`` holds the number of migrations applied. A new release
 appends a migration; it never edits an old one. A database written by a newer
 release (a higher version than this code knows) is refused, not downgraded.
+
+A migration is an SQL script of several statements; ``migrate`` runs them one
+by one inside the caller's transaction (``sqlite3.executescript`` would commit
+it first), cut where ``sqlite3.complete_statement`` says a statement ends, so
+a ``;`` inside a trigger's ``BEGIN … END``, a string or a comment does not
+cut it.
 """
 
 from __future__ import annotations
+
+import sqlite3
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: first schema.
@@ -81,3 +89,28 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    """The statements of an SQL script, each with its closing ``;``."""
+    out: list[str] = []
+    start = 0
+    for end, ch in enumerate(script):
+        if ch == ";" and sqlite3.complete_statement(script[start : end + 1]):
+            out.append(script[start : end + 1].strip())
+            start = end + 1
+    rest = script[start:].strip()
+    if rest and not sqlite3.complete_statement(rest + "\n;"):
+        raise ValueError(f"unfinished SQL statement in a migration: {rest[:80]!r}")
+    if rest:
+        out.append(rest)  # a last statement without its ";", or comments (a no-op)
+    return out
+
+
+def migrate(conn: sqlite3.Connection, version: int, migrations: tuple[str, ...]) -> None:
+    """Apply ``migrations[version:]`` on ``conn``, inside the transaction the caller
+    holds, and record the new version."""
+    for script in migrations[version:]:
+        for statement in statements(script):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {len(migrations)}")
