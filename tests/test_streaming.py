@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pytest
 
 from assistant.streaming import EngineConfig, StreamingEngine, TranscriptUpdate
-from assistant.streaming.engine import agreed_prefix, cut_repetition, join_words
+from assistant.streaming.hypotheses import agreed_prefix, cut_repetition, join_words
 from assistant.types import SAMPLE_RATE, AudioArray, AudioChunk, Segment, Word
 
 

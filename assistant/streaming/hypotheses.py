@@ -1,0 +1,162 @@
+"""Hypotheses of the streaming engine: words compared across passes.
+
+Each decoding pass over the growing buffer gives a ``Hypothesis``. Words are
+compared folded (case, accents, punctuation: ``word_key``). LocalAgreement
+commits the prefix two consecutive hypotheses agree on (``agreed_prefix``),
+holding back a number that may still grow; ``cut_repetition`` cuts decoding
+loops; ``after_committed`` and ``drop_committed_overlap`` keep only what a
+pass heard after the text already committed, when the buffer still holds
+its audio as context. Pure functions over ``Word`` tuples.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from assistant.guards import fold
+from assistant.types import Word
+
+_FRENCH_NUMBER_WORDS = frozenset((
+    "zero", "un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
+    "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt", "vingts",
+    "trente", "quarante", "cinquante", "soixante", "cent", "cents", "mille", "million",
+    "millions", "milliard", "milliards",
+))
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothesis:
+    """The cleaned words of one decoding pass, and where its audio ended."""
+
+    words: tuple[Word, ...]
+    audio_end_s: float
+
+
+def word_key(word: Word) -> str:
+    """Comparison key: folded, without punctuation."""
+    return re.sub(r"[^\w']+", "", fold(word.text))
+
+
+def _similar(a: str, b: str) -> bool:
+    """Two spellings of one word ("passeport" / "passport")."""
+    return bool(a) and bool(b) and SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+def _is_number(word: Word) -> bool:
+    text = fold(word.text).strip(" .,;:!?…€%")
+    if re.fullmatch(r"\d[\d\s.,/h-]*", text):
+        return True
+    return bool(text) and all(part in _FRENCH_NUMBER_WORDS for part in text.split("-") if part)
+
+
+STRETCH_S = 0.3
+"""How far before the committed end a new word may end (word times move
+by a few tenths of a second between two passes over the same audio)."""
+
+
+_GLUED_PREFIX = ("'", "’", "-")  # "'accord", "-vous": part of the previous word
+_NO_SPACE_BEFORE = (",", ".", ")", "]", "…")
+
+
+def join_words(words: tuple[Word, ...]) -> str:
+    """Words back to text: faster-whisper splits "D'accord" into "D" + "'accord"
+    and "revenez-vous" into "revenez" + "-vous"; no space goes before those."""
+    out = ""
+    for w in words:
+        text = w.text.strip()
+        if not text:
+            continue
+        glued = text.startswith(_NO_SPACE_BEFORE) or (
+            text.startswith(_GLUED_PREFIX) and len(text) > 1
+        )
+        if out and not glued:
+            out += " "
+        out += text
+    return out
+
+
+def cut_repetition(words: tuple[Word, ...], max_repeats: int = 2) -> tuple[Word, ...]:
+    """Cut a hypothesis where an n-gram (n <= 4) repeats more than ``max_repeats``
+    times in a row (a decoding loop); keeps the first ``max_repeats`` copies."""
+    keys = [word_key(w) for w in words]
+    n_words = len(keys)
+    for i in range(n_words):
+        for n in range(1, 5):
+            if i + n * (max_repeats + 1) > n_words:
+                break
+            gram = keys[i : i + n]
+            repeats = 1
+            j = i + n
+            while j + n <= n_words and keys[j : j + n] == gram:
+                repeats += 1
+                j += n
+            if repeats > max_repeats:
+                return words[: i + n * max_repeats]
+    return words
+
+
+def agreed_prefix(previous: tuple[Word, ...], current: tuple[Word, ...]) -> int:
+    """How many leading words of ``current`` may be committed: the common
+    prefix of both hypotheses (folded), minus a trailing number run unless the
+    word after it is agreed too (the number may still be growing)."""
+    n = 0
+    while n < len(previous) and n < len(current) and word_key(previous[n]) == word_key(current[n]):
+        n += 1
+    # Hold back a number that is not closed by an agreed non-number word.
+    while n > 0 and _is_number(current[n - 1]):
+        n -= 1
+    return n
+
+
+def after_committed(words: tuple[Word, ...], committed: tuple[Word, ...], committed_end_s: float,
+                    buffer_start_s: float, tentative: tuple[Word, ...]) -> tuple[Word, ...]:
+    """The words of a pass that come after the committed text, when the
+    buffer still holds committed audio. By text first: where the pass
+    wrote the committed words again, what follows them is new. Otherwise by
+    time, leniently: Whisper often stretches the last committed word over
+    the pause, so the first new word ("Il" after "papier.") can begin
+    before the committed end, and the pass that committed it may have
+    timed it later than this one does: a word is new once it ends after
+    the committed end minus ``STRETCH_S`` (a committed word written again
+    is then removed by ``drop_committed_overlap``).
+
+    ``committed``: the last committed words, ending at ``committed_end_s``;
+    ``tentative``: the previous pass's uncommitted words."""
+    end_s = committed_end_s
+    if end_s <= buffer_start_s + 0.05:
+        return words
+    keys = [word_key(w) for w in words]
+    tail = [word_key(w) for w in committed]
+    for n in range(min(4, len(tail)), 0, -1):
+        if n == 1 and len(tail[-1]) < 4:
+            break  # one short word is too weak an anchor
+        for i in range(len(keys) - n, -1, -1):
+            if keys[i : i + n] == tail[-n:] and abs(words[i + n - 1].end - end_s) < 1.5:
+                return words[i + n :]
+    first = next((i for i, w in enumerate(words) if w.end > end_s - STRETCH_S), len(words))
+    # After a skip, Whisper may time the first new word at the start of
+    # the buffer: words just before the first kept one that begin the
+    # previous pass's uncommitted text are new too.
+    pending = [word_key(w) for w in tentative]
+    for k in range(min(first, len(pending)), 0, -1):
+        if keys[first - k : first] == pending[:k]:
+            first -= k
+            break
+    return words[first:]
+
+
+def drop_committed_overlap(hyp: tuple[Word, ...], committed_words: tuple[Word, ...],
+                           committed_end_s: float, boundary_s: float) -> tuple[Word, ...]:
+    """Remove leading words that repeat the end of the committed text (``boundary_s``:
+    where uncommitted audio starts in the buffer)."""
+    committed = [word_key(w) for w in committed_words]
+    keys = [word_key(w) for w in hyp]
+    for n in range(min(3, len(committed), len(keys)), 0, -1):
+        if committed[-n:] == keys[:n] and hyp[0].start < boundary_s + 0.3:
+            return hyp[n:]
+    if (hyp and committed and hyp[0].end <= committed_end_s + STRETCH_S
+            and _similar(keys[0], committed[-1])):
+        return hyp[1:]  # the last committed word again, spelt another way
+    return hyp
