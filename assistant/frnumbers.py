@@ -20,8 +20,9 @@ from the next: "vingt deux" is 22, but "deux trois" is 2 then 3, and
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from assistant.folding import fold
 
 _UNITS = {
     "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
@@ -44,11 +45,6 @@ NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TEENS) | frozenset(_TENS) | _HUNDR
 
 _WORD = re.compile(r"[^\W\d_]+")
 _JOINER = re.compile(r"[\s\-‑]*")
-
-
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +143,7 @@ class _Builder:
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(text)]
+    return [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
 
 
 def find_numbers(text: str) -> list[NumberMatch]:
@@ -202,7 +198,7 @@ def parse_number(text: str) -> int | None:
 
 def _is_lone_article(text: str, m: NumberMatch, prev_end: int, next_start: int) -> bool:
     """A single "un"/"une" with no number right beside it: an article."""
-    if m.words != 1 or _fold(text[m.start : m.end]) not in ("un", "une"):
+    if m.words != 1 or fold(text[m.start : m.end]) not in ("un", "une"):
         return False
     before = text[prev_end : m.start]
     after = text[m.end : next_start]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.folding import fold
 from assistant.frnumbers import words_to_digits
 
 _PUNCT = re.compile(r"[^\w\s']", re.UNICODE)
@@ -30,14 +31,6 @@ _KNOWN_INVENTIONS = (
 )
 
 
-def fold(text: str) -> str:
-    """Lower case, accents removed, spaces collapsed: for comparisons only."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.replace("’", "'")
-    return re.sub(r"\s+", " ", plain).strip()
-
-
 def comparable_words(text: str) -> list[str]:
     """Words of ``text`` compared regardless of case, punctuation, apostrophes,
     hyphens and how numbers are written ("dix-sept" and "17", "48 21 937" and
@@ -55,7 +48,7 @@ def comparable_words(text: str) -> list[str]:
 
 def is_known_invention(text: str) -> bool:
     """True for the credits and sign-offs Whisper writes over silence."""
-    folded = fold(text).strip(" .!…")
+    folded = " ".join(fold(text).split()).strip(" .!…")
     if not folded:
         return True
     return any(phrase in folded for phrase in _KNOWN_INVENTIONS)

@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.asr import DecodeOptions, SpeechModel  # noqa: E402
 from assistant.audiofile import load_audio  # noqa: E402
-from assistant.guards import fold  # noqa: E402
+from assistant.folding import fold  # noqa: E402
 from assistant.pipeline import (  # noqa: E402
     SLOW_FACTOR,
     LivePipeline,

@@ -15,7 +15,7 @@ import pytest
 
 from assistant.capture import MicrophoneSource, list_input_devices, resolve_device
 from assistant.errors import CaptureError
-from assistant.guards import fold
+from assistant.folding import fold
 from assistant.replay import FileSource
 from assistant.settings import Settings
 from assistant.streaming.events import (

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.dictation.lexicon import fold
+from assistant.folding import fold
 from tools.wer import WerCount, edit_distance, normalize
 
 NBSP = "\u00a0"

@@ -13,9 +13,10 @@ keys before and after a match, when a phrase is a word.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+from assistant.folding import fold
 
 
 class Cmd(StrEnum):
@@ -38,13 +39,6 @@ class Cmd(StrEnum):
     DASH = "tiret"
     DELETE_WORD = "efface le dernier mot"
     UNDO = "annule"
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, typographic apostrophes made plain."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return plain.replace("’", "'").replace("‘", "'")
 
 
 _KEY_SPLIT = re.compile(r"[\s'\-‑–]+")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.dictation.lexicon import fold
+from assistant.folding import fold
 from assistant.frnumbers import NUMBER_WORDS, find_numbers
 
 NBSP = "\u00a0"

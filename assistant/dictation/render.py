@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.dictation.lexicon import fold
+from assistant.folding import fold
 
 NBSP = "\u00a0"
 

@@ -16,10 +16,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.folding import fold
 from assistant.frnumbers import find_numbers
 from assistant.identify.kinds import RULES, KindRule, check
 from assistant.notes.models import IdentifierKind
-from assistant.notes.text import fold
 
 K = IdentifierKind
 
@@ -108,7 +108,7 @@ def heard_groups(text: str, letters: bool = True, spelt: bool = False) -> Heard:
     (« bé », « cé ») count anywhere (plates, spelt letter by letter); else
     only after « lettre » or beside another letter.
     """
-    folded = _repair_number_words(_mixed_to_words(fold(text)))
+    folded = _repair_number_words(_mixed_to_words(fold(text, typography=True)))
     restarts = list(_RESTART.finditer(folded))
     if restarts:
         folded = folded[restarts[-1].end():]
@@ -217,7 +217,7 @@ def _assemble(kind: IdentifierKind, groups: list[str], rule: KindRule) -> str | 
 
 def is_number_text(text: str) -> bool:
     """Whether ``text`` says only a number (digits, number words, separators)."""
-    folded = fold(text)
+    folded = fold(text, typography=True)
     rest = folded
     for m in reversed(find_numbers(folded)):
         rest = rest[:m.start] + " " + rest[m.end:]
@@ -249,7 +249,7 @@ def vocabulary(kind: IdentifierKind) -> frozenset[str]:
 
 def is_number_word(word: str, letters: bool = False) -> bool:
     """Whether one recognised word is part of a number (or of a spelt identifier)."""
-    folded = fold(word).strip(" ,.;:!?")
+    folded = fold(word, typography=True).strip(" ,.;:!?")
     if not folded:
         return False
     if any(c.isdigit() for c in folded) and all(c.isdigit() or c in "-., " for c in folded):
@@ -287,4 +287,6 @@ def number_runs(words: Sequence[str], letters: bool = False,
     return runs
 
 
-_NUMBER_WORDS_FOLDED = frozenset(fold(w) for w in NUMBER_VOCABULARY - {"non", "pardon", "et"})
+_NUMBER_WORDS_FOLDED = frozenset(
+    fold(w, typography=True) for w in NUMBER_VOCABULARY - {"non", "pardon", "et"}
+)

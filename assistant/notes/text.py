@@ -8,11 +8,12 @@ working text, the span of the original text it stands for.
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.folding import fold
 from assistant.frnumbers import find_numbers
 
 
@@ -84,27 +85,9 @@ class MappedText:
         return MappedText("".join(chars), tuple(starts), tuple(ends))
 
 
+@functools.cache
 def _fold_char(ch: str) -> str:
-    if ch in "’‘`´":
-        return "'"
-    if ch in "\u00a0\u202f\t\r\n":
-        return " " if ch != "\n" else "\n"
-    if ch in "«»“”":
-        return '"'
-    if ch in "–—‑":
-        return "-"
-    if ch == "œ":
-        return "oe"
-    if ch == "€":
-        return " euros "
-    low = ch.lower()
-    decomposed = unicodedata.normalize("NFKD", low)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)) or low
-
-
-def fold(text: str) -> str:
-    """The folded form of ``text`` (for lexicon entries)."""
-    return "".join(_fold_char(c) for c in text)
+    return fold(ch, typography=True)
 
 
 # Slips of the recogniser (Whisper base on French counter speech) and spoken

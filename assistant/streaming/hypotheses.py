@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from assistant.guards import fold
+from assistant.folding import fold
 from assistant.types import Word
 
 _FRENCH_NUMBER_WORDS = frozenset((

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
 
 from assistant.errors import InputError
+from assistant.folding import fold
 from assistant.identify.kinds import check
 from assistant.notes.models import (
     CaseNoteDraft,
@@ -82,8 +82,7 @@ def items_from_draft(draft: CaseNoteDraft) -> list[DraftItem]:
 # --- what the agent types -----------------------------------------------------------
 
 def _code(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text.strip())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    plain = fold(text.strip(), lower=False)
     return re.sub(r"[\s\-']+", "_", plain).upper().strip("_")
 
 
