@@ -32,10 +32,8 @@ from pydantic_settings import (
 )
 
 from assistant.errors import ConfigError
+from assistant.paths import APP_NAME, default_model_store, default_samples_dir
 
-APP_NAME = "assistant"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = PROJECT_ROOT / "models"
 DEFAULT_MODEL_NAME = "whisper-base"
 
 
@@ -54,13 +52,17 @@ class ModelSettings(BaseModel):
         default=None,
         description=(
             "Folder of a faster-whisper (CTranslate2) model: model.bin, config.json, "
-            "tokenizer.json, vocabulary.txt. Empty: the bundled model "
-            "models/whisper-base installed by scripts/setup.sh."
+            "tokenizer.json, vocabulary.txt. Empty: the bundled model whisper-base "
+            "in the store, installed by `assistant models install`."
         ),
     )
     store: Path = Field(
-        default=MODELS_DIR,
-        description="Folder that holds installed models, one sub-folder each.",
+        default_factory=default_model_store,
+        description=(
+            "Folder that holds installed models, one sub-folder each. Default: models/ "
+            "in the user's data folder (~/.local/share/assistant, %LOCALAPPDATA%\\assistant), "
+            "or the checkout's models/ when run from a source checkout."
+        ),
     )
     compute_type: str = Field(
         default="int8",
@@ -270,6 +272,19 @@ class IdentifySettings(BaseModel):
     )
 
 
+class DemoSettings(BaseModel):
+    """The sample recordings (``assistant demo``)."""
+
+    samples: Path = Field(
+        default_factory=default_samples_dir,
+        description=(
+            "Folder of the sample recordings made by scripts/make_samples.py; "
+            "`assistant demo` replays demo-caf-aide-logement.wav from it. Default: "
+            "samples/ in the user's data folder, or the checkout's audio/generated/."
+        ),
+    )
+
+
 class Settings(BaseSettings):
     """The whole settings tree."""
 
@@ -286,6 +301,7 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings)
     dictation: DictationSettings = Field(default_factory=DictationSettings)
     identify: IdentifySettings = Field(default_factory=IdentifySettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -64,7 +64,7 @@ from assistant.pipeline import (  # noqa: E402
     transcriber_for,
 )
 from assistant.replay import FileSource  # noqa: E402
-from assistant.settings import MODELS_DIR, Settings, load_settings  # noqa: E402
+from assistant.settings import DEFAULT_MODEL_NAME, Settings, load_settings  # noqa: E402
 from assistant.streaming.engine import EngineConfig  # noqa: E402
 from assistant.streaming.events import (  # noqa: E402
     AudioLevel,
@@ -527,7 +527,7 @@ def main() -> int:
     args = parser.parse_args()
 
     settings = load_settings()
-    model = SpeechModel(MODELS_DIR / "whisper-base", compute_type="int8",
+    model = SpeechModel(settings.model.store / DEFAULT_MODEL_NAME, compute_type="int8",
                         cpu_threads=args.threads)
     recordings = [] if args.no_shared else shared_recordings(args.dir, args.limit)
     for set_name in args.appointments:

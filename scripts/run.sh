@@ -10,7 +10,8 @@ bash scripts/setup.sh
 if [ $# -gt 0 ]; then
   exec .venv/bin/assistant "$@"
 fi
-sample=audio/generated/demo-caf-aide-logement.wav
+# The sample lives where `assistant demo` looks (setting demo.samples, assistant/paths.py).
+sample=$(.venv/bin/python -c "from assistant.paths import DEMO_SAMPLE; from assistant.settings import load_settings; print(load_settings().demo.samples / DEMO_SAMPLE)")
 if [ ! -t 1 ]; then
   exec .venv/bin/assistant transcribe "$sample"
 fi

