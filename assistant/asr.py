@@ -99,7 +99,8 @@ class SpeechModel:
         except ImportError as exc:  # pragma: no cover - install problem
             raise ModelError(
                 f"faster-whisper est introuvable ({exc}).",
-                "Lancez « bash scripts/setup.sh » pour installer l'environnement.",
+                "Réinstallez le programme (« pip install --force-reinstall assistant »), "
+                "ou lancez « bash scripts/setup.sh » dans une copie du dépôt.",
             ) from None
         try:
             self._model = WhisperModel(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -94,7 +95,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_when_redirected() -> None:
+    """On Windows, output sent to a file or a pipe is encoded with the ANSI code
+    page (cp1252), which has no « → » and fails on some transcript characters:
+    write UTF-8 there instead. A console (Unicode already) and other systems
+    (UTF-8 locales) are left as they are."""
+    if sys.platform != "win32":
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if (isinstance(stream, io.TextIOWrapper) and not stream.isatty()
+                and stream.encoding.lower().replace("-", "") != "utf8"):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_when_redirected()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list and DEFAULT_COMMAND is not None:
         args_list = [DEFAULT_COMMAND]

@@ -103,7 +103,9 @@ def active_model_path(settings: Settings, override: str | None = None) -> Path:
     choice: Path
     if override:
         candidate = Path(override).expanduser()
-        if candidate.exists() or os.sep in override or override.startswith("."):
+        separators = [s for s in (os.sep, os.altsep) if s]  # Windows takes / and \\
+        if (candidate.exists() or any(s in override for s in separators)
+                or override.startswith(".")):
             choice = candidate
         else:
             choice = store / override

@@ -8,8 +8,10 @@ Sources, highest priority first:
    ``ASSISTANT_DECODING__BEAM_SIZE=1``;
 3. a TOML file: ``$ASSISTANT_CONFIG`` if set, else ``config.toml`` in the
    user's config folder (``~/.config/assistant/config.toml`` on Linux,
-   ``%APPDATA%\\assistant\\config.toml`` on Windows), with one table per
-   section (``[model]``, ``[decoding]``, ...);
+   ``%LOCALAPPDATA%\\assistant\\config.toml`` on Windows), with one table per
+   section (``[model]``, ``[decoding]``, ...). Windows paths go in single
+   quotes (TOML literal strings: ``path = 'C:\\modeles\\whisper'``) or with
+   forward slashes;
 4. the defaults below.
 
 Every field has a default, so a fresh machine needs no file at all.

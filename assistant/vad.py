@@ -21,7 +21,8 @@ from assistant.streaming.protocols import VAD_WINDOW
 CONTEXT = 64
 """Samples of the previous window the v6 model sees before each window."""
 
-_SETUP_HINT = "Lancez « bash scripts/setup.sh » pour réinstaller l'environnement."
+_SETUP_HINT = ("Réinstallez le programme (« pip install --force-reinstall assistant »), "
+               "ou lancez « bash scripts/setup.sh » dans une copie du dépôt.")
 
 
 def silero_model_path() -> Path:
