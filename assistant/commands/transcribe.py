@@ -11,7 +11,7 @@ from assistant.errors import AssistantError, InputError
 
 if TYPE_CHECKING:
     from assistant.asr import DecodeOptions
-    from assistant.settings import Settings
+    from assistant.settings import IdentifySettings, Settings
 
 HELP = "Transcrire des enregistrements (WAV, FLAC, MP3…) en texte."
 
@@ -22,13 +22,24 @@ PROGRESS_MIN_S = 5.0
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from assistant.formats import FORMATS
 
-    parser.add_argument("files", nargs="+", type=Path, metavar="FICHIER",
-                        help="enregistrement(s) à transcrire")
-    parser.add_argument("--format", "-f", choices=FORMATS, default="txt",
-                        help="format du résultat (défaut : txt)")
+    parser.add_argument("files", nargs="+", type=Path, metavar="DOSSIER|FICHIER",
+                        help="enregistrement(s) à transcrire, ou dossier(s) d'enregistrements")
+    parser.add_argument("--format", "-f", choices=FORMATS, action="append",
+                        help="format du résultat (défaut : txt) ; à répéter pour en écrire "
+                             "plusieurs (-f txt -f srt)")
     parser.add_argument("--output", "-o", type=Path, metavar="DOSSIER",
                         help="dossier où écrire <nom>.<format> ; sans lui, un seul fichier "
                              "va sur la sortie standard, plusieurs dans le dossier courant")
+    parser.add_argument("--recursive", "-r", action="store_true",
+                        help="chercher aussi les enregistrements des sous-dossiers (leur "
+                             "arborescence est reproduite dans le dossier de sortie)")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N",
+                        help="transcrire N enregistrements à la fois sur ce poste "
+                             "(N processus Dask qui se partagent les cœurs)")
+    parser.add_argument("--scheduler", metavar="tcp://HÔTE:PORT",
+                        help="confier les enregistrements à un ordonnanceur Dask existant "
+                             "(ses postes de calcul ont le projet et le modèle, et voient "
+                             "les enregistrements au même chemin)")
     parser.add_argument("--model", "-m", metavar="MODELE",
                         help="dossier d'un modèle faster-whisper, ou nom dans models/")
     parser.add_argument("--beam-size", type=int, metavar="N", help="largeur du faisceau")
@@ -71,59 +82,69 @@ def _options(args: argparse.Namespace) -> tuple[Settings, DecodeOptions]:
     if getattr(args, "dictation", False):
         from assistant.dictation.prompt import DICTATION_PROMPT
 
-        if args.format != "txt":
-            raise InputError(f"La dictée ne s'écrit qu'en texte, pas en {args.format}.",
+        other = [f for f in args.format or () if f != "txt"]
+        if other:
+            raise InputError(f"La dictée ne s'écrit qu'en texte, pas en {other[0]}.",
                              "Utilisez --format txt avec --dictation.")
         if settings.dictation.use_prompt and not args.no_prompt:
             overrides["initial_prompt"] = DICTATION_PROMPT
     return settings, replace(options, **overrides)  # type: ignore[arg-type]
 
 
+def _look(args: argparse.Namespace, settings: Settings) -> IdentifySettings | None:
+    """The second-look settings, None for a dictation."""
+    if getattr(args, "dictation", False):
+        return None
+    look = settings.identify
+    if args.second_look is not None:
+        look = look.model_copy(update={"second_look": args.second_look})
+    return look
+
+
 def run(args: argparse.Namespace) -> int:
+    settings, options = _options(args)
+    files: list[Path] = args.files
+    if args.jobs is not None and args.scheduler is not None:
+        raise InputError("--jobs et --scheduler ne vont pas ensemble.",
+                         "--jobs N : sur ce poste ; --scheduler : sur un cluster Dask existant.")
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"Nombre de processus invalide : {args.jobs}.",
+                         "Indiquez --jobs 1 ou plus (au plus le nombre de cœurs, en général).")
+    distributed = args.jobs is not None or args.scheduler is not None
+    if args.output is None and len(files) == 1 and not files[0].is_dir() and not distributed:
+        return _to_stdout(args, settings, options, files[0])
+    from assistant.commands.transcribe_batch import run_archive
+
+    return run_archive(args, settings, options, _look(args, settings))
+
+
+def _to_stdout(args: argparse.Namespace, settings: Settings, options: DecodeOptions,
+               path: Path) -> int:
+    """One recording, its text on standard output (with a progress bar on a terminal)."""
     from assistant.asr import load_model
     from assistant.batch import transcribe_file
     from assistant.formats import render
 
-    settings, options = _options(args)
-    files: list[Path] = args.files
-    to_stdout = args.output is None and len(files) == 1
-    out_dir: Path = args.output if args.output is not None else Path.cwd()
-    if not to_stdout:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"Impossible de créer le dossier de sortie {out_dir} : {exc}.",
-                             "Choisissez un dossier où vous pouvez écrire (--output).") from None
+    formats = args.format or ["txt"]
+    if len(set(formats)) > 1:
+        raise InputError("Un seul format peut aller sur la sortie standard.",
+                         "Indiquez un dossier (--output) pour écrire plusieurs formats.")
     model = load_model(settings, args.model)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
-
-    failures = 0
-    for path in files:
-        try:
-            with _ProgressBar(path.name, enabled=show_progress) as bar:
-                look = None if getattr(args, "dictation", False) else settings.identify
-                if look is not None and args.second_look is not None:
-                    look = look.model_copy(update={"second_look": args.second_look})
-                transcript = transcribe_file(model, path, options, bar.update, look)
-        except AssistantError as exc:
-            failures += 1
-            print(f"Erreur : {exc}", file=sys.stderr)
-            continue
-        text = render(transcript, args.format, words=options.word_timestamps)
-        if getattr(args, "dictation", False):
-            from assistant.dictation import apply_dictation
-
-            text = apply_dictation(transcript.text, settings.dictation.keep_whisper_marks) + "\n"
-        if to_stdout:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            target = out_dir / f"{path.stem}.{args.format}"
-            target.write_text(text, encoding="utf-8")
-            print(f"{path} → {target}", file=sys.stderr)
-    if failures:
-        print(f"{failures} fichier(s) sur {len(files)} non transcrit(s).", file=sys.stderr)
+    try:
+        with _ProgressBar(path.name, enabled=show_progress) as bar:
+            transcript = transcribe_file(model, path, options, bar.update, _look(args, settings))
+    except AssistantError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        print("1 fichier(s) sur 1 non transcrit(s).", file=sys.stderr)
         return 1
+    text = render(transcript, formats[0], words=options.word_timestamps)
+    if getattr(args, "dictation", False):
+        from assistant.dictation import apply_dictation
+
+        text = apply_dictation(transcript.text, settings.dictation.keep_whisper_marks) + "\n"
+    sys.stdout.write(text)
+    sys.stdout.flush()
     return 0
 
 
