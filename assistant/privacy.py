@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from assistant.frnumbers import words_to_digits
+from assistant.identify.kinds import MASKED_WHEN_SHARED
 
 
 class MaskKind(StrEnum):
@@ -45,15 +46,8 @@ LABELS_FR: dict[MaskKind, str] = {
     MaskKind.NUMERO: "numéro masqué",
 }
 
-MASKED_IDENTIFIER_KINDS: frozenset[str] = frozenset({"NIR", "IBAN", "TELEPHONE", "EMAIL"})
-"""Identifier kinds of the case note that are always masked in shared output."""
-
-_KIND_OF_IDENTIFIER = {
-    "NIR": MaskKind.NIR,
-    "IBAN": MaskKind.IBAN,
-    "TELEPHONE": MaskKind.TELEPHONE,
-    "EMAIL": MaskKind.EMAIL,
-}
+_KIND_OF_IDENTIFIER = {k.value: MaskKind(k.value) for k in MASKED_WHEN_SHARED}
+"""Identifier kinds of the case note always masked in shared output (``identify.kinds``)."""
 
 MIN_DIGITS = 9
 """A run of this many digits or more is always masked."""

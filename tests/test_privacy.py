@@ -97,3 +97,15 @@ def test_number_said_digit_by_digit_with_commas() -> None:
     assert "2,8,4" not in mask_text("Mon numéro de sécu, 2,8,4,3,75,120,5,4,11.")
     assert mask_text("1,8,5,0,5,7,8,0,0,6,0,8,4,9,1") == "[NIR masqué]"
     assert mask_text("le 12, 13, 14 et 15 mars") == "le 12, 13, 14 et 15 mars"
+
+
+def test_masked_kinds_come_from_one_list() -> None:
+    from assistant.identify.kinds import HIDDEN_ON_SCREEN, MASKED_WHEN_SHARED
+    from assistant.notes.models import IdentifierKind
+    from assistant.tui.review import SENSITIVE_KINDS
+
+    assert HIDDEN_ON_SCREEN <= MASKED_WHEN_SHARED  # what the screen hides, exports hide too
+    assert {k.value for k in HIDDEN_ON_SCREEN} == SENSITIVE_KINDS
+    for kind in IdentifierKind:
+        masked = mask_identifier(kind.value, "1234567")
+        assert (masked != "1234567") == (kind in MASKED_WHEN_SHARED), kind

@@ -2,7 +2,9 @@
 
 This is the one validator of identifiers: the drafter, the second look, the
 capture mode and the agent's own edits in review all ask ``check``. A value
-that fails it is never kept as that kind.
+that fails it is never kept as that kind. It also says which kinds are
+masked, on screen and in shared output (``HIDDEN_ON_SCREEN``,
+``MASKED_WHEN_SHARED``).
 """
 
 from __future__ import annotations
@@ -60,6 +62,14 @@ RULES: dict[IdentifierKind, KindRule] = {
 """Every kind that is said as digits and letters (e-mail addresses are not)."""
 
 BY_CLI_NAME = {r.cli_name: r for r in RULES.values()}
+
+HIDDEN_ON_SCREEN: frozenset[IdentifierKind] = frozenset({K.NIR, K.IBAN})
+"""Identifiers the screen masks until the agent reveals them (each reveal is
+audited): the social security number and the bank account."""
+MASKED_WHEN_SHARED: frozenset[IdentifierKind] = HIDDEN_ON_SCREEN | {K.TELEPHONE, K.EMAIL}
+"""Identifiers masked in anything meant to be shared (exports): the contact
+data too. The other kinds (allocataire number, France Travail identifier, ...)
+stay, since the agent's systems need them."""
 
 _PLATE = re.compile(r"([A-Z]{2})-?(\d{3})-?([A-Z]{2})")
 _SEPARATORS = re.compile(r"[\s.\-]")

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from assistant.identify.kinds import HIDDEN_ON_SCREEN
+
 FIELD_ORDER: tuple[str, ...] = (
     "reason",
     "organizations",
@@ -29,7 +31,9 @@ FIELD_ORDER: tuple[str, ...] = (
 LIST_FIELDS = frozenset(
     {"organizations", "documents_requested", "identifiers", "amounts_eur", "dates", "follow_ups"}
 )
-SENSITIVE_KINDS = frozenset({"NIR", "IBAN"})
+SENSITIVE_KINDS = frozenset(k.value for k in HIDDEN_ON_SCREEN)
+"""Identifier kinds masked on screen until revealed (``identify.kinds``), as the
+panel writes them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from assistant.identify.kinds import HIDDEN_ON_SCREEN
 from assistant.privacy import LABELS_FR, MaskKind, find_identifiers, mask_identifier
 
 if TYPE_CHECKING:
     from assistant.streaming.events import AudioLevel
 
-SCREEN_MASKED = frozenset({MaskKind.NIR, MaskKind.IBAN, MaskKind.NUMERO})
+SCREEN_MASKED = frozenset({MaskKind(k.value) for k in HIDDEN_ON_SCREEN} | {MaskKind.NUMERO})
 """What the screen hides until the agent reveals it: social security numbers,
-IBANs, and long numbers that may be one of them misheard."""
-SENSITIVE_IDENTIFIER_KINDS = frozenset({"NIR", "IBAN"})
+IBANs (``identify.kinds.HIDDEN_ON_SCREEN``), and long numbers that may be one
+of them misheard."""
 KEEP_LAST = 3
 
 
