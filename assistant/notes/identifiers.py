@@ -49,10 +49,6 @@ _NOT_AN_ID_AFTER = re.compile(
 )
 
 
-def _nir(digits: str) -> str | None:
-    return check(K.NIR, digits)
-
-
 def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundIdentifier]:
     """Identifiers in ``text`` (a sentence's working text); ``cues``: kinds named nearby."""
     out: list[FoundIdentifier] = []
@@ -110,11 +106,11 @@ def _classify_run(text: str, start: int, end: int, cues: Collection[IdentifierKi
     n = len(digits)
     key = _KEY.match(after)
     if key and n == 13:
-        value = _nir(digits + key.group(1).replace(" ", ""))
+        value = check(K.NIR, digits + key.group(1).replace(" ", ""))
         if value:
             return FoundIdentifier(K.NIR, value, start, end + key.end(), 0.95)
     if n == 15:
-        value = _nir(digits)
+        value = check(K.NIR, digits)
         if value:
             return FoundIdentifier(K.NIR, value, start, end, 0.95)
         return None
