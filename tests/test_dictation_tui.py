@@ -56,7 +56,7 @@ async def test_dictation_screen_with_a_replayed_recording(
     from textual.widgets import TextArea
 
     from assistant.store import SessionId, SessionStore
-    from assistant.tui.dictate import RereadDone
+    from assistant.tui.messages import RereadDone
 
     app = _app(recording, speech_model, tmp_path / "exports")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -116,7 +116,10 @@ async def test_dictation_screen_with_a_replayed_recording(
         await pilot.press("f5")
         await pilot.press("f6")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        for _ in range(200):  # the note is stored on a worker thread
+            if app.saved_session is not None:
+                break
+            await pilot.pause(0.05)
         edited = app.text
         assert app.clipboard == edited
 
@@ -140,7 +143,7 @@ async def test_dictation_screen_with_a_replayed_recording(
 
 def test_kept_audio_keeps_what_was_heard_but_not_pauses_nor_too_much() -> None:
     from assistant.replay import FileSource
-    from assistant.tui.dictate import KeptAudio
+    from assistant.tui.keptaudio import KeptAudio
     from assistant.types import SAMPLE_RATE
 
     audio = np.linspace(-0.5, 0.5, 2 * SAMPLE_RATE, dtype=np.float32)

@@ -5,14 +5,15 @@ scripted transcriber stands in for Whisper (test_tui_model.py runs the real one)
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from test_tui_support import ScriptedTranscriber, TimedLine, make_app, spoken_appointment
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Select
 
@@ -22,7 +23,7 @@ from assistant.store import AuditAction, SessionId, SessionStatus, SessionStore
 from assistant.streaming.events import AudioLevel, TranscriptUpdate
 from assistant.tui import strings as S
 from assistant.tui.app import CounterApp
-from assistant.tui.messages import PipelineMessage
+from assistant.tui.messages import DeviceChosen, GoHome, NewAppointment, PipelineMessage
 from assistant.tui.review import RowStatus
 from assistant.tui.screens.dialogs import DeviceDialog, EditDialog, HelpScreen
 from assistant.tui.screens.session import SessionScreen
@@ -111,7 +112,7 @@ async def test_keyboard_path_start_text_evidence_edit_confirm_next(
         # Start screen: the new-appointment line is highlighted; Enter opens it.
         assert isinstance(app.screen, StartScreen)
         await pilot.press("enter")
-        screen = session_screen(app)
+        screen = await opened_session(pilot, app)
         # Text arrives, the draft fills in, the replay ends: review.
         await wait_for(pilot, lambda: screen.state == S.STATE_ENDED)
         said = " ".join(s.text for s in transcript(app).segments)
@@ -173,7 +174,7 @@ async def test_keyboard_path_start_text_evidence_edit_confirm_next(
 
         # Confirm: the next appointment starts from a clean screen.
         await pilot.press("c")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen is not screen)
         fresh = session_screen(app)
         assert fresh is not screen
         assert fresh.state == S.STATE_READY
@@ -188,7 +189,7 @@ async def test_keyboard_path_start_text_evidence_edit_confirm_next(
 
         # Escape: back to the start screen, where the unconfirmed one is offered.
         await pilot.press("escape")
-        assert isinstance(app.screen, StartScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, StartScreen))
         recent = app.screen.query_one("#recent")
         await wait_for(pilot, lambda: any(o.id == f"s{fresh.session_id}"
                                           for o in recent.options))  # type: ignore[attr-defined]
@@ -320,15 +321,14 @@ async def test_model_failure_is_a_french_notification_not_a_crash(
         raise ModelError("Le dossier du modèle est introuvable : /nulle/part.",
                          "Lancez « bash scripts/setup.sh ».")
 
-    app = make_app(settings, store_path, audio, None, open_session=False)
-    app.config = dataclasses.replace(app.config, load_engine=broken)
+    app = make_app(settings, store_path, audio, None, open_session=False, load_engine=broken)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.engine_error is not None)
+        await wait_for(pilot, lambda: app.state.engine_error is not None)
         assert any("introuvable" in n.message and "setup.sh" in n.message
                    for n in app._notifications)
         assert "indisponible" in str(app.screen.query_one("#model-status").render())
         await pilot.press("n")
-        screen = session_screen(app)
+        screen = await opened_session(pilot, app)
         assert screen.state == S.STATE_WAITING
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -352,7 +352,7 @@ async def test_choosing_another_microphone_reaches_the_live_pipeline(
         await wait_for(pilot, lambda: isinstance(app.screen, DeviceDialog))
         await pilot.press("down", "enter")
         assert app.screen is screen
-        assert app.device == "1"
+        await wait_for(pilot, lambda: app.state.device == "1")
         await wait_for(pilot, lambda: any("pas un micro" in n.message
                                           for n in app._notifications))
         assert screen.state == S.STATE_LISTENING  # the appointment goes on
@@ -371,7 +371,7 @@ async def test_transcript_follows_the_end_unless_the_agent_scrolls_back(
             screen.post_message(PipelineMessage(TranscriptUpdate((segment,), "et puis"), 0))
 
     async with app.run_test(size=SIZE) as pilot:
-        screen = SessionScreen(autostart=False)
+        screen = SessionScreen(app.ctx, autostart=False)
         await app.push_screen(screen)
         view = transcript(app)
         say(screen, 0, 60)
@@ -422,7 +422,7 @@ async def test_mouse_click_shows_evidence_double_click_edits(
     said = ("Bonjour, c'est pour l'aide au logement à la CAF.",
             "Le loyer est de 540 euros par mois.")
     async with app.run_test(size=SIZE) as pilot:
-        screen = SessionScreen(autostart=False)
+        screen = SessionScreen(app.ctx, autostart=False)
         await app.push_screen(screen)
         for i, text in enumerate(said):
             segment = Segment(i, i * 4.0, i * 4.0 + 3.0, text)
@@ -458,18 +458,44 @@ async def test_start_screen_device_choice_drives_the_level_meter(
     monkeypatch.setattr(Services, "input_devices",
                         lambda self: [("0: Casque USB", "0"), ("1: Micro interne", "1")])
     monkeypatch.setattr(Services, "monitor_level", monitor)
-    app = make_app(settings, store_path, None, scripted(()), open_session=False)
-    app.config = dataclasses.replace(app.config, probe_devices=True, device="interne")
-    app.device = "interne"
+    app = make_app(settings, store_path, None, scripted(()), open_session=False,
+                   probe_devices=True, device="interne")
     async with app.run_test(size=SIZE) as pilot:
         select = app.screen.query_one("#device", Select)
         await wait_for(pilot, lambda: select.value == "1", timeout=10)
         meter = app.screen.query_one("#start-level", LevelMeter)
         await wait_for(pilot, lambda: meter.level > 0.5)
-        assert app.device == "1" and monitors[0][0] == "1"
+        assert app.state.device == "1" and monitors[0][0] == "1"
         select.value = "0"  # the agent picks the headset
         await wait_for(pilot, lambda: len(monitors) == 2)
         await wait_for(pilot, lambda: monitors[0][1][-1] is False)  # the old one stopped
-        assert monitors[1][0] == "0" and app.device == "0"
+        assert monitors[1][0] == "0" and app.state.device == "0"
         await pilot.press("n")  # leaving the start screen stops the meter
         await wait_for(pilot, lambda: monitors[1][1][-1] is False)
+
+
+async def test_screens_ask_and_the_app_alone_changes_its_state(
+        settings: Settings, store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A screen posts what the agent asked for; the app acts on it in its handler,
+    replaces its state and publishes it to the screens."""
+    monkeypatch.setattr(Services, "input_devices",
+                        lambda self: [("0: Casque USB", "0"), ("1: Micro interne", "1")])
+    app = make_app(settings, store_path, None, scripted(()), open_session=False)
+    posted: list[Message] = []
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await wait_for(pilot, lambda: app.state.engine is not None)
+        before = app.state
+        await pilot.press("n")
+        screen = await opened_session(pilot, app)
+        assert [m for m in posted if isinstance(m, NewAppointment)]
+        assert app.state is before  # opening a screen is not a change of state
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeviceDialog))
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: app.state.device == "1")
+        assert {m.device for m in posted if isinstance(m, DeviceChosen)} == {"1"}
+        assert app.state == replace(before, device="1")
+        assert "Source : 1 " in header_text(app)  # published to the session screen
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, StartScreen))
+        assert [m for m in posted if isinstance(m, GoHome)] and not screen.is_attached

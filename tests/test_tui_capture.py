@@ -208,7 +208,7 @@ def test_dialog_snapshot(snap_compare: Any, settings: Settings, tmp_path: Path,
 
     async def dictating(pilot: Pilot[None]) -> None:
         await pilot.pause(0.3)
-        await app.push_screen(SessionScreen(autostart=False))
+        await app.push_screen(SessionScreen(app.ctx, autostart=False))
         await pilot.pause()
         dialog = NumberDialog(K.TELEPHONE, _never_read)
         await app.push_screen(dialog)
@@ -225,7 +225,7 @@ async def test_dictation_needs_listening_and_a_nir_shown_is_reported(
     app = make_app(settings, tmp_path / "s.db", None, engine, open_session=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
-        screen = SessionScreen(autostart=False)
+        screen = SessionScreen(app.ctx, autostart=False)
         await app.push_screen(screen)
         await pilot.pause()
         told: list[str] = []

@@ -5,13 +5,18 @@ confirmed note says what the agent changed."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from assistant.errors import InputError
 from assistant.notes.drafter import Drafter
+from assistant.settings import Settings
+from assistant.tui.labels import device_label, model_status, source_label
 from assistant.tui.notebridge import confirm, items_from_draft, normalise
 from assistant.tui.review import DraftItem, ReviewState, RowStatus
+from assistant.tui.services import Engine
+from assistant.tui.state import AppConfig, CounterState
 from assistant.tui.viewmodel import display_value, masked_text, render_text
 from assistant.types import Segment
 
@@ -115,3 +120,19 @@ def test_values_read_in_french() -> None:
     assert display_value("amounts_eur", "12.50") == "12,50 €"
     assert display_value("follow_ups", "USAGER : envoyer l'avis : 2026-12-15") == (
         "Usager — envoyer l'avis (avant le 15/12/2026)")
+
+
+def test_what_the_screens_show_of_the_app_state(settings: Settings) -> None:
+    config = AppConfig(settings=settings, agent="agent.test")
+    loading = CounterState()
+    assert model_status(loading, config) == "Modèle whisper-base : chargement…"
+    ready = CounterState(engine=Engine("whisper-small", object()), loaded_s=2.0)  # type: ignore[arg-type]
+    assert model_status(ready, config) == "Modèle whisper-small : prêt (2.0 s)"
+    failed = CounterState(engine_error="introuvable")
+    assert "indisponible" in model_status(failed, config)
+    chosen = CounterState(device="Casque USB")
+    assert device_label(chosen, config) == "Casque USB"
+    assert "Casque USB" in source_label(chosen, config)
+    replayed = AppConfig(settings=settings, agent="agent.test", replay=Path("rdv.wav"))
+    assert device_label(chosen, replayed) == "rdv.wav"
+    assert "rdv.wav" in source_label(chosen, replayed)

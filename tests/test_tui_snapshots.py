@@ -106,7 +106,8 @@ def _app(settings: Settings, tmp_path: Path) -> CounterApp:
 
 async def _feed(pilot: Pilot[Any], events: list[PipelineEvent], listening: bool) -> None:
     app = pilot.app
-    screen = SessionScreen(autostart=False)
+    assert isinstance(app, CounterApp)
+    screen = SessionScreen(app.ctx, autostart=False)
     await app.push_screen(screen)
     await pilot.pause()
     for event in events:
@@ -117,7 +118,7 @@ async def _feed(pilot: Pilot[Any], events: list[PipelineEvent], listening: bool)
 
         screen.state = S.STATE_LISTENING
         screen.query_one("#status-line", Static).update("")
-        screen.model_changed()
+        screen.counter_changed(app.state)
     await pilot.pause()
 
 

@@ -9,7 +9,7 @@ and the app around it are the real ones.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -101,8 +101,10 @@ class FixedClock:
 
 def make_app(settings: Settings, store_path: Path, audio: AudioArray | None,
              engine: Engine | None, *, open_session: bool = True,
-             realtime: bool = False, replay_name: str = "rdv.wav") -> CounterApp:
-    """The real app on a replayed recording, with ``engine`` as its recogniser."""
+             realtime: bool = False, replay_name: str = "rdv.wav",
+             **changes: object) -> CounterApp:
+    """The real app on a replayed recording, with ``engine`` as its recogniser
+    (``changes``: other ``AppConfig`` fields)."""
 
     def load(_settings: Settings) -> Engine:
         if engine is None:
@@ -119,6 +121,7 @@ def make_app(settings: Settings, store_path: Path, audio: AudioArray | None,
         today=lambda: APPOINTMENT_DAY,
         probe_devices=False,
     )
+    config = replace(config, **changes)  # type: ignore[arg-type]
 
     def source(_device: str | None) -> FileSource:
         assert audio is not None

@@ -1,56 +1,49 @@
-"""The counter app: owns the worker threads, the loaded model and the screens.
+"""The counter app: owns the worker threads, the loaded model, the screens and
+the state they read.
 
 The first frame is drawn before anything heavy happens: the model loads in a
 worker thread after the first refresh and reports through ``ModelLoaded`` /
 ``ModelFailed``; its state is visible on every screen meanwhile.
+
+State: ``CounterState`` is replaced only here, in the handlers of the messages
+that screens and workers post, then published on ``state_changed``. Screens are
+given a ``ScreenContext`` and never import this module (an import contract).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from assistant.errors import AssistantError
-from assistant.settings import Settings
 from assistant.tui import strings as S
-from assistant.tui.messages import ModelFailed, ModelLoaded, WorkerFailed
+from assistant.tui.messages import (
+    DeviceChosen,
+    GoHome,
+    ModelFailed,
+    ModelLoaded,
+    NewAppointment,
+    NextAppointment,
+    OpenSession,
+    WorkerFailed,
+)
+from assistant.tui.screens.base import CounterScreen
 from assistant.tui.screens.dialogs import HelpScreen
 from assistant.tui.screens.start import StartScreen
-from assistant.tui.services import Engine, Services, load_whisper
+from assistant.tui.services import Services, source_factory_for
+from assistant.tui.state import AppConfig, CounterState, ScreenContext
+from assistant.tui.viewmodel import error_text, worker_failure
 
-
-def _agent_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "agent"
-
-
-@dataclass(frozen=True, slots=True)
-class AppConfig:
-    """How the app is started (by ``assistant live``/``demo``, or by a test)."""
-
-    settings: Settings
-    device: str | None = None
-    replay: Path | None = None
-    open_session: bool = False
-    """Go straight to a new appointment (``demo``) instead of the start screen."""
-    agent: str = field(default_factory=_agent_name)
-    load_engine: Callable[[Settings], Engine] = load_whisper
-    clock: Callable[[], float] = time.monotonic
-    today: Callable[[], dt.date] = dt.date.today
-    probe_devices: bool = True
-    """List input devices and show a live level on the start screen."""
+__all__ = ["AppConfig", "CounterApp", "build_app"]
 
 
 class CounterApp(App[None]):
@@ -70,46 +63,24 @@ class CounterApp(App[None]):
         super().__init__()
         self.config = config
         self.services = services
-        self.device = config.device
-        self.engine: Engine | None = None
-        self.engine_error: str | None = None
-        self._loaded_s = 0.0
-        self.kept_to_confirm = False
-        """Set on quit when a session was left unconfirmed (it is offered next time)."""
-
-    # --- labels -------------------------------------------------------------------------
-    @property
-    def model_name(self) -> str:
-        if self.engine is not None:
-            return self.engine.name
-        configured = self.config.settings.model.path
-        return configured.name if configured is not None else "whisper-base"
+        self.state = CounterState(device=config.device)
+        self.state_changed: Signal[CounterState] = Signal(self, "state_changed")
+        self.ctx = ScreenContext(config, services, lambda: self.state, self.state_changed)
 
     @property
-    def model_status(self) -> str:
-        if self.engine is not None:
-            return S.MODEL_READY.format(name=self.engine.name, seconds=self._loaded_s)
-        if self.engine_error is not None:
-            return S.MODEL_FAILED.format(name=self.model_name)
-        return S.MODEL_LOADING.format(name=self.model_name)
+    def kept_to_confirm(self) -> bool:
+        """A session was left unconfirmed on quit (it is offered next time)."""
+        return self.state.kept_to_confirm
 
-    @property
-    def device_label(self) -> str:
-        if self.config.replay is not None:
-            return self.config.replay.name
-        return self.device or S.START_DEVICE_DEFAULT
-
-    @property
-    def source_label(self) -> str:
-        if self.config.replay is not None:
-            return S.SOURCE_FILE.format(name=self.config.replay.name)
-        return S.SOURCE_MIC.format(name=self.device or S.SOURCE_DEFAULT)
+    def _change(self, **changes: object) -> None:
+        self.state = replace(self.state, **changes)  # type: ignore[arg-type]
+        self.state_changed.publish(self.state)
 
     # --- start-up ----------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.push_screen(StartScreen())
+        self.push_screen(StartScreen(self.ctx))
         if self.config.open_session:
-            self.call_after_refresh(self.new_appointment)
+            self.call_after_refresh(self._new_appointment)
         self.call_after_refresh(self._load_engine)
 
     @work(thread=True, exclusive=True, group="model", exit_on_error=False)
@@ -118,67 +89,59 @@ class CounterApp(App[None]):
             started = time.monotonic()
             engine = self.config.load_engine(self.config.settings)
             self.post_message(ModelLoaded(engine, time.monotonic() - started))
-        except AssistantError as exc:
-            self.post_message(ModelFailed(str(exc)))
         except Exception as exc:  # any failure must reach the agent, in French
-            self.post_message(ModelFailed(S.WORKER_FAILED.format(
-                kind=type(exc).__name__, error=exc)))
+            self.post_message(ModelFailed(error_text(exc)))
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
-        self.engine = message.model
-        self._loaded_s = message.seconds
-        self.engine_error = None
-        self._tell_screens()
+        self._change(engine=message.model, loaded_s=message.seconds, engine_error=None)
 
     def on_model_failed(self, message: ModelFailed) -> None:
-        self.engine_error = message.text
+        self._change(engine_error=message.text)
         self.notify(message.text, title=S.ERROR_TITLE, severity="error", timeout=30)
-        self._tell_screens()
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         self.notify(message.text, title=S.ERROR_TITLE, severity="error", timeout=20)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.report_worker(event)
-
-    def report_worker(self, event: Worker.StateChanged) -> None:
         """A background task that failed unexpectedly is said, in French, not hidden
-        (screens forward their workers' state changes here: they do not bubble)."""
+        (the screens' workers reach here as ``WorkerFailed``)."""
         if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(S.WORKER_FAILED.format(kind=type(error).__name__, error=error)
-                        + f"\n  → {S.WORKER_FAILED_HINT}",
+            self.notify(worker_failure(event.worker.error),
                         title=S.ERROR_TITLE, severity="error", timeout=20)
 
-    def _tell_screens(self) -> None:
-        for screen in self.screen_stack:
-            changed = getattr(screen, "model_changed", None)
-            if changed is not None:
-                changed()
+    @on(DeviceChosen)
+    def _device_chosen(self, message: DeviceChosen) -> None:
+        self._change(device=message.device)
 
     # --- navigation ---------------------------------------------------------------------------
-    def new_appointment(self) -> None:
-        from assistant.tui.screens.session import SessionScreen
+    @on(NewAppointment)
+    def _new_appointment(self) -> None:
+        self.push_screen(self._session(autostart=True))
 
-        self.push_screen(SessionScreen(autostart=True))
+    @on(OpenSession)
+    def _open_session(self, message: OpenSession) -> None:
+        self.push_screen(self._session(autostart=False, session_id=message.session_id))
 
-    def open_session(self, session_id: int) -> None:
-        from assistant.tui.screens.session import SessionScreen
-
-        self.push_screen(SessionScreen(autostart=False, session_id=session_id))
-
-    def next_appointment(self) -> None:
-        from assistant.tui.screens.session import SessionScreen
-
+    @on(NextAppointment)
+    def _next_appointment(self) -> None:
         self.notify(S.CONFIRMED_TOAST)
-        self.switch_screen(SessionScreen(autostart=False))
+        self.switch_screen(self._session(autostart=False))
 
-    def go_home(self) -> None:
+    @on(GoHome)
+    def _go_home(self) -> None:
         """Leave the session screen for the start screen (under it, or a new one)."""
         if len(self.screen_stack) > 2 and isinstance(self.screen_stack[-2], StartScreen):
             self.pop_screen()
         else:
-            self.switch_screen(StartScreen())
+            self.switch_screen(StartScreen(self.ctx))
+
+    def _session(self, *, autostart: bool, session_id: int | None = None) -> CounterScreen:
+        # The session screen pulls numpy and the streaming engine (about 0.16 s):
+        # it is loaded when the first appointment opens, not before the first
+        # frame (docs/tui.md). Not a cycle: screens never import this module.
+        from assistant.tui.screens.session import SessionScreen
+
+        return SessionScreen(self.ctx, autostart=autostart, session_id=session_id)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -190,13 +153,11 @@ class CounterApp(App[None]):
 
     def shutdown(self) -> None:
         """Stop capture and keep every session to confirm later; close the store."""
-        from assistant.tui.screens.session import SessionScreen
-
         for screen in self.screen_stack:
-            if isinstance(screen, SessionScreen):
+            if isinstance(screen, CounterScreen):
                 try:
                     if screen.shutdown():
-                        self.kept_to_confirm = True
+                        self.state = replace(self.state, kept_to_confirm=True)
                 except AssistantError as exc:
                     self.notify(str(exc), severity="error")
         self.services.close()
@@ -204,26 +165,8 @@ class CounterApp(App[None]):
 
 def build_app(config: AppConfig, source_factory: Callable[[str | None], object] | None = None,
               store_path: Path | None = None) -> CounterApp:
-    """The app wired to the real capture or replay source and the configured store."""
-    factory = source_factory or default_source_factory(config)
+    """The app wired to the real capture or replay source and the configured store
+    (``source_factory`` and ``store_path`` stand in for them in tests)."""
+    factory = source_factory or source_factory_for(config.settings, config.replay)
     services = Services(config.settings, factory, store_path, config.agent)  # type: ignore[arg-type]
     return CounterApp(config, services)
-
-
-def default_source_factory(config: AppConfig) -> Callable[[str | None], object]:
-    settings = config.settings
-
-    def make(device: str | None) -> object:
-        if config.replay is not None:
-            from assistant.replay import FileSource
-
-            return FileSource.from_file(config.replay, realtime=True,
-                                        block_ms=settings.capture.block_ms,
-                                        queue_seconds=settings.capture.queue_seconds)
-        from assistant.capture import MicrophoneSource
-
-        return MicrophoneSource(device if device is not None else settings.capture.device,
-                                block_ms=settings.capture.block_ms,
-                                queue_seconds=settings.capture.queue_seconds)
-
-    return make

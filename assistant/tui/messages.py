@@ -77,3 +77,53 @@ class NumberReadFailed(Message):
         super().__init__()
         self.utterance = utterance
         self.text = text
+
+
+# --- Screens -> the app: what the agent asked for; the app alone acts on it ------------------
+
+class NewAppointment(Message):
+    """Open a new appointment and start listening."""
+
+
+class OpenSession(Message):
+    """Reopen a stored session for review."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+
+
+class NextAppointment(Message):
+    """The session was confirmed: a fresh session screen replaces it."""
+
+
+class GoHome(Message):
+    """Back to the start screen."""
+
+
+class DeviceChosen(Message):
+    """The agent chose an input device (None: the configured one)."""
+
+    def __init__(self, device: str | None) -> None:
+        super().__init__()
+        self.device = device
+
+
+# --- The dictation's workers -> its app -------------------------------------------------------
+
+class DictationSaved(Message):
+    """The dictated text was stored as session ``session_id``."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+
+
+class RereadDone(Message):
+    """The whole recording was transcribed again; ``raw`` is Whisper's text,
+    ``before`` the editor's text when the re-reading began."""
+
+    def __init__(self, raw: str, before: str) -> None:
+        super().__init__()
+        self.raw = raw
+        self.before = before

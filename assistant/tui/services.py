@@ -1,9 +1,11 @@
-"""The app's side of the other stages: engine, pipeline, drafter, store, devices.
+"""The apps' side of the other stages: engine, pipeline, drafter, store, devices.
 
-Screens call these methods and never import the store, the capture or the
-model themselves. Every store problem becomes a French ``StoreError`` shown as a
-notification by the caller; nothing here touches a widget. The methods that
-block (model loading, device listing, level monitoring) run in worker threads.
+The one door of both apps (the counter and the dictation): screens call these
+methods and never import the store, the capture or the model themselves. Every
+store problem becomes a French ``StoreError`` shown as a notification by the
+caller; nothing here touches a widget. The methods that block (model loading,
+device listing, level monitoring, saving a dictation, re-reading it) run in
+worker threads.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -52,6 +54,11 @@ class Engine:
     load_seconds: float = 0.0
 
 
+if TYPE_CHECKING:
+    DictationEngine = SpeechModel | Transcriber | Engine
+    """What the dictation decodes with: a Whisper model, or a stand-in in tests."""
+
+
 @dataclass(frozen=True, slots=True)
 class LoadedSession:
     """A stored session reopened for review."""
@@ -81,6 +88,16 @@ class Drafter(Protocol):
     def add_segment(self, segment: Segment) -> CaseNoteDraft: ...
 
 
+class DictationHandle(Protocol):
+    """What the dictation controls of its running pipeline."""
+
+    def set_paused(self, paused: bool) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def audio(self) -> AudioArray | None:
+        """Everything heard so far (None: nothing kept, or too long to keep)."""
+        ...
 
 
 def _evidence_of(recorded: dict[str, Any]) -> tuple[EvidenceSpan, ...]:
@@ -113,13 +130,11 @@ def speech_model(engine: Engine) -> SpeechModel | None:
     return model if isinstance(model, SpeechModel) else None
 
 
-class _Pipeline:
+class _Running:
+    """A started ``LivePipeline``, as a screen controls it."""
+
     def __init__(self, pipeline: Any) -> None:
         self._pipeline = pipeline
-
-    def audio(self, start_s: float, end_s: float) -> AudioArray:
-        audio: AudioArray = self._pipeline.audio(start_s, end_s)
-        return audio
 
     def set_paused(self, paused: bool) -> None:
         if paused:
@@ -127,11 +142,47 @@ class _Pipeline:
         else:
             self._pipeline.resume()
 
+    def stop(self) -> None:
+        self._pipeline.stop(timeout=30.0)
+
+
+class _Pipeline(_Running):
+    def audio(self, start_s: float, end_s: float) -> AudioArray:
+        audio: AudioArray = self._pipeline.audio(start_s, end_s)
+        return audio
+
     def switch_device(self, device: str | None) -> None:
         self._pipeline.switch_device(int(device) if device and device.isdigit() else device)
 
-    def stop(self) -> None:
-        self._pipeline.stop(timeout=30.0)
+
+def source_factory_for(settings: Settings, replay: Path | None,
+                   realtime: bool = True) -> SourceFactory:
+    """The replayed recording ``replay`` (at the pace of speech when ``realtime``),
+    or the microphone chosen (None: the configured one)."""
+
+    def make(device: str | None) -> AudioSource:
+        capture = settings.capture
+        if replay is not None:
+            from assistant.replay import FileSource
+
+            return FileSource.from_file(replay, realtime=realtime, block_ms=capture.block_ms,
+                                        queue_seconds=capture.queue_seconds)
+        from assistant.capture import MicrophoneSource
+
+        return MicrophoneSource(device if device is not None else capture.device,
+                                block_ms=capture.block_ms, queue_seconds=capture.queue_seconds)
+
+    return make
+
+
+class _Dictation(_Running):
+    def __init__(self, pipeline: Any, kept: Any) -> None:
+        super().__init__(pipeline)
+        self._kept = kept
+
+    def audio(self) -> AudioArray | None:
+        audio: AudioArray | None = self._kept.audio()
+        return audio
 
 
 class Services:
@@ -302,3 +353,59 @@ class Services:
                     return
         finally:
             source.stop()
+
+    # --- dictation ------------------------------------------------------------------------
+    def start_dictation(self, engine: DictationEngine, device: str | None,
+                        on_event: Callable[[PipelineEvent], None],
+                        keep_s: float) -> DictationHandle:
+        """Start listening for a dictation; what is heard (not during pauses, up to
+        ``keep_s`` seconds) is kept in memory for the re-reading at the end."""
+        from assistant.pipeline import LivePipeline
+        from assistant.tui.keptaudio import KeptAudio
+
+        transcriber = engine.transcriber if isinstance(engine, Engine) else engine
+        kept = KeptAudio(self.source_factory(device), keep_s)
+        pipeline = LivePipeline(kept, transcriber, self.settings, on_event)
+        pipeline.start()
+        return _Dictation(pipeline, kept)
+
+    def reread(self, engine: DictationEngine, audio: AudioArray) -> str:
+        """The whole dictation transcribed again by the batch decoder (wide beam,
+        whole context): Whisper's raw text (seconds: on a worker thread)."""
+        from assistant.asr import DecodeOptions, SpeechModel
+        from assistant.dictation.prompt import DICTATION_PROMPT
+
+        prompt = DICTATION_PROMPT if self.settings.dictation.use_prompt else None
+        model = engine.transcriber if isinstance(engine, Engine) else engine
+        if isinstance(model, SpeechModel):
+            options = DecodeOptions.from_settings(self.settings)
+            segments = model.transcribe(audio, replace(options, initial_prompt=prompt))
+        else:
+            segments = model.transcribe(audio, prompt, 0.0)
+        return " ".join(seg.text for seg in segments)
+
+    def save_dictation(self, text: str, day: dt.date, source: str) -> int:
+        """Store a dictated text as a session (one segment per line) with the case
+        note the drafter fills from it; the agent reviews it in the counter app.
+        Its own connection, opened without purging (worker thread)."""
+        from assistant.notes.drafter import Drafter, segments_from_text
+        from assistant.store import SessionId, SessionStore, open_store
+
+        if self._store_path is not None:
+            store = SessionStore.open(self._store_path, actor=self.agent)
+        else:
+            store = open_store(self.settings, purge=False)
+        try:
+            record = store.start_session(source=source, appointment_date=day)
+            sid = SessionId(int(record.id))
+            drafter = Drafter(day)
+            draft = None
+            for segment in segments_from_text(text):
+                store.add_segment(sid, segment)
+                draft = drafter.add_segment(segment)
+            if draft is not None:
+                store.save_draft(sid, draft)
+            store.end_session(sid)
+        finally:
+            store.close()
+        return int(sid)

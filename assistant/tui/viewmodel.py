@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from assistant.errors import AssistantError
 from assistant.identify.kinds import HIDDEN_ON_SCREEN
 from assistant.privacy import LABELS_FR, MaskKind, find_identifiers, mask_identifier
+from assistant.tui import strings as S
 
 if TYPE_CHECKING:
     from assistant.streaming.events import AudioLevel
@@ -19,6 +21,20 @@ SCREEN_MASKED = frozenset({MaskKind(k.value) for k in HIDDEN_ON_SCREEN} | {MaskK
 IBANs (``identify.kinds.HIDDEN_ON_SCREEN``), and long numbers that may be one
 of them misheard."""
 KEEP_LAST = 3
+
+
+def error_text(error: BaseException) -> str:
+    """What the agent is told of a failure: one of ours says itself (in French,
+    with its way out); anything else is named as unexpected."""
+    if isinstance(error, AssistantError):
+        return str(error)
+    return S.WORKER_FAILED.format(kind=type(error).__name__, error=error)
+
+
+def worker_failure(error: BaseException | None) -> str:
+    """What the agent is told when a background task failed unexpectedly."""
+    return (S.WORKER_FAILED.format(kind=type(error).__name__, error=error)
+            + f"\n  → {S.WORKER_FAILED_HINT}")
 
 
 def format_clock(seconds: float) -> str:

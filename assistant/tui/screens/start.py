@@ -16,8 +16,10 @@ from textual.widgets.option_list import Option
 
 from assistant.errors import AssistantError
 from assistant.tui import strings as S
-from assistant.tui.messages import LevelSampled
+from assistant.tui.labels import model_status
+from assistant.tui.messages import DeviceChosen, LevelSampled, NewAppointment, OpenSession
 from assistant.tui.screens.base import CounterScreen
+from assistant.tui.state import CounterState, ScreenContext
 from assistant.tui.viewmodel import level_fraction
 from assistant.tui.widgets import LevelMeter
 
@@ -34,21 +36,21 @@ class StartScreen(CounterScreen):
         Binding("m", "device", S.KEY_DEVICE),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, ctx: ScreenContext) -> None:
+        super().__init__(ctx)
         self._level_generation = 0
         self._devices_shown = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
             yield Static(S.APP_TITLE, id="start-title")
-            yield Static(self.counter.model_status, id="model-status")
+            yield Static(model_status(self.ctx.state(), self.ctx.config), id="model-status")
             yield Static(S.START_RECENT, classes="section")
             yield OptionList(id="recent")
             yield Static(S.START_RECENT_HELP, classes="hint")
             yield Static(S.START_DEVICE, classes="section")
-            if self.counter.config.replay is not None:
-                yield Static(S.START_REPLAY.format(name=self.counter.config.replay.name),
+            if self.ctx.config.replay is not None:
+                yield Static(S.START_REPLAY.format(name=self.ctx.config.replay.name),
                              id="replay-name")
             else:
                 yield Select[str]([], prompt=S.START_DEVICE_DEFAULT, id="device",
@@ -58,17 +60,17 @@ class StartScreen(CounterScreen):
 
     def on_mount(self) -> None:
         self.refresh_recent()
-        if self.counter.config.replay is None and self.counter.config.probe_devices:
+        if self.ctx.config.replay is None and self.ctx.config.probe_devices:
             self.set_timer(1.0, self._load_devices)
 
     def on_screen_resume(self) -> None:
         self.refresh_recent()
-        self.model_changed()
+        self.counter_changed(self.ctx.state())
         if self._devices_shown:  # the meter stopped while another screen was shown
-            self._watch_level(self.counter.device)
+            self._watch_level(self.ctx.state().device)
 
-    def model_changed(self) -> None:
-        self.query_one("#model-status", Static).update(self.counter.model_status)
+    def counter_changed(self, state: CounterState) -> None:
+        self.query_one("#model-status", Static).update(model_status(state, self.ctx.config))
 
     def refresh_recent(self) -> None:
         self._show_recent(None)
@@ -77,7 +79,7 @@ class StartScreen(CounterScreen):
     @work(thread=True, exclusive=True, group="recent", exit_on_error=False)
     def _load_recent(self) -> None:
         try:
-            sessions = self.counter.services.recent_sessions()
+            sessions = self.ctx.services.recent_sessions()
         except AssistantError as exc:
             self.app.call_from_thread(self.notify, str(exc), title=S.ERROR_TITLE,
                                       severity="error", timeout=20)
@@ -107,19 +109,19 @@ class StartScreen(CounterScreen):
         if event.option_id == "new":
             self.action_new()
         elif event.option_id and event.option_id.startswith("s"):
-            self.counter.open_session(int(event.option_id[1:]))
+            self.post_message(OpenSession(int(event.option_id[1:])))
 
     def action_new(self) -> None:
-        self.counter.new_appointment()
+        self.post_message(NewAppointment())
 
     def action_device(self) -> None:
-        if self.counter.config.replay is None:
+        if self.ctx.config.replay is None:
             self.query_one("#device", Select).focus()
 
     @work(thread=True, exclusive=True, group="devices", exit_on_error=False)
     def _load_devices(self) -> None:
         try:
-            devices = self.counter.services.input_devices()
+            devices = self.ctx.services.input_devices()
         except AssistantError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="warning")
             return
@@ -131,7 +133,7 @@ class StartScreen(CounterScreen):
             select.prompt = S.START_DEVICE_NONE
             return
         select.set_options(devices)
-        chosen = self.counter.device
+        chosen = self.ctx.state().device
         if chosen is not None:
             # --device may be an index or part of a name: show it if it is listed.
             match = [value for label, value in devices
@@ -144,14 +146,14 @@ class StartScreen(CounterScreen):
     @on(Select.Changed, "#device")
     def _device_changed(self, event: Select.Changed) -> None:
         value = None if event.value is Select.BLANK else str(event.value)
-        self.counter.device = value
+        self.post_message(DeviceChosen(value))
         self._watch_level(value)
 
     def _watch_level(self, device: str | None) -> None:
         """Show the level of ``device`` (a monitor of an earlier choice stops)."""
         self._level_generation += 1
         self._devices_shown = True
-        if self.counter.config.probe_devices and self.counter.config.replay is None:
+        if self.ctx.config.probe_devices and self.ctx.config.replay is None:
             self._monitor_level(device, self._level_generation)
 
     @work(thread=True, group="level", exit_on_error=False)
@@ -164,7 +166,7 @@ class StartScreen(CounterScreen):
             return True
 
         try:
-            self.counter.services.monitor_level(device, report)
+            self.ctx.services.monitor_level(device, report)
         except AssistantError as exc:  # no level, but the app goes on
             self.app.call_from_thread(self.notify, str(exc), severity="warning", timeout=10)
 
