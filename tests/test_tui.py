@@ -6,6 +6,8 @@ scripted transcriber stands in for Whisper (test_tui_model.py runs the real one)
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -499,3 +501,14 @@ async def test_screens_ask_and_the_app_alone_changes_its_state(
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, StartScreen))
         assert [m for m in posted if isinstance(m, GoHome)] and not screen.is_attached
+
+
+def test_the_first_frame_loads_neither_numpy_nor_the_session_screen() -> None:
+    """The app module stays light (docs/tui.md, time to the first frame): the
+    session screen, numpy, the store and the pipeline come after (harlequin's
+    import-hygiene test, in a fresh interpreter)."""
+    heavy = ("numpy", "assistant.tui.screens.session", "assistant.store", "assistant.pipeline")
+    code = f"import sys, assistant.tui.app; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stdout
