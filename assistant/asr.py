@@ -20,9 +20,11 @@ from assistant.coverage import Span, uncovered_speech
 from assistant.errors import ModelError
 from assistant.guards import (
     comparable_words,
+    cut_text_loop,
     ends_with_repeat,
     fix_year_artifacts,
     is_hallucination,
+    words_before_loop,
 )
 from assistant.modelstore import active_model_path, check_model_folder
 from assistant.settings import Settings
@@ -33,6 +35,8 @@ LOOP_COMPRESSION_RATIO = 2.4
 """faster-whisper's own threshold for a repetitive (looping) decoding."""
 FULL_WINDOW_FRAMES = 3000
 """Whisper's 30 s window in mel frames (10 ms each); the encoder halves it."""
+WHISPER_FALLBACK = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+"""Whisper's temperature fallback (sampling: the text changes from run to run)."""
 CONSTRAINED_TOKENS_PER_S = 8
 """Token budget of a constrained reading per second of audio: a number said in
 French is about 2 to 4 tokens a second; a reading that needs more loops."""
@@ -47,7 +51,8 @@ class DecodeOptions:
     initial_prompt: str | None = None
     vad_filter: bool = True
     word_timestamps: bool = False
-    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    temperatures: tuple[float, ...] = (0.0,)
+    """Only 0: deterministic. ``WHISPER_FALLBACK`` samples when a window fails."""
     condition_on_previous_text: bool = True
     drop_hallucinations: bool = True
     # Streaming passes a short buffer: no 30 s padding tricks, no timestamps search.
@@ -73,6 +78,7 @@ class DecodeOptions:
             vad_filter=d.vad_filter,
             word_timestamps=d.word_timestamps,
             drop_hallucinations=d.drop_hallucinations,
+            temperatures=WHISPER_FALLBACK if d.temperature_fallback else (0.0,),
             recover_uncovered=d.recover_uncovered,
         )
 
@@ -147,7 +153,7 @@ class SpeechModel:
             **options.extra,
         )
         for raw in raw_segments:
-            text = fix_year_artifacts(raw.text.strip())
+            text = cut_text_loop(fix_year_artifacts(raw.text.strip()))
             if options.drop_hallucinations and is_hallucination(
                 text, raw.no_speech_prob, raw.avg_logprob
             ):
@@ -157,6 +163,7 @@ class SpeechModel:
                 for w in (raw.words or ())
                 if w.word.strip()
             )
+            words = words[: words_before_loop([w.text for w in words])]
             yield Segment(id=0, start=raw.start, end=raw.end, text=text, words=words,
                           avg_logprob=raw.avg_logprob, no_speech_prob=raw.no_speech_prob)
 

@@ -93,3 +93,42 @@ def ends_with_repeat(text: str, min_words: int = 3) -> bool:
     words = [w.strip(".,;:!?…«»\"").lower() for w in text.split()]
     words = [w for w in words if w]
     return any(words[-n:] == words[-2 * n : -n] for n in range(min_words, len(words) // 2 + 1))
+
+
+def loop_cut(keys: list[str], max_word: int = 4, max_phrase: int = 2) -> int:
+    """How many of ``keys`` (words, compared as given) to keep: all of them,
+    unless they run into a loop. A loop is one word said more than
+    ``max_word`` times in a row, or a phrase of two to eight words more than
+    ``max_phrase`` times in a row; the first copies that could be speech
+    (``max_word`` or ``max_phrase`` of them) are kept and the rest cut.
+    ("zéro zéro zéro" and "non non non" stay: people say them.)"""
+    for i in range(len(keys)):
+        for n in range(1, 9):
+            allowed = max_word if n == 1 else max_phrase
+            if i + n * (allowed + 1) > len(keys):
+                break
+            gram = keys[i : i + n]
+            if not any(gram):
+                continue
+            repeats, j = 1, i + n
+            while j + n <= len(keys) and keys[j : j + n] == gram:
+                repeats += 1
+                j += n
+            if repeats > allowed:
+                return i + n * allowed
+    return len(keys)
+
+
+def words_before_loop(words: list[str]) -> int:
+    """How many of ``words`` come before a decoding loop's excess copies
+    (``loop_cut``, comparing words without case, accents or punctuation)."""
+    return loop_cut([fold(w).strip(".,;:!?…«»\"") for w in words])
+
+
+def cut_text_loop(text: str) -> str:
+    """``text`` without the end of a decoding loop."""
+    words = text.split()
+    keep = words_before_loop(words)
+    if keep == len(words):
+        return text
+    return " ".join(words[:keep]).rstrip(",;:")

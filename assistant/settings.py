@@ -122,6 +122,16 @@ class DecodingSettings(BaseModel):
             "(\"Sous-titres réalisés par la communauté d'Amara.org\"...)."
         ),
     )
+    temperature_fallback: bool = Field(
+        default=False,
+        description=(
+            "Batch: when a window's decoding looks wrong (it repeats itself or is unsure), "
+            "decode it again by sampling at rising temperatures, as Whisper does. Off: the "
+            "same recording and settings then always give the same text; on the real and "
+            "dialogue recordings of docs/benchmarks.md the error rate is the same either way. "
+            "A loop is cut instead (guards.cut_text_loop)."
+        ),
+    )
 
 
 class CaptureSettings(BaseModel):

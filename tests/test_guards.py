@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.guards import (
+    cut_text_loop,
     ends_with_repeat,
     fix_year_artifacts,
     is_hallucination,
@@ -60,3 +61,22 @@ def test_wer_normalisation() -> None:
 )
 def test_a_short_window_ending_with_its_own_repeat_is_a_loop(text: str, loop: bool) -> None:
     assert ends_with_repeat(text) is loop
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # One word said over and over: a temperature-fallback loop on a real call.
+        ("je vous appelle pour le dossier " + "dossier " * 15,
+         "je vous appelle pour le dossier dossier dossier dossier"),
+        ("le dossier est complet, le dossier est complet, le dossier est complet, "
+         "le dossier est complet", "le dossier est complet, le dossier est complet"),
+        # What people say stays.
+        ("zéro zéro zéro six", "zéro zéro zéro six"),
+        ("non non non, ce n'est pas ça", "non non non, ce n'est pas ça"),
+        ("merci merci, au revoir", "merci merci, au revoir"),
+        ("", ""),
+    ],
+)
+def test_a_decoding_loop_is_cut_after_the_copies_speech_may_hold(text: str, kept: str) -> None:
+    assert cut_text_loop(text) == kept

@@ -98,6 +98,28 @@ def test_speech_no_segment_covers_is_decoded_again(speech_model: SpeechModel) ->
     assert " ".join(texts).lower().count("dossier") == 1
 
 
+def test_same_recording_same_text_even_where_whisper_would_fall_back(
+        speech_model: SpeechModel) -> None:
+    """A phrase said over and over in light noise makes a window look like a
+    loop, where Whisper's temperature fallback samples (a different text on
+    every run: seen here three times out of three). The product's default
+    decodes it the same way each time, and its text holds no loop."""
+    import numpy as np
+
+    from assistant.guards import words_before_loop
+    from tools.tts import speak
+
+    phrase = speak(" ".join(["oui, d'accord"] * 14), "mb-fr4", speed=170)
+    noise = 0.05 * np.random.default_rng(3).standard_normal(len(phrase))
+    audio = (phrase + noise).astype(np.float32)
+    options = DecodeOptions.from_settings(load_settings())
+    texts = {" | ".join(s.text for s in speech_model.transcribe(audio, options))
+             for _ in range(3)}
+    assert len(texts) == 1, texts
+    words = next(iter(texts)).replace("|", " ").split()
+    assert words and words_before_loop(words) == len(words), texts
+
+
 def test_recovery_changes_nothing_when_every_word_is_covered(
         speech_model: SpeechModel, counter_clip: Path) -> None:
     from dataclasses import replace
