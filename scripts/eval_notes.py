@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.notes.drafter import Drafter  # noqa: E402
 from assistant.notes.scoring import Score  # noqa: E402
+from assistant.slips import DEFAULT_MODEL  # noqa: E402
 from assistant.types import Segment  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval"
@@ -50,8 +51,10 @@ def text_segments(case: dict[str, Any]) -> list[Segment]:
     return [Segment(id=i, start=0.0, end=0.0, text=str(t[1])) for i, t in enumerate(case["turns"])]
 
 
-def draft(case: dict[str, Any], segments: list[Segment]) -> dict[str, Any]:
-    drafter = Drafter(dt.date.fromisoformat(case["date"]))
+def draft(case: dict[str, Any], segments: list[Segment],
+          model: str | None = DEFAULT_MODEL) -> dict[str, Any]:
+    """The contract of the draft (``model``: the recogniser the segments came from)."""
+    drafter = Drafter(dt.date.fromisoformat(case["date"]), model)
     contract: dict[str, Any] = drafter.add_segments(segments).to_contract()
     return contract
 
@@ -74,6 +77,10 @@ class Recogniser:
             settings = load_settings()
             self._model = load_model(settings)
             self._options = DecodeOptions.from_settings(settings)
+
+    def model_name(self) -> str:
+        self._load()
+        return str(self._model.name)
 
     def _key(self, what: str) -> Path:
         self._load()
@@ -198,7 +205,7 @@ def main() -> int:
                     segments = get(rec, name, case, Path(tmpdir))
                     if segments is None:
                         continue
-                    drafted = draft(case, segments)
+                    drafted = draft(case, segments, rec.model_name())
                     score.add(case["id"], drafted, case["gold"])
                     if name.startswith("heldout"):
                         unseen_audio.add(case["id"], drafted, case["gold"])

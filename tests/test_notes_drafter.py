@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 
@@ -263,9 +264,9 @@ def test_an_update_does_not_reread_the_session(monkeypatch: pytest.MonkeyPatch) 
 
     read: list[int] = []
 
-    def counting(text: str) -> MappedText:
+    def counting(text: str, *args: Any) -> MappedText:
         read.append(len(text))
-        return normalise(text)
+        return normalise(text, *args)
 
     monkeypatch.setattr("assistant.notes.drafter.normalise", counting)
     line = ("Bonjour, je viens pour mon APL, la CAF m'a demandé un RIB et une quittance, "

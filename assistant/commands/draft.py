@@ -115,6 +115,15 @@ def _words(raw: object) -> tuple[Word, ...]:
         return ()
 
 
+def _model_name() -> str:
+    """The recogniser the transcript most likely came from: the configured model
+    (its folder name), else the bundled one. Its observed slips are mended."""
+    from assistant.settings import DEFAULT_MODEL_NAME, load_settings
+
+    path = load_settings().model.path
+    return path.name if path is not None else DEFAULT_MODEL_NAME
+
+
 def run(args: argparse.Namespace) -> int:
     from assistant.notes.drafter import Drafter
     from assistant.notes.labels import render_text
@@ -122,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     day = parse_date(args.date)
     content = read_transcript(args.file)
     segments = segments_from(content, args.file)
-    draft = Drafter(day).add_segments(segments)
+    draft = Drafter(day, model=_model_name()).add_segments(segments)
     if args.json:
         print(json.dumps(draft.to_contract(), ensure_ascii=False, indent=2))
     else:

@@ -20,6 +20,7 @@ from assistant.folding import fold
 from assistant.frnumbers import find_numbers
 from assistant.identify.kinds import RULES, KindRule, check
 from assistant.notes.models import IdentifierKind
+from assistant.phonetic import distance
 
 K = IdentifierKind
 
@@ -66,16 +67,6 @@ def _mixed_to_words(text: str) -> str:
     return re.sub(r"(?<=[a-z])-(\d)\b", lambda m: "-" + _DIGIT_NAMES[int(m.group(1))], text)
 
 
-def _edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def nearest_number_word(word: str) -> str | None:
     """The French number word ``word`` (folded) is a misspelling of, if one is
     clearly nearest: one edit from four letters on, two from eight
@@ -83,7 +74,7 @@ def nearest_number_word(word: str) -> str | None:
     if word in _NUMBER_WORDS_FOLDED or len(word) < 4:
         return None
     limit = 2 if len(word) >= 8 else 1
-    scored = sorted((_edit_distance(word, w), w) for w in _NUMBER_WORDS_FOLDED)
+    scored = sorted((distance(word, w), w) for w in _NUMBER_WORDS_FOLDED)
     best, second = scored[0], scored[1]
     if best[0] <= limit and best[0] < second[0]:
         return best[1]

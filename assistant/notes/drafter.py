@@ -43,6 +43,7 @@ from assistant.notes.models import (
     Reason,
 )
 from assistant.notes.text import Sentence, normalise, sentences
+from assistant.slips import DEFAULT_MODEL
 from assistant.types import Segment
 
 CONTEXT_SENTENCES = 5
@@ -106,8 +107,10 @@ class _Tail:
 class Drafter:
     """Turns committed segments into a draft, one segment at a time."""
 
-    def __init__(self, appointment_date: dt.date) -> None:
+    def __init__(self, appointment_date: dt.date, model: str | None = DEFAULT_MODEL) -> None:
         self.appointment_date = appointment_date
+        self.model = model
+        """The recogniser's name: its observed slips are mended (assistant/slips.toml)."""
         self._segments = 0
         self._sentences = 0
         self._recent: deque[tuple[int, frozenset[IdentifierKind], bool]] = deque(
@@ -145,7 +148,7 @@ class Drafter:
         """Read one committed segment and return the updated draft."""
         self._segments += 1
         self._heard.add(segment)
-        mt = normalise(segment.text)
+        mt = normalise(segment.text, self.model, self._heard.at(segment.id))
         found = sentences(mt, segment.id, self._sentences)
         self._sentences += len(found)
         if found and self._open_date is not None:
@@ -174,7 +177,7 @@ class Drafter:
         base = len(tail.virtual) + 1
         joined = _Tail((*tail.parts, (head.segment_id, base, ha, hb - ha)),
                        tail.virtual + " " + original[ha:hb])
-        mt = normalise(joined.virtual)
+        mt = normalise(joined.virtual, self.model)
         sentence = Sentence(head.segment_id, head.index, mt.text, 0, mt, head.question)
         self._join = joined.parts
         self._min_end = next((i for i, o in enumerate(mt.ostart) if o >= base), len(mt.text))
@@ -449,9 +452,10 @@ def _drafted_date(key: dt.date, i: _Item) -> Drafted[dt.date]:
     return Drafted[dt.date](value=key, evidence=tuple(i.evidence), confidence=i.confidence)
 
 
-def draft_from_segments(segments: Sequence[Segment], appointment_date: dt.date) -> CaseNoteDraft:
-    """Convenience: the draft of a whole transcript."""
-    return Drafter(appointment_date).add_segments(segments)
+def draft_from_segments(segments: Sequence[Segment], appointment_date: dt.date,
+                        model: str | None = DEFAULT_MODEL) -> CaseNoteDraft:
+    """Convenience: the draft of a whole transcript (``model``: the recogniser's name)."""
+    return Drafter(appointment_date, model).add_segments(segments)
 
 
 def segments_from_text(text: str) -> list[Segment]:
@@ -460,8 +464,9 @@ def segments_from_text(text: str) -> list[Segment]:
     return [Segment(id=i, start=0.0, end=0.0, text=ln.strip()) for i, ln in enumerate(lines)]
 
 
-def draft_from_text(text: str, appointment_date: dt.date) -> CaseNoteDraft:
-    return draft_from_segments(segments_from_text(text), appointment_date)
+def draft_from_text(text: str, appointment_date: dt.date,
+                    model: str | None = DEFAULT_MODEL) -> CaseNoteDraft:
+    return draft_from_segments(segments_from_text(text), appointment_date, model)
 
 
 __all__ = [

@@ -10,6 +10,7 @@ Only the last few segments are kept: evidence always points at recent ones.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 from assistant.notes.models import Evidence
 from assistant.types import Segment
@@ -36,6 +37,17 @@ class HeardConfidence:
         self._spans[segment.id] = tuple(spans)
         while len(self._spans) > KEEP_SEGMENTS:
             self._spans.popitem(last=False)
+
+    def at(self, segment_id: int) -> Callable[[int, int], float | None]:
+        """The lowest probability of the words of a segment under a character span
+        (None where the segment carries no word probabilities)."""
+        spans = self._spans.get(segment_id, ())
+
+        def lowest(start: int, end: int) -> float | None:
+            probs = [p for a, b, p in spans if a < end and b > start]
+            return min(probs) if probs else None
+
+        return lowest
 
     def of(self, evidence: Evidence) -> float | None:
         """Mean probability of the words under ``evidence`` (None: not known)."""

@@ -7,6 +7,7 @@ saying things at a France services counter, not phrases of any one example.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -29,6 +30,21 @@ def _cues(code: C, *patterns: str, weight: float = 1.0) -> list[Cue[C]]:
     return [Cue(code, re.compile(p), weight) for p in patterns]
 
 
+# The lexicon's longer words and phrases, as the cues below spell them: a run of
+# words that sounds like one of them (assistant.phonetic, within an edit distance
+# that grows with the term and with the recogniser's doubt) is read as it.
+SOUND_TERMS: tuple[str, ...] = (
+    "prefecture", "sous-prefecture", "urssaf", "carsat", "passeport", "allocataire",
+    "employeur", "attestation", "franceconnect", "france travail", "pole emploi",
+    "carte vitale", "livret de famille", "fiches de paie", "bulletins de salaire",
+    "avis d'imposition", "assurance maladie", "assurance retraite", "caisse de retraite",
+    "justificatif de domicile", "complementaire sante", "mutualite sociale agricole",
+    "certificat medical", "acte de naissance", "titre de sejour", "permis de conduire",
+    "controle technique", "quittance de loyer", "caisse d'allocations familiales",
+    "allocations familiales", "prime d'activite", "pension alimentaire", "ameli",
+    "finances publiques", "impots.gouv", "pre-demande", "carte grise", "mission locale",
+)
+
 Og = Organization
 ORGANIZATIONS: list[Cue[Organization]] = [
     *_cues(Og.CAF, r"\bcaf\b", r"caisses? d'allocations? familiales?", r"\bcaf\.fr\b",
@@ -48,7 +64,8 @@ ORGANIZATIONS: list[Cue[Organization]] = [
     *_cues(Og.ANTS, r"\bants\b", r"agence nationale des titres"),
     *_cues(Og.URSSAF, r"\burssaf\b"),
     *_cues(Og.PREFECTURE, r"\b(?:sous-)?prefecture\b"),
-    *_cues(Og.MAIRIE, r"\bmairie\b", r"hotel de ville", r"etat civil", r"\bcentre communal\b"),
+    *_cues(Og.MAIRIE, r"\bmairie\b", r"hotel de ville",
+           r"(?<!votre )(?<!son )(?<!mon )(?<!leur )etat civil", r"\bcentre communal\b"),
     *_cues(Og.LA_POSTE, r"la poste\b", r"bureau de poste"),
     *_cues(Og.AUTRE, r"\bmdph\b", r"\bccas\b", r"mission locale",
            r"maison departementale des personnes handicapees", r"centre communal d'action"),
@@ -61,21 +78,29 @@ REASONS: list[Cue[Reason]] = [
     *_cues(R.LOGEMENT, r"\bapl\b", r"\bals\b", r"\balf\b",
            r"aides? (?:au|personnalisee au) logement",
            r"allocations? (?:de )?logement", weight=3),
-    *_cues(R.LOGEMENT, r"\bbailleur\b", r"\bproprietaire\b", r"\bloyers?\b", r"\blogement\b",
+    *_cues(R.LOGEMENT, r"\bbailleur\b",
+           r"\bproprietaire\b(?! (?:du|de la|de l'|des|d'un|d'une) (?!logement|appartement|appart"
+           r"|maison|studio|immeuble|lieux|local|chambre))", r"\bloyers?\b", r"\blogement\b",
            r"\bexpulsion\b", weight=1),
     *_cues(R.LOGEMENT, r"\bdemenag", weight=0.5),
     *_cues(R.MINIMA_SOCIAUX, r"\brsa\b", r"revenu de solidarite", r"prime d'activite", r"\baah\b",
            r"adulte handicape", r"declaration trimestrielle", r"\baspa\b", weight=3),
-    *_cues(R.FAMILLE, r"naissance\b", r"allocations familiales", r"\bsepar", r"divorc",
-           r"pension alimentaire", r"\baripa\b", r"garde (?:des|de mes|alternee)", r"\bpaje\b",
+    *_cues(R.FAMILLE, r"naissance\b", r"allocations familiales", r"\bseparation\b",
+           r"\b(?:se |s'|me |m'|te |t'|nous nous |vous vous )(?:\w+ ){0,2}?separ\w*",
+           r"\b(?:suis|sommes|etes|est|sont|es|etait|etions) separe(?:e|s|es)?\b"
+           r"(?! (?:de|du|des|d'|par)\b)", r"divorc",
+           r"pension alimentaire", r"\baripa\b", r"\bpaje\b",
+           r"garde (?:alternee|(?:des|de mes|de nos|de ses|de leurs|de l'|du|de la|de son|de sa"
+           r"|de ma|de mon) (?:enfants?|fils|filles?|petits?|bebes?|aine|cadet|benjamin))",
            r"complement familial", r"conge parental", r"\benceinte\b", r"grossesse",
            r"mode de garde", r"rentree scolaire", weight=2),
     *_cues(R.FAMILLE, r"\benfants?\b", r"\bbebe\b", weight=0.5),
     *_cues(R.SANTE, r"carte vitale", r"\bremboursements?\b", r"\brembourse(?:e|s|es)?\b",
            r"arret (?:de )?(?:maladie|travail)", r"\ben arret\b",
-           r"indemnites? journalieres?", r"complementaire sante", r"\bmutuelle\b",
+           r"indemnites? journalieres?", r"complementaire sante",
+           r"(?<!confiance )(?<!aide )\bmutuelle\b",
            r"medecin traitant", r"\bcss\b", r"\bmaladie\b", r"invalidite", r"accident du travail",
-           r"\bhospital", r"\bsoins\b", weight=2),
+           r"\bhospitalis", r"\bhopital\b", r"\bsoins\b", weight=2),
     *_cues(R.IMPOTS, r"\bimpots?\b", r"declarations? (?:de|des) revenus", r"numero fiscal",
            r"taxe fonciere", r"taxe d'habitation", r"prelevement a la source",
            r"credit d'impot", r"\bimposable\b", weight=2),
@@ -86,7 +111,7 @@ REASONS: list[Cue[Reason]] = [
            r"demandeur d'emploi", r"allocation d'aide au retour", r"\bare\b", r"\blicenci",
            r"fin de (?:mon )?contrat", r"\bcdd\b", r"\bcherche du travail\b", weight=2),
     *_cues(R.EMPLOI, r"france travail", r"pole emploi", r"\bemploi\b", weight=1),
-    *_cues(R.RETRAITE, r"\bretraite\b", r"\bcarsat\b", r"\bcnav\b", r"trimestres",
+    *_cues(R.RETRAITE, r"\bretraite\b", r"\bcarsat\b", r"\bcnav\b", r"trimestres(?! scolaires?)",
            r"releve de carriere", r"pension de reversion", weight=2),
     *_cues(R.TITRES, r"\bpasseport\b", r"pre-demande", r"carte grise",
            r"certificat d'immatriculation",
@@ -100,7 +125,7 @@ REASONS: list[Cue[Reason]] = [
            r"\bprocuration\b", r"cheque energie", r"auto-? ?entrepreneur", r"micro-? ?entreprise",
            r"naturalisation", r"\bsuccession\b", r"\bamende\b", r"\bsurendettement\b", weight=2),
     *_cues(R.NUMERIQUE, r"mot de passe", r"franceconnect", r"\bse connecter\b",
-           r"\bme connecter\b", r"\bconnexion\b", r"compte (?:en ligne|ameli|caf|impots)",
+           r"\bme connecter\b", r"\bconnexion\b(?! entre)", r"compte (?:en ligne|ameli|caf|impots)",
            r"creer (?:un|mon|votre) compte", r"\bidentifiants?\b(?! france travail)",
            r"code (?:de (?:connexion|confirmation|securite)|recu par sms|provisoire)",
            r"adresse (?:mail|e-mail|email) (?:a change|ne marche)", r"\bbloque mon compte\b",
@@ -111,7 +136,11 @@ D = DocumentKind
 DOCUMENTS: list[Cue[DocumentKind]] = [
     *_cues(D.PIECE_IDENTITE, r"(?:carte|piece|justificatif) d'identite", r"\bcni\b",
            r"\bpasseport\b"),
-    *_cues(D.PHOTO_IDENTITE, r"photos? d'identite", r"\bphotos?\b"),
+    *_cues(D.PHOTO_IDENTITE, r"photos? d'identite",
+           # a bare "photo" is the ID photo, not a photo of something ("une photo du courrier",
+           # "prendre en photo", "la photo de groupe")
+           r"(?<!en )(?<!club )\bphotos?\b"
+           r"(?! (?:de |du |des |d')(?!identite|vous\b|votre visage|vos enfants|votre enfant))"),
     *_cues(D.JUSTIFICATIF_DOMICILE, r"justificatifs? de (?:domicile|residence|adresse)",
            r"factures? (?:d'electricite|de gaz|d'eau|edf|de telephone|internet)",
            r"attestation d'hebergement"),
@@ -131,7 +160,8 @@ DOCUMENTS: list[Cue[DocumentKind]] = [
            r"attestation de loyer"),
     *_cues(D.CERTIFICAT_MEDICAL, r"certificats? medica(?:l|ux)"),
     *_cues(D.TITRE_SEJOUR, r"titre de sejour", r"carte de (?:sejour|resident)",
-           r"\brecepisse(?! de (?:plainte|depot|declaration))"),
+           r"\brecepisse(?! (?:de |du |d'|de l')(?:plainte|depot|declaration|recommande|l'envoi"
+           r"|envoi|colis|courrier|lettre|paiement|versement))"),
     *_cues(D.PERMIS_CONDUIRE, r"permis de conduire", r"\bpermis\b"),
     *_cues(D.CERTIFICAT_CESSION, r"certificat de cession", r"\bcerfa de cession"),
     *_cues(D.CONTROLE_TECHNIQUE, r"controle technique"),
@@ -150,10 +180,17 @@ DOCUMENT_AS_SUBJECT = re.compile(
     r"^ (?:a|est|sont|ont|m'a|m'ont) (?:exp[ie]r\w*|perime|ete (?:vole|perdu|refuse)|plus valable"
     r"|ete vol|casse|abime)"
 )
+# ... or the topic of what the person says ("ma facture de gaz a doublé", "mon RIB est
+# dans le dossier"): their own paper, then a verb of which it is the subject.
+DOCUMENT_OWNED = re.compile(r"\b(?:ma|mon|mes|sa|son|ses|notre|nos|leur|leurs) $")
+DOCUMENT_VERB_AFTER = re.compile(
+    r"^ (?:\w+ )?(?:a|ont|est|sont|n'est|ne|n'a|m'a|m'ont|coute|coutent|date|arrive|marche)\b"
+)
 DOCUMENT_NEGATED = re.compile(
     r"(?:pas besoin d(?:e |u |es |')|inutile d(?:e |')|pas la peine d(?:e |')|sans )"
     r"(?:\w+ ){0,3}$"
     r"|n'(?:avez|aurez|est) (?:pas|plus) (?:besoin )?(?:\w+ ){0,3}$"
+    r"|\bne (?:\w+ ){1,2}jamais (?:\w+ ){0,3}$"
 )
 
 # Identifier cues: what the number in this or a nearby sentence is.
@@ -175,14 +212,19 @@ COMPLEX: list[Cue[bool]] = [
     *_cues(True, r"\bbloque(?:e|es|s)?\b", r"\bsitua?tion(?:s)? complexes?\b",
            r"\bje (?:la |le |vous |les )?(?:signale|signalerai|vais (?:la |le )?signaler)\b",
            r"\bsignal\w* (?:votre|la|sa|cette|ce|son|le) (?:situation|dossier|cas)\b",
-           r"\bsignalement\b", r"\b(?:fais|faire|vais|fait) remonter\b", r"\bescalad",
+           r"\bsignalement\b", r"\b(?:fais|faire|fait) remonter\b",
+           r"\bvais (?:le |la |les |l'|vous le |vous la )remonter\b",
+           r"\bescalader\b|(?<!l')\bescalade (?:votre|le|la|ce|cette|au|aupres|vers)\b"
+           r"|\bune escalade\b",
            r"demande prioritaire",
            r"\bdroits? (?:sont |ont ete |a ete |est )?"
            r"(?:coupes?|suspendus?|interrompus?|supprimes?|stoppes?)",
            r"(?:coupe|suspendu|supprime|arrete) (?:mes|ses|vos)"
            r" (?:droits|allocations|aides|versements|indemnites)",
-           r"\bmediat(?:eur|rice)\b", r"trop long",
-           r"delais? (?:anorma|excessi|trop)",
+           r"\bmediat(?:eur|rice)\b",
+           r"\b(?:delais?|attente|traitement|instruction|procedure|dossier|ca|c'est|cela)\b"
+           r"(?: \S+){0,3}? (?:beaucoup |bien |vraiment )?trop longs?\b",
+           r"delais? (?:anorma|excessi|trop (?:longs?|importants?))",
            weight=2),
     *_cues(True, r"\bimpaye", r"\ben retard\b", weight=0.5),
     *_cues(True, r"\breclamation\b",
@@ -201,8 +243,64 @@ REFERRAL = re.compile(
     r"|il faut (?:aller|voir|contacter|appeler|prendre rendez-vous)|allez (?:a|au|en|voir)"
     r"|prendre (?:un )?rendez-vous|prenez (?:un )?rendez-vous|rapprochez-vous|contactez"
     r"|rendez-vous (?:a|au|en|avec)|vous rendre (?:a|au|en)|appelez|passer (?:a|au|en)"
-    r"|je vous donne (?:leurs|ses|les) coordonnees|\bvers(?= (?:le |la |l'|les )))"
+    r"|je vous donne (?:leurs|ses|les) coordonnees"
+    r"|(?:orient|envo|redirig|adress|renvo|dirig|tourn)\w* (?:\w+ ){0,2}"
+    r"vers(?= (?:le |la |l'|les )))"
 )
+
+# A body named as a landmark ("j'habite en face de la mairie"): not what the visit is about.
+LANDMARK_BEFORE = re.compile(
+    r"\b(?:en face (?:de|du)|a cote (?:de|du)|(?<!au)pres (?:de|du)|derriere|devant|vers"
+    r"|juste apres|juste avant|a l'angle (?:de|du)) (?:la |le |l')?$"
+)
+
+# Words a cue keys on, used in their everyday sense: these spans are read by no
+# cue ("permis de construire", "ça m'a permis de", "le mode d'emploi", "j'ai bloqué
+# mon après-midi", "je vous signale que...", "prenez place").
+EVERYDAY: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
+    r"\bpermis de (?:construire|demolir|amenager|chasse|peche|bateau|port d'arme)\b",
+    r"\b(?:a|ont|avait|avaient|aurait|auraient|ait|aura|as|avons|avez) (?:\w+ )?permis\b",
+    r"\b(?:date|lieu|pays|ville|nom|annee|jour|mois) de naissance\b",
+    r"\bmode d'emploi\b",
+    r"\bactualis\w* (?:la page|le site|l'ecran|l'application|l'appli|le navigateur|la fenetre"
+    r"|le programme|le logiciel|la liste)\b",
+    r"\b(?:page|programme|logiciel|application|appli|site|ecran|liste|carte|plan)"
+    r"(?: \w+){0,3} actualis\w*",
+    r"\blicenci\w* (?:au|du|dans un|dans le|d'un|a la|de la) (?:club|federation|association"
+    r"|equipe)\b",
+    r"\bbloque\w* (?:mon|ma|mes|votre|sa|son|une|la|le|l'|ce|cette) ?(?:apres-midi|matinee"
+    r"|journee|matin|soiree|date|creneau|semaine|agenda|heure)\b",
+    r"\bbloque\w* (?:\w+ )?(?:dans|par|sur|au|a cause|sous) (?:\w+ ){0,2}?(?:bouchons?"
+    r"|embouteillages?|circulation|greve|ascenseur|train|bus|metro|neige|ecran|trafic"
+    r"|transports?|route|autoroute|porte|bureau|etage)\b",
+    r"\b(?:ascenseur|porte|fenetre|route|rue|voiture|ordinateur|telephone|ecran|serrure|tiroir"
+    r"|imprimante|velo|cle|clavier|souris)(?: \w+){0,2} bloque\w*",
+    r"\bje (?:vous |te )?signale (?:que|qu')",
+    r"\bavocats? (?:\w+ ){0,2}(?:trop |bien |pas )?murs?\b",
+    r"\b(?:achete\w*|acheter|manger|mange|kilo|barquette|salade|guacamole|epluch\w*)"
+    r"(?: \w+){0,4} avocats?\b",
+    r"\b(?:ca |cela )?fai(?:t|sait) (?:un|un sacre|un bon) bail\b",
+    r"\b(?:rembours\w*) (?:\w+ ){0,3}(?:credit|pret|emprunt|dettes?|billets?|avance|achat"
+    r"|commande|voyage|vol|train)\b",
+    r"\b(?:sans|erreur de|porter un|portez un|porte un|emettre un|faute de) jugement\b",
+    r"(?:\bl'|\b(?:une|les|des|cette|mon|ma|son|sa|votre|grande|petite) )enceintes?\b",
+    r"\b(?:aux |a mes |a ses |vos )?bons soins\b",
+    r"\b(?:il faut |faut )?(?:prendre|prenez|prends|pris) soin de (?:vous|toi|soi|lui|elle)\b",
+    r"\bpasseports? (?:vaccinal|sanitaire|covid|talents?)\b",
+    r"\bprenez (?:place|votre temps|le temps|un siege|une chaise)\b",
+    r"\bon va (?:regarder|voir|commencer|reprendre|relire)(?: ca| cela| tout ca)?"
+    r"(?: ensemble| tout de suite| maintenant| d'abord)?(?=[ ,.!?]|$)",
+))
+
+
+@functools.lru_cache(maxsize=1024)
+def cue_text(text: str) -> str:
+    """``text`` with the words used in their everyday sense (``EVERYDAY``) blanked
+    out, same length (spans stay valid): the text the cues read."""
+    for pattern in EVERYDAY:
+        text = pattern.sub(lambda m: "~" * len(m.group()), text)
+    return text
+
 
 CORRECTION = re.compile(
     r"\b(?:non,? attendez|attendez,? non|pardon|je me suis trompee?|je me trompe|non,? c'est"

@@ -13,8 +13,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant import phonetic
 from assistant.folding import fold
-from assistant.frnumbers import find_numbers
+from assistant.frnumbers import NUMBER_WORDS, find_numbers
+from assistant.notes.lexicon import SOUND_TERMS
+from assistant.slips import DEFAULT_MODEL, note_slips
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,48 +93,17 @@ def _fold_char(ch: str) -> str:
     return fold(ch, typography=True)
 
 
-# Slips of the recogniser (Whisper base on French counter speech) and spoken
-# forms, written as general sound-alike patterns, folded.
+# Spoken and written forms of the lexicon's words, for every recogniser (the slips
+# one model was heard to make live in assistant/slips.toml, applied for that model
+# only; sound-alike spellings are caught by ``_sound_alikes``).
 _REPAIRS: tuple[tuple[str, str], ...] = (
-    (r"\bl'a(?:c|cr|cc|k)f\b|\bl'a ?caf\b|\blacaf\b|\bla caff?e?\b|\bla kaf\b", "la caf"),
-    (r"\bl'a ?cpam\b|\blacpam\b", "la cpam"),
-    (r"\bla crf\b", "la caf"),
-    (r"\bcaf sa[iy]t?\b", "carsat"),
-    (r"\bl'a ?s?secu\w*|\bla sequi\w*", "la secu"),
-    (r"\b(?:la|l'a) ?ripa\b", "l'aripa"),
-    (r"\bsite de l'an\b", "site de l'ants"),
-    (r"\binjustificatif", "un justificatif"),
-    (r"\b(?:d'un|un|une|votre|nouveau|votre nouveau) arrive(?:e|r)?\b", "un rib"),
-    (r"\ben ?p?loyeurs?\b", "employeur"),
-    (r"\bb\w{1,3}tins? de (salaire|paie)", "bulletins de \\1"),
-    (r"\bfiches? de paix\b", "fiches de paie"),
-    (r"\bavie?s? d'imposition", "avis d'imposition"),
-    (r"\bpassport\b", "passeport"),
-    (r"\b(?:la |l')?prestation (?=(?:de |d')?(?:votre |l'|son |mon )?employeur)", "l'attestation "),
-    (r"\blivr\w* (?:et )?de famille\b", "livret de famille"),
-    (r"\binfo[- ]?retraite?\b", "info-retraite"),
-    (r"\bd'apple\b", "d'apl"),
-    (r"\bl'assignale\b", "la signale"),
-    (r"\bl'accomplementaire\b", "la complementaire"),
-    (r"\bmascrire\b", "m'inscrire"),
     (r"\$", " euros"),
-    (r"\b(?:a|au|aux|ha) locataires?\b|\ballocataires\b", "allocataire"),
-    (r"\b(?:l'|d'|un |le |votre |vos |ton )?(?:h?e)ri(?:b|be|p)s?\b(?!\w)", " rib"),
-    (r"\b(?:l|la |une |d'une |votre )?testations?\b", " attestation"),
-    (r"\battestations? (?:en|d'en|de) loyeur\b|\battestation en loyer\b", "attestation employeur"),
-    (r"\bfrance travaille?s?\b", "france travail"),
+    (r"\ballocataires\b", "allocataire"),
+    (r"\bcaisses de retraite", "caisse de retraite"),
+    (r"\binfo[- ]?retraite?\b", "info-retraite"),
     (r"\bpole(?:-| )emplois?\b", "pole emploi"),
-    (r"\bl?'?urs?s?af(?:e|f|able)?\b", "urssaf"),
-    (r"\bla car[cs](?:a|in)\b", "la carsat"),
-    (r"\b(?:casse|case|casque|caisse)s? de retraite", "caisse de retraite"),
-    (r"\b(?:la )?mesa\b", "la msa"),
-    (r"\bprefacture\b", "prefecture"),
-    (r"\bfrance ?connecte?\b", "franceconnect"),
     (r"\bimpots? ?(?:\.|point) ?gouv(?:\.fr)?\b", "impots.gouv"),
-    (r"\bameli(?:\.fr)?\b|\bamelie\b|\bhamli\b", "ameli"),
-    (r"\bcar ?sat\b|\bcarsate\b", "carsat"),
-    (r"\bcarte vital\b", "carte vitale"),
-    (r"\bpre-? ?dem\w*", "pre-demande"),
+    (r"\bameli\.fr\b", "ameli"),
     (r"\b(?:arrobase|arobas|arobaz)\b", "arobase"),
 )
 _REPAIR_PATTERNS = tuple((re.compile(p), r) for p, r in _REPAIRS)
@@ -140,8 +112,6 @@ _MONTHS = (
     "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
 )
 _PREMIER = re.compile(rf"\b(?:premier|1 ?er)\b(?= (?:{_MONTHS})\b)")
-# Day numbers the recogniser writes as sound-alike words before a month ("le si mars").
-_DAY_SOUNDALIKE = re.compile(rf"\b(le|au|du) (si|de) (?=(?:{_MONTHS})\b)")
 _EMAIL_SPOKEN = re.compile(
     r"\b([a-z0-9][a-z0-9._-]*(?: (?:point|tiret|tiret du bas|underscore) [a-z0-9]+)*)"
     r" arobase ([a-z0-9-]+(?: point [a-z0-9-]+)+)\b"
@@ -157,16 +127,114 @@ def _spoken_email(m: re.Match[str]) -> str:
     return f"{glue(m.group(1))}@{glue(m.group(2))}"
 
 
-def normalise(original: str) -> MappedText:
-    """Folded, repaired, numbers in digits: the text the extractors read."""
+def normalise(original: str, model: str | None = DEFAULT_MODEL,
+              heard: Callable[[int, int], float | None] | None = None) -> MappedText:
+    """Folded, repaired, numbers in digits: the text the extractors read.
+
+    ``model``: the recogniser's name, whose observed slips are mended
+    (``assistant/slips.toml``); ``heard(start, end)``: how sure it was of the
+    words at that span of ``original`` (None: not known), so that an unsure
+    word may be read as a lexicon term it sounds less like."""
     mt = MappedText.folded(original)
+    for slip in note_slips(model):
+        mt = mt.sub(slip.heard, slip.meant)
     for pattern, repl in _REPAIR_PATTERNS:
         mt = mt.sub(pattern, repl)
+    mt = _sound_alikes(mt, original, heard)
     mt = mt.sub(_PREMIER, "1")
-    mt = mt.sub(_DAY_SOUNDALIKE, lambda m: f"{m.group(1)} {6 if m.group(2) == 'si' else 2} ")
     mt = _numbers_to_digits(mt)
     mt = mt.sub(_EMAIL_SPOKEN, _spoken_email)
     return mt
+
+
+_TOKEN = re.compile(r"\b(?:([a-z])')?([a-z]+(?:-[a-z]+)*)\b(?!')")
+"""A word, with the elided article or pronoun before it ("l'", "d'") apart."""
+_MAX_WORDS = 3
+# A first name, not a word of the lexicon ("ma fille Amélie", "madame Passeport").
+_PERSON_BEFORE = re.compile(
+    r"\b(?:fille|fils|soeur|frere|mere|pere|madame|monsieur|mme|amie?|cousine?|tante|oncle"
+    r"|niece|neveu|femme|mari|appelle|prenom|nommee?) $"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    text: str
+    key: str
+    initials: str
+    """The first sound of each of its words."""
+
+
+@functools.cache
+def _terms() -> dict[str, tuple[_Term, ...]]:
+    """The lexicon's sound-matched terms, by first sound."""
+    by_first: dict[str, list[_Term]] = {}
+    for term in SOUND_TERMS:
+        k = phonetic.key(term)
+        if len(k) >= phonetic.MIN_KEY:
+            initials = "".join(phonetic.key(w)[:1] for w in term.split())
+            by_first.setdefault(k[0], []).append(_Term(term, k, initials))
+    return {first: tuple(terms) for first, terms in by_first.items()}
+
+
+def _nearest_term(words: list[str], probability: float | None) -> tuple[int, str] | None:
+    """The term ``words`` (as heard, accents kept) sound like, and how far.
+
+    Heard as many words as the term has: each word starts with the same sound
+    and the whole is within the term's tolerance ("bultins de salaire"). Heard
+    as other words ("en ployeur" for "employeur"): the same sounds exactly, or
+    one edit off when the recogniser was unsure."""
+    keys = [phonetic.key(w) for w in words]
+    k = "".join(keys)
+    best: tuple[int, str] | None = None
+    for term in _terms().get(k[:1], ()):
+        allowed = phonetic.tolerance(term.key, probability)
+        if len(term.initials) != len(words):
+            unsure = probability is not None and probability < phonetic.UNSURE_BELOW
+            allowed = 1 if unsure else 0
+        elif "".join(w[:1] for w in keys) != term.initials:
+            continue
+        if abs(len(term.key) - len(k)) > allowed:
+            continue
+        d = phonetic.distance(k, term.key)
+        if d <= allowed and (best is None or d < best[0]):
+            best = (d, term.text)
+    return best
+
+
+def _sound_alikes(mt: MappedText, original: str,
+                  heard: Callable[[int, int], float | None] | None) -> MappedText:
+    """Words (one to three) that sound like a term of the lexicon ("préfacture",
+    "la carsate", "en ployeur", "bultins de salaire") written as that term: at each
+    word, the closest run (the shorter one on a tie), each word read once."""
+    tokens = [t for t in _TOKEN.finditer(mt.text) if t.group(2) not in NUMBER_WORDS]
+    edits: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        best: tuple[int, int, str] | None = None  # distance, words, term
+        for n in range(1, min(_MAX_WORDS, len(tokens) - i) + 1):
+            run = tokens[i : i + n]
+            a, b = run[0].start(2), run[-1].end()
+            if any(run[k + 1].start() - run[k].end() != 1 for k in range(n - 1)):
+                break  # not one run of words (punctuation or a number between)
+            oa, ob = mt.span(a, b)
+            words = original[oa:ob].split()
+            if len(words) != n:
+                continue
+            found = _nearest_term(words, heard(oa, ob) if heard else None)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], n, found[1])
+        if best is None:
+            i += 1
+            continue
+        _d, n, term = best
+        a, b = tokens[i].start(2), tokens[i + n - 1].end()
+        chunk = mt.text[a:b]
+        if (chunk.rstrip("sx") != term.rstrip("sx")
+                and not _PERSON_BEFORE.search(mt.text[max(0, a - 12) : a])):
+            edits.append((a, b, term))
+        i += n
+    return mt.replace(edits)
 
 
 def _numbers_to_digits(mt: MappedText) -> MappedText:

@@ -2,7 +2,8 @@
 
 A paper that is the object of the démarche ("refaire ma carte d'identité"),
 the subject of what went wrong with it ("ma carte d'identité a expiré") or
-said not to be needed ("pas besoin de RIB") is not a request.
+said not to be needed ("pas besoin de RIB") is not a request, nor is the person's
+own paper as the subject of what they say ("ma facture de gaz a doublé").
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from assistant.notes.models import DocumentKind
 def requested_documents(text: str, min_end: int = 0) -> list[tuple[DocumentKind, int, int]]:
     """(kind, start, end) of each paper requested in ``text`` (working text); matches
     ending at or before ``min_end`` were read already and are skipped."""
+    text = lx.cue_text(text)
     out: list[tuple[DocumentKind, int, int]] = []
     seen: set[tuple[int, int]] = set()
     for cue in lx.DOCUMENTS:
@@ -24,7 +26,8 @@ def requested_documents(text: str, min_end: int = 0) -> list[tuple[DocumentKind,
             before = text[max(0, m.start() - 60) : m.start()]
             after = text[m.end() : m.end() + 30]
             if (lx.DOCUMENT_AS_OBJECT.search(before) or lx.DOCUMENT_NEGATED.search(before)
-                    or lx.DOCUMENT_AS_SUBJECT.search(after)):
+                    or lx.DOCUMENT_AS_SUBJECT.search(after)
+                    or (lx.DOCUMENT_OWNED.search(before) and lx.DOCUMENT_VERB_AFTER.search(after))):
                 continue
             out.append((cue.code, m.start(), m.end()))
     return out

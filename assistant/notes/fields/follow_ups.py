@@ -38,7 +38,7 @@ def follow_up(s: Sentence, original: str, today: dt.date) -> tuple[FollowUp, Evi
     ``original``: the segment's text, ``today``: the appointment's date."""
     if s.question or s.text.startswith("bonjour"):
         return None
-    text = s.text
+    text = lx.cue_text(s.text)
     who: Party | Organization | None = None
     m = AGENT_ACTION.search(text)
     if m:
@@ -57,7 +57,7 @@ def follow_up(s: Sentence, original: str, today: dt.date) -> tuple[FollowUp, Evi
                         break
     if who is None or m is None:
         return None
-    dates = find_dates(text)
+    dates = find_dates(s.text)
     due = None
     if dates:
         _dm, day, month, year = dates[0]
@@ -65,7 +65,7 @@ def follow_up(s: Sentence, original: str, today: dt.date) -> tuple[FollowUp, Evi
             due = dt.date(year or today.year, month, day)
         except ValueError:
             due = None
-    a, b = s.mapped.span(s.offset, s.offset + len(text))
+    a, b = s.mapped.span(s.offset, s.offset + len(s.text))
     action = clip(original[a:b], ACTION_MAX_CHARS)
     ev = Evidence(segment_id=s.segment_id, start=a, end=b, quote=original[a:b])
     return FollowUp(who=who, action=action, due=due), ev

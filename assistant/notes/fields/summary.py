@@ -38,14 +38,15 @@ def candidate(s: Sentence, original: str) -> Candidate | None:
     text = s.text
     if s.question or len(text) < 25 or lx.ENTITLEMENT.search(text):
         return None
+    cues = lx.cue_text(text)
     score = 0.0
     for cue in lx.REASONS:
-        if cue.pattern.search(text):
+        if cue.pattern.search(cues):
             score += cue.weight
     for ccue in lx.COMPLEX:
-        if ccue.pattern.search(text):
+        if ccue.pattern.search(cues):
             score += ccue.weight
-    if AGENT_ACTION.search(text):
+    if AGENT_ACTION.search(cues):
         score += 1.0
     if score <= 0:
         return None
