@@ -20,6 +20,8 @@ the newest.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 import time
 from dataclasses import replace
@@ -82,7 +84,7 @@ def live(model: SpeechModel, audio: AudioArray, settings: Settings,
     from assistant.streaming.events import PipelineEvent, TranscriptUpdate
     from assistant.tui.dictate import dictation_settings
 
-    session = DictationSession(keep_whisper_marks)
+    session = DictationSession(keep_whisper_marks, model.name)
     pieces: list[str] = []
 
     def on_event(event: PipelineEvent) -> None:  # pipeline thread; the session is ours
@@ -100,6 +102,27 @@ def live(model: SpeechModel, audio: AudioArray, settings: Settings,
     return " | ".join(pieces), session.text
 
 
+def _raw_cache(args: argparse.Namespace, model_name: str, options: DecodeOptions,
+               case: DictationCase, voice: str, pauses: bool) -> Path | None:
+    """Where the recogniser's text of this recording is kept (``--raw-cache``)."""
+    if args.raw_cache is None:
+        return None
+    key = f"{model_name}|{options}|{args.margin}|{args.live}|{case.dictated}|{voice}|{pauses}"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:16]
+    return Path(args.raw_cache) / f"{args.set}-{case.id}-{digest}.json"
+
+
+def _apply_live(raw: str, keep_whisper_marks: bool, model_name: str) -> str:
+    """A cached live run: its committed pieces (" | "-joined) fed one by one."""
+    from assistant.dictation import DictationSession
+
+    session = DictationSession(keep_whisper_marks, model_name)
+    for piece in raw.split(" | "):
+        session.feed(piece)
+    session.finish()
+    return session.text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4",
@@ -113,6 +136,10 @@ def main() -> int:
                         help="experiment: decode a recording shorter than 30 s in a window "
                              "of its length + MARGIN s (SpeechModel.transcribe_short)")
     parser.add_argument("--show", action="store_true", help="print each output")
+    parser.add_argument("--raw-cache", type=Path, default=None,
+                        help="keep what Whisper wrote for each recording in this folder (keyed "
+                             "by model, decoding options and recording) and reuse it: rules "
+                             "compared before/after on the very same transcripts")
     parser.add_argument("--live", action="store_true",
                         help="go through the live path instead (LivePipeline, greedy streaming "
                              "engine, commands applied piece by piece as on the dictation screen)")
@@ -137,7 +164,12 @@ def main() -> int:
             for pauses in (False, True):
                 audio = load_audio(recording(case, args.set, voice, pauses))
                 t0 = time.perf_counter()
-                if args.live:
+                cached = _raw_cache(args, model.name, options, case, voice, pauses)
+                if cached is not None and cached.is_file():
+                    raw = json.loads(cached.read_text(encoding="utf-8"))["raw"]
+                    out = (_apply_live(raw, args.keep_whisper_marks, model.name) if args.live
+                           else apply_dictation(raw, args.keep_whisper_marks, model.name))
+                elif args.live:
                     raw, out = live(model, audio, settings, args.keep_whisper_marks)
                 else:
                     if args.margin:
@@ -146,7 +178,11 @@ def main() -> int:
                     else:
                         segments = model.transcribe(audio, options)
                     raw = " ".join(s.text for s in segments)
-                    out = apply_dictation(raw, keep_whisper_marks=args.keep_whisper_marks)
+                    out = apply_dictation(raw, args.keep_whisper_marks, model.name)
+                if cached is not None and not cached.is_file():
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_text(json.dumps({"raw": raw}, ensure_ascii=False),
+                                      encoding="utf-8")
                 decode_s += time.perf_counter() - t0
                 audio_s += len(audio) / SAMPLE_RATE
                 left = command_words_left(case.expected, out)

@@ -12,11 +12,15 @@ keys before and after a match, when a phrase is a word.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from assistant import phonetic
 from assistant.folding import fold
+from assistant.frnumbers import NUMBER_WORDS
+from assistant.slips import DEFAULT_MODEL, command_slips
 
 
 class Cmd(StrEnum):
@@ -52,16 +56,16 @@ def keys_of(word: str) -> tuple[str, ...]:
 
 _OPEN = ("ouvrez", "ouvre", "ouvrir", "ouvert", "ouverte", "ouvres", "ouvrer", "ouvree",
          "ouvrees", "ouvrait", "ouvrais")
-_CLOSE = ("fermez", "ferme", "fermer", "fermes", "fermee", "fermees", "fermai",
+_CLOSE = ("fermez", "ferme", "fermer", "fermes", "fermee", "fermees",
           "refermez", "refermer", "referme",
           # the vowel of the word before glued on: "enfermer la parenthese"
-          "enfermer", "enfermez", "efermer", "efermez")
-_QUOTES = ("guillemets", "guillemet", "guimets", "guillemais", "guillemes")
-_PAREN = ("parenthese", "parentheses", "parenthes")
-_LINE = ("ligne", "lignes", "linee", "lign", "linie", "lignee")
-_POINT = ("point", "points", "poing")
-_COMMA = ("virgule", "virgules", "virule", "vergule", "virgul", "virgulle")
-_PARAGRAPH = ("paragraphe", "paragraphes", "paragraph", "ragraphe", "ragraph")
+          "enfermer", "enfermez")
+_QUOTES = ("guillemets", "guillemet")
+_PAREN = ("parenthese", "parentheses")
+_LINE = ("ligne", "lignes")
+_POINT = ("point", "points")
+_COMMA = ("virgule", "virgules")
+_PARAGRAPH = ("paragraphe", "paragraphes")
 _NEW = ("nouveau", "nouveaux", "nouvel", "nouvelle")
 _DET_QUOTE = ("les", "le", "la", "l", "des", "de", "")
 
@@ -79,16 +83,15 @@ def _phrases() -> dict[Cmd, list[tuple[str, ...]]]:
         Cmd.COMMA: _variants(_COMMA),
         Cmd.PERIOD: [*_variants(_POINT), ("point", "final")],
         Cmd.SEMICOLON: _variants(_POINT, ("a", ""), _COMMA),  # "point à virgule"
-        Cmd.COLON: _variants(("deux", "2", "de", "des"), ("points", "point")),
+        Cmd.COLON: _variants(("deux", "2"), ("points", "point")),
         Cmd.QUESTION: _variants(_POINT, ("d", ""), ("interrogation", "interrogations")),
         Cmd.EXCLAMATION: _variants(_POINT, ("d", ""), ("exclamation", "exclamations")),
         Cmd.ELLIPSIS: [*_variants(_POINT, ("de", "d"), ("suspension", "suspensions")),
                        ("trois", "petits", "points"), ("3", "petits", "points")],
-        Cmd.NEWLINE: [*_variants(("a", "ah", "sur"), ("la",), _LINE),
+        Cmd.NEWLINE: [*_variants(("a",), ("la",), _LINE),
                       *_variants(("retour",), ("a", ""), ("la",), _LINE)],
-        Cmd.PERIOD_NEWLINE: _variants(_POINT, ("a", "ah", ""), ("la",), _LINE),
-        Cmd.PARAGRAPH: [*_variants(_NEW, _PARAGRAPH),
-                        ("nous", "vaut", "pas", "ragraph"), ("nouveau", "pas", "ragraphe")],
+        Cmd.PERIOD_NEWLINE: _variants(_POINT, ("a", ""), ("la",), _LINE),
+        Cmd.PARAGRAPH: _variants(_NEW, _PARAGRAPH),
         Cmd.OPEN_QUOTE: _variants(_OPEN, _DET_QUOTE, _QUOTES),
         Cmd.CLOSE_QUOTE: _variants(_CLOSE, _DET_QUOTE, _QUOTES),
         Cmd.OPEN_PAREN: _variants(_OPEN, ("la", "les", "une", "le", "de", ""), _PAREN),
@@ -96,15 +99,48 @@ def _phrases() -> dict[Cmd, list[tuple[str, ...]]]:
         Cmd.DASH: _variants(("tiret", "tirets")),
         Cmd.DELETE_WORD: [
             erase + rest
-            for erase in (("efface",), ("effacez",), ("effacer",), ("et", "face"),
-                          ("et", "fasse"), ("est", "face"), ("et", "fac"), ("face",), ("fasse",))
+            for erase in (("efface",), ("effacez",), ("effacer",))
             for rest in _variants(("le", "les", ""), ("dernier", "derniers"), ("mot", "mots"))
         ],
-        Cmd.UNDO: [("annule",), ("annulez",), ("annul",), ("anule",), ("anul",), ("enule",),
-                   ("annulle",), ("a", "nulle"), ("a", "nul"), ("un", "nulle"),
-                   ("en", "nulle"), ("annulet",)],
+        Cmd.UNDO: [("annule",), ("annulez",)],
     }
     return table
+
+
+SOUND_WORDS: tuple[str, ...] = (
+    "virgule", "paragraphe", "guillemets", "parenthese", "interrogation", "exclamation",
+    "suspension",
+)
+"""The commands' longer words: a word that sounds like one of them ("virule",
+"vergule", "paragraph", "guillemais", "parenthèses") is matched as it
+(``heard_keys``); whether it is then a command is still the context's call."""
+
+
+@functools.cache
+def _sound_words() -> tuple[tuple[str, str], ...]:
+    return tuple((w, phonetic.key(w)) for w in SOUND_WORDS)
+
+
+@functools.cache
+def sound_key(part: str) -> str:
+    """The matching key of one part of a written word: its folded form, or the
+    command word it sounds like (same first sound, within the tolerance)."""
+    folded = fold(part)
+    if folded in _COMMAND_KEYS or len(folded) < 5:
+        return folded
+    k = phonetic.key(part)
+    for word, wk in _sound_words():
+        allowed = phonetic.tolerance(wk)
+        if (k[:1] == wk[:1] and abs(len(k) - len(wk)) <= allowed
+                and phonetic.distance(k, wk) <= allowed):
+            return word
+    return folded
+
+
+def heard_keys(word: str) -> tuple[str, ...]:
+    """``keys_of`` for a word the recogniser wrote: a part that sounds like one
+    of the commands' longer words is matched as that word ("virule" -> "virgule")."""
+    return tuple(sound_key(p) for p in _KEY_SPLIT.split(word) if fold(p))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,27 +151,63 @@ class Phrase:
     cmd: Cmd
 
 
-PHRASES: tuple[Phrase, ...] = tuple(
-    sorted(
-        {Phrase(k, cmd) for cmd, variants in _phrases().items() for k in variants},
-        key=lambda p: (-len(p.keys), p.cmd.value, p.keys),
-    )
-)
-"""Every spelling, longest first (so that "point à la ligne" wins over "point")."""
+_COMMAND_KEYS = frozenset(k for variants in _phrases().values() for v in variants for k in v)
 
-MAX_PHRASE = max(len(p.keys) for p in PHRASES)
-
-PREFIXES: frozenset[tuple[str, ...]] = frozenset(
-    p.keys[:n] for p in PHRASES for n in range(1, len(p.keys) + 1)
-)
-"""Beginnings of command spellings (whole ones too, whose meaning depends on
-the next word): a live session holds these back."""
-
-# A "tiret" misheard as a past participle is only a dash at the start of a line.
-LINE_START_DASH = frozenset({
-    "tire", "tiree", "tirer", "tirees", "tires", "tirez", "tirait", "tirais", "dirais",
-    "dirait", "tireh",
+# A "tiret" heard as a word that sounds the same is only a dash at the start of a line.
+_LINE_START_DASH = frozenset({
+    "tire", "tiree", "tirer", "tirees", "tires", "tirez", "tirait", "tirais",
 })
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseTable:
+    """The command spellings for one recogniser: the lexicon's, and the slips
+    observed on that model (``assistant/slips.toml``)."""
+
+    phrases: tuple[Phrase, ...]
+    """Every spelling, longest first (so that "point à la ligne" wins over "point")."""
+    prefixes: frozenset[tuple[str, ...]]
+    """Beginnings of command spellings (whole ones too, whose meaning depends on
+    the next word): a live session holds these back."""
+    wholes: frozenset[tuple[str, ...]]
+    """Every whole spelling."""
+    max_phrase: int
+    line_start_dash: frozenset[str]
+    """Words that are a dash only at the start of a line ("tirez" for "tiret")."""
+
+
+@functools.cache
+def phrase_table(model: str | None = DEFAULT_MODEL) -> PhraseTable:
+    """The spellings of every command when ``model`` is the recogniser."""
+    table = _phrases()
+    dash = set(_LINE_START_DASH)
+    for slip in command_slips(model):
+        cmd = Cmd(slip.command)
+        for heard in slip.heard:
+            keys = tuple(k for w in heard.split() for k in keys_of(w))
+            if cmd is Cmd.DASH:
+                dash.update(keys[:1])
+            else:
+                table[cmd].append(keys)
+    phrases = tuple(sorted(
+        {Phrase(k, cmd) for cmd, variants in table.items() for k in variants},
+        key=lambda p: (-len(p.keys), p.cmd.value, p.keys),
+    ))
+    return PhraseTable(
+        phrases=phrases,
+        prefixes=frozenset(p.keys[:n] for p in phrases for n in range(1, len(p.keys) + 1)),
+        wholes=frozenset(p.keys for p in phrases),
+        max_phrase=max(len(p.keys) for p in phrases),
+        line_start_dash=frozenset(dash),
+    )
+
+
+_DEFAULT = phrase_table(DEFAULT_MODEL)
+PHRASES = _DEFAULT.phrases
+"""The spellings for the bundled model (``phrase_table(DEFAULT_MODEL)``)."""
+MAX_PHRASE = _DEFAULT.max_phrase
+PREFIXES = _DEFAULT.prefixes
+LINE_START_DASH = _DEFAULT.line_start_dash
 
 DETERMINERS = frozenset({
     "le", "la", "l", "les", "un", "une", "ce", "cet", "cette", "ces", "du", "au", "aux",
@@ -179,6 +251,18 @@ _SUBJECTS = frozenset({
     "est", "a", "ete", "sont", "qu", "que", "tu", "vous", "nous", "pas", "rien", "sera",
     "soit", "etait", "seront", "ont", "etre", "avoir",
 })
+_VERB_SUBJECTS = frozenset({"on", "il", "elle", "ils", "elles", "je", "j", "tu", "qui", "nous"})
+"""Before "ouvre", "ferme"...: the verb of a sentence, not the command."""
+
+
+def _is_number(key: str) -> bool:
+    return key.isdigit() or key in NUMBER_WORDS
+
+
+def _infinitive(keys: tuple[str, ...]) -> bool:
+    return bool(keys) and len(keys[0]) > 3 and keys[0].endswith(("er", "ir", "re", "oir"))
+
+
 _LINE_NOUN_NEXT = frozenset({
     "suivante", "precedente", "de", "d", "du", "des", "telephonique", "directe", "fixe",
 })
@@ -232,9 +316,11 @@ def is_word_in_context(phrase: Phrase, before: tuple[str, ...], after: tuple[str
         # command, even before "la demande" (people say again what they undid).
         return prev in _SUBJECTS
     if cmd is Cmd.DELETE_WORD:
-        return False
+        # "effacez le dernier mot de passe enregistré": the noun phrase goes on.
+        return nxt in ("de", "d")
     if cmd in QUOTE_PAREN:
-        return False
+        # "on ouvre une parenthèse", "il ferme les guillemets": a subject says a verb.
+        return prev in _VERB_SUBJECTS
     if cmd is Cmd.PARAGRAPH:
         return prev in DETERMINERS
     if cmd is Cmd.COLON:
@@ -246,9 +332,14 @@ def is_word_in_context(phrase: Phrase, before: tuple[str, ...], after: tuple[str
         # "les deux points", "de point de vue", "deux points de retraite".
         if prev in DETERMINERS or nxt in _POINT_NOUN_NEXT:
             return True
+        if nxt == "a" and _infinitive(after[1:2]):
+            return True  # "il reste deux points à régler"
         return first in ("de", "des") and (prev in ("pas", "plus", "moins") or not before)
     if cmd in (Cmd.NEWLINE, Cmd.PERIOD_NEWLINE):
-        return nxt in _LINE_NOUN_NEXT or (cmd is Cmd.NEWLINE and prev in ("en", "hors"))
+        # "à la ligne 12 du tableau": a line number and what it is a line of.
+        numbered = _is_number(nxt) and after[1:2] in (("du",), ("de",), ("des",), ("d",))
+        return (nxt in _LINE_NOUN_NEXT or numbered
+                or (cmd is Cmd.NEWLINE and prev in ("en", "hors")))
     if cmd is Cmd.DASH:
         return prev in DETERMINERS
     if cmd is Cmd.COMMA:
@@ -264,6 +355,8 @@ def is_word_in_context(phrase: Phrase, before: tuple[str, ...], after: tuple[str
             return False
         return (prev in _BEFORE_MASCULINE_NOUN or prev in ("a", "faire")
                 or nxt in _POINT_NOUN_NEXT)
+    if cmd is Cmd.PERIOD and last == "final" and nxt in _POINT_NOUN_NEXT:
+        return True  # "le point final du rapport"
     if cmd in (Cmd.QUESTION, Cmd.EXCLAMATION, Cmd.ELLIPSIS, Cmd.SEMICOLON, Cmd.PERIOD):
         # "un point d'interrogation" is a noun; "les points d'..." is more
         # often Whisper hearing "est ... point d'..." than the plural noun.

@@ -18,16 +18,17 @@ from dataclasses import dataclass
 
 from assistant.dictation.lexicon import (
     END,
-    LINE_START_DASH,
-    MAX_PHRASE,
-    PHRASES,
     QUOTE_PAREN,
     Cmd,
     Phrase,
+    PhraseTable,
     glued_verb,
+    heard_keys,
     is_word_in_context,
     keys_of,
+    phrase_table,
 )
+from assistant.slips import DEFAULT_MODEL
 
 _TOKEN = re.compile(
     r"[\w@%€$+&/][\w@%€$+&/'’\-‑.]*[\w%€$]"  # a word with inner ' - . (keeps "M." out)
@@ -88,7 +89,7 @@ def tokenize(text: str, after_sentence_end: bool = True) -> list[RawToken]:
         if sentence_start and len(word) > 1 and word[0].isupper() and word[1:].islower():
             word = word[0].lower() + word[1:]
         sentence_start = False
-        out.append(RawToken(word, mark=False, keys=keys_of(word)))
+        out.append(RawToken(word, mark=False, keys=heard_keys(word)))
     return out
 
 
@@ -119,39 +120,55 @@ def _keys_before(context: tuple[str, ...], words: Sequence[RawToken], i: int) ->
     return tuple(keys[-3:])
 
 
-def _keys_after(words: Sequence[RawToken], j: int, at_end: bool = False) -> tuple[str, ...]:
+def _keys_after(words: Sequence[RawToken], j: int, at_end: bool = False,
+                following: tuple[str, ...] = ()) -> tuple[str, ...]:
     keys: list[str] = []
     for w in words[j : j + 3]:
         keys.extend(w.keys)
+    keys.extend(following[: max(0, 3 - len(keys))])
     if at_end and len(keys) < 3:
         keys.append(END)
     return tuple(keys[:3])
 
 
+def _participle(word: str) -> bool:
+    """Whether Whisper wrote ``word`` with the sounded é of a past participle
+    ("annulé", "annulées"): a word, never the command "annule"."""
+    return word.lower().endswith(("é", "ée", "és", "ées"))
+
+
 def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
-                 line_start: bool, at_end: bool = False) -> tuple[Cmd, int] | None:
+                 line_start: bool, at_end: bool = False,
+                 table: PhraseTable | None = None,
+                 following: tuple[str, ...] = ()) -> tuple[Cmd, int] | None:
     """The command said at ``words[i]`` and how many words it covers
-    (``at_end``: the dictation ends after ``words``)."""
+    (``at_end``: the dictation ends after ``words``; ``table``: the spellings
+    for the recogniser, by default the bundled model's; ``following``: keys
+    of words already heard after ``words``, held back for later)."""
+    table = table or phrase_table(DEFAULT_MODEL)
     first = words[i].keys[:1]
     if not first:
         return None
-    if line_start and first[0] in LINE_START_DASH and len(words[i].keys) == 1:
+    if line_start and first[0] in table.line_start_dash and len(words[i].keys) == 1:
         return Cmd.DASH, 1
-    for phrase in PHRASES:
-        if phrase.keys[0] != first[0] or len(phrase.keys) > MAX_PHRASE * 2:
+    for phrase in table.phrases:
+        if phrase.keys[0] != first[0]:
+            continue
+        if phrase.cmd is Cmd.UNDO and _participle(words[i].text):
             continue
         n = _match_at(words, i, phrase)
-        if n and not is_word_in_context(phrase, before, _keys_after(words, i + n, at_end)):
+        if n and not is_word_in_context(phrase, before,
+                                        _keys_after(words, i + n, at_end, following)):
             return phrase.cmd, n
     keys = words[i].keys
     if len(keys) >= 2 and keys[0] in ELISIONS:
         # Whisper glues an elided word to a command: "d'ouvrir les guillemets".
-        for phrase in PHRASES:
+        for phrase in table.phrases:
             if len(phrase.keys) < 2 or phrase.keys[0] != keys[1]:
                 continue
             n = _match_at(words, i, phrase, skip=1)
             if n and not is_word_in_context(phrase, (*before, keys[0]),
-                                            _keys_after(words, i + n, at_end)):
+                                            _keys_after(words, i + n, at_end, following)):
                 return phrase.cmd, n
     return None
 
@@ -159,20 +176,22 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
 _GLUED = frozenset({Cmd.PERIOD, Cmd.COMMA})
 
 
-def _glued_command(word: RawToken, before: tuple[str, ...]) -> tuple[Cmd, str] | None:
+def _glued_command(word: RawToken, before: tuple[str, ...],
+                   table: PhraseTable) -> tuple[Cmd, str] | None:
     """A one-word command Whisper joined by a hyphen to the next word
     ("point-son" for "point. Son"), where the whole word is no command."""
     head, sep, rest = word.text.partition("-")
     if not sep or not rest or not keys_of(rest):
         return None
-    for phrase in PHRASES:
+    for phrase in table.phrases:
         if (phrase.cmd in _GLUED and phrase.keys == keys_of(head)
                 and not is_word_in_context(phrase, before, keys_of(rest)[:3])):
             return phrase.cmd, rest
     return None
 
 
-def _verb_glued_before(words: Sequence[RawToken], i: int) -> tuple[str, Cmd, int] | None:
+def _verb_glued_before(words: Sequence[RawToken], i: int,
+                       table: PhraseTable) -> tuple[str, Cmd, int] | None:
     """A quotation or parenthesis command whose verb Whisper glued to the end
     of the word before ("indicouvrez les guillemets" for "indique, ouvrez les
     guillemets"): that word's head, the command, and how many words the two
@@ -181,8 +200,8 @@ def _verb_glued_before(words: Sequence[RawToken], i: int) -> tuple[str, Cmd, int
     form = glued_verb(word.keys[0]) if len(word.keys) == 1 else None
     if form is None:
         return None
-    probe = [RawToken(form, mark=False, keys=(form,)), *words[i + 1 : i + MAX_PHRASE]]
-    for phrase in PHRASES:
+    probe = [RawToken(form, mark=False, keys=(form,)), *words[i + 1 : i + table.max_phrase]]
+    for phrase in table.phrases:
         if phrase.cmd in QUOTE_PAREN and phrase.keys[0] == form:
             n = _match_at(probe, 0, phrase)
             head = word.text[: len(word.text) - len(form)]
@@ -200,13 +219,17 @@ _BREAKS = frozenset({Cmd.NEWLINE, Cmd.PERIOD_NEWLINE, Cmd.PARAGRAPH})
 
 def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
           line_start: bool = True, keep_whisper_marks: bool = False,
-          at_end: bool = False) -> list[Piece]:
+          at_end: bool = False, table: PhraseTable | None = None,
+          following: tuple[str, ...] = ()) -> list[Piece]:
     """Words and commands in ``tokens``.
 
     ``context``: the keys of the words just before (for context rules);
     ``line_start``: whether the text so far ends a line (or is empty);
-    ``at_end``: whether the dictation ends after ``tokens``.
+    ``at_end``: whether the dictation ends after ``tokens``; ``table``: the
+    command spellings for the recogniser (``lexicon.phrase_table(model)``);
+    ``following``: the keys of the words heard after ``tokens`` but held back.
     """
+    table = table or phrase_table(DEFAULT_MODEL)
     words = [t for t in tokens if not t.mark]
     # Index of each raw token among the words, to place Whisper's marks.
     pieces: list[Piece] = []
@@ -217,14 +240,14 @@ def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
     at_line_start = line_start
     while i < len(words):
         before = _keys_before(context, words, i)
-        found = find_command(words, i, before, at_line_start, at_end)
+        found = find_command(words, i, before, at_line_start, at_end, table, following)
         if found is not None:
             cmd, n = found
             word_pieces.append((raw_index[i], Piece(cmd.value, cmd, words=n)))
             at_line_start = cmd in _BREAKS
             i += n
             continue
-        glued = _glued_command(words[i], before)
+        glued = _glued_command(words[i], before, table)
         if glued is not None:
             # Whisper hyphenated a command to the next word ("point-son"):
             # the command, then the word, both from this one recognised word.
@@ -234,7 +257,7 @@ def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
             at_line_start = False
             i += 1
             continue
-        verb_glued = _verb_glued_before(words, i)
+        verb_glued = _verb_glued_before(words, i, table)
         if verb_glued is not None:
             head, cmd, n = verb_glued
             word_pieces.append((raw_index[i], Piece(head, words=0)))

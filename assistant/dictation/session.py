@@ -21,11 +21,12 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.dictation.lexicon import PREFIXES, Cmd, glued_verb
+from assistant.dictation.lexicon import Cmd, glued_verb, phrase_table
 from assistant.dictation.numbers import numbers_as_digits
 from assistant.dictation.parse import ELISIONS, Piece, RawToken, parse, tokenize
 from assistant.dictation.render import Token, render
 from assistant.frnumbers import NUMBER_WORDS
+from assistant.slips import DEFAULT_MODEL
 
 _MARK_OF: dict[Cmd, tuple[Token, ...]] = {
     Cmd.COMMA: (Token("mark", ","),),
@@ -68,8 +69,12 @@ class _Group:
 class DictationSession:
     """Voice commands applied to committed text, one piece after the other."""
 
-    def __init__(self, keep_whisper_marks: bool = False) -> None:
+    def __init__(self, keep_whisper_marks: bool = False,
+                 model: str | None = DEFAULT_MODEL) -> None:
         self.keep_whisper_marks = keep_whisper_marks
+        self.model = model
+        """The recogniser's name: the command spellings observed on it apply."""
+        self._table = phrase_table(model)
         self._groups: list[_Group] = []
         self._held: list[RawToken] = []
         self._context: tuple[str, ...] = ()
@@ -82,7 +87,7 @@ class DictationSession:
         hold = self._snap(self._held, self._hold_count(self._held))
         ready = self._held[: len(self._held) - hold]
         self._held = self._held[len(self._held) - hold :]
-        self._apply_tokens(ready)
+        self._apply_tokens(ready, following=tuple(k for t in self._held for k in t.keys))
 
     def finish(self) -> None:
         """Apply what was held back: the dictation is over."""
@@ -123,8 +128,7 @@ class DictationSession:
 
     # -- internals -----------------------------------------------------------
 
-    @staticmethod
-    def _hold_count(tokens: Sequence[RawToken]) -> int:
+    def _hold_count(self, tokens: Sequence[RawToken]) -> int:
         """How many trailing tokens could still grow into a command or number."""
         words = [k for k, t in enumerate(tokens) if not t.mark]
         best = 0
@@ -132,9 +136,14 @@ class DictationSession:
             tail = words[-n:]
             keys = tuple(k for idx in tail for k in tokens[idx].keys)
             glued = glued_verb(keys[0]) if keys else None
-            sensitive = keys in PREFIXES or (bool(keys) and keys[0] in ELISIONS
-                                              and keys[1:] in PREFIXES) or (
-                glued is not None and (glued, *keys[1:]) in PREFIXES) or all(
+            prefixes = self._table.prefixes
+            # a whole command then numbers: maybe a noun ("à la ligne 12 du tableau")
+            numbered = any(keys[:m] in self._table.wholes and all(k.isdigit() or k in NUMBER_WORDS
+                                                        for k in keys[m:])
+                           for m in range(1, len(keys)))
+            sensitive = numbered or keys in prefixes or (bool(keys) and keys[0] in ELISIONS
+                                              and keys[1:] in prefixes) or (
+                glued is not None and (glued, *keys[1:]) in prefixes) or all(
                 k in NUMBER_WORDS or k.isdigit() or k in ("et", "premier") for k in keys
             )
             if sensitive:
@@ -149,7 +158,8 @@ class DictationSession:
         if hold == 0:
             return 0
         cut_word = sum(1 for t in tokens[: len(tokens) - hold] if not t.mark)
-        pieces = parse(tokens, self._context, self._line_start(), self.keep_whisper_marks)
+        pieces = parse(tokens, self._context, self._line_start(), self.keep_whisper_marks,
+                       table=self._table)
         start = 0
         for piece in pieces:
             end = start + piece.words
@@ -183,11 +193,12 @@ class DictationSession:
             and toks[-2].kind == "break"
         )
 
-    def _apply_tokens(self, tokens: Sequence[RawToken], at_end: bool = False) -> None:
+    def _apply_tokens(self, tokens: Sequence[RawToken], at_end: bool = False,
+                      following: tuple[str, ...] = ()) -> None:
         if not tokens:
             return
         pieces = parse(tokens, self._context, self._line_start(), self.keep_whisper_marks,
-                       at_end)
+                       at_end, self._table, following)
         words = [t for t in tokens if not t.mark]
         self._context = tuple(k for t in words for k in t.keys)[-3:] or self._context
         run: list[str] = []
@@ -272,9 +283,11 @@ def _retokenize(text: str) -> list[Token]:
     return out
 
 
-def apply_dictation(text: str, keep_whisper_marks: bool = False) -> str:
-    """Batch: the voice commands of a whole transcript applied at once."""
-    session = DictationSession(keep_whisper_marks=keep_whisper_marks)
+def apply_dictation(text: str, keep_whisper_marks: bool = False,
+                    model: str | None = DEFAULT_MODEL) -> str:
+    """Batch: the voice commands of a whole transcript applied at once (``model``:
+    the recogniser's name, whose observed slips are read as commands)."""
+    session = DictationSession(keep_whisper_marks=keep_whisper_marks, model=model)
     session.feed(text)
     session.finish()
     return session.text
