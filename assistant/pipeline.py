@@ -20,6 +20,7 @@ than letting the lag grow.
 from __future__ import annotations
 
 import ctypes
+import logging
 import queue
 import sys
 import threading
@@ -56,6 +57,8 @@ SLOW_FACTOR = 1.5
 """Tentative passes are spaced by at least this many times a pass's duration."""
 MAX_TOKENS = 220
 """faster-whisper's own limit (448) minus room for the prompt."""
+
+log = logging.getLogger(__name__)
 
 
 TRIM_EVERY_S = 30.0
@@ -129,6 +132,7 @@ def engine_config(settings: Settings) -> EngineConfig:
         vad_neg_threshold=max(0.01, s.vad_threshold - 0.15),
         commit_after_s=s.commit_after_s,
         context_s=s.context_s,
+        max_delay_s=s.max_delay_s,
         base_prompt=base_prompt,
     )
 
@@ -247,6 +251,9 @@ class LivePipeline:
     def _emit_update(self, update: TranscriptUpdate | None) -> None:
         if update is None:
             return
+        for dropped in update.dropped:
+            log.warning("speech %.1f-%.1f s left without text (%s)",
+                        dropped.start_s, dropped.end_s, dropped.reason)
         if update.committed and self._look_model is not None:
             update = replace(update, committed=self._looked(update.committed))
         self._emit(update)

@@ -178,6 +178,13 @@ class StreamingSettings(BaseModel):
         default=6.0, ge=0,
         description="Inside a long utterance, buffer length after which agreed sentences commit.",
     )
+    max_delay_s: float = Field(
+        default=3.0, ge=0.5, le=30.0,
+        description=(
+            "Live: words two passes agree on are committed once they were said this many "
+            "seconds ago, even in the middle of a long sentence (docs/streaming.md)."
+        ),
+    )
     context_s: float = Field(
         default=0.0, ge=0, le=10,
         description="Audio of the previous utterance decoded again as context for the next.",

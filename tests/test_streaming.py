@@ -131,7 +131,8 @@ def test_committed_text_never_changes_and_long_speech_commits_as_it_goes() -> No
             return [*heard[:-1], Word(heard[-1].start, heard[-1].end, f"x{n}")]
         return heard
 
-    cfg = EngineConfig(max_buffer_s=15.0)
+    # Sentence-end commits alone (no commit of old words mid-sentence).
+    cfg = EngineConfig(max_buffer_s=15.0, max_delay_s=60.0)
     engine = StreamingEngine(ScriptedTranscriber(words, garble_tail), EnergyVad(), cfg)
     buffers = []
     updates = []
@@ -303,7 +304,7 @@ def test_first_word_after_a_committed_sentence_is_kept_when_whisper_stretches_th
                 out[i] = Word(w.start, out[i + 1].end - 0.05, w.text)  # over "il"
         return out
 
-    cfg = EngineConfig(commit_after_s=3.0)
+    cfg = EngineConfig(commit_after_s=3.0, max_delay_s=60.0)
     engine = StreamingEngine(ScriptedTranscriber(words, stretch), EnergyVad(), cfg)
     segs = committed(run(engine, audio))
     text = " ".join(s.text for s in segs)
@@ -386,3 +387,78 @@ def test_a_sentence_written_twice_in_one_pass_is_committed_once() -> None:
     engine = StreamingEngine(Twice(words), EnergyVad(), EngineConfig())
     text = " ".join(s.text for s in committed(run(engine, audio)))
     assert text == "et ça coûte combien ?", text
+
+
+def test_a_long_turn_without_sentence_ends_settles_within_the_delay_bound() -> None:
+    """A usager talking for half a minute without a full stop: agreed words
+    are committed at most ``max_delay_s`` plus one step after they were said,
+    not when the buffer reaches its bound."""
+    audio, words = speech_and_words(sentence(" ".join(f"w{i}" for i in range(80))))
+    cfg = EngineConfig()
+    engine = StreamingEngine(ScriptedTranscriber(words), EnergyVad(), cfg)
+    updates = run(engine, audio)
+    segs = committed(updates)
+    assert " ".join(s.text for s in segs) == " ".join(w.text for w in words)
+    delays = [u.audio_s - w.end for u in updates[:-1] for s in u.committed for w in s.words]
+    assert delays and max(delays) <= cfg.max_delay_s + cfg.min_step_s + 0.2, max(delays)
+    assert len(segs) >= 5  # settled as it went, not at the buffer bound only
+
+
+def _uncovered_speech_s(words: list[Word], segs: list[Segment],
+                        dropped: list[tuple[float, float]]) -> float:
+    """Seconds of scripted speech neither under a committed word nor reported dropped."""
+    covered = [(w.start, w.end) for s in segs for w in s.words] + dropped
+    return sum(w.end - w.start for w in words
+               if not any(a - 0.3 <= w.start and w.end <= b + 0.3 for a, b in covered))
+
+
+def test_speech_the_recogniser_writes_nothing_for_is_reported_dropped() -> None:
+    """Every stretch of speech ends up committed or reported with a reason:
+    here the recogniser hears nothing in the second utterance."""
+    spec = sentence("bonjour madame.") + sentence("euh alors voilà donc", 1.5) + sentence(
+        "merci beaucoup.", 1.5)
+    audio, words = speech_and_words(spec)
+    deaf = {"euh", "alors", "voilà", "donc"}
+
+    def hear_nothing(n: int, heard: list[Word], end_s: float) -> list[Word]:
+        return [w for w in heard if w.text not in deaf]
+
+    engine = StreamingEngine(ScriptedTranscriber(words, hear_nothing), EnergyVad())
+    updates = run(engine, audio)
+    segs = committed(updates)
+    dropped = [d for u in updates for d in u.dropped]
+    assert [s.text for s in segs] == ["bonjour madame.", "merci beaucoup."]
+    assert [d.reason for d in dropped] == ["not_recognised"]
+    lost = [w for w in words if w.text in deaf]
+    assert dropped[0].start_s <= lost[0].start + 0.1 and dropped[0].end_s >= lost[-1].end - 0.1
+    assert _uncovered_speech_s(words, segs, [(d.start_s, d.end_s) for d in dropped]) == 0
+
+
+def test_speech_whose_text_the_guards_drop_is_reported_as_guarded() -> None:
+    spec = sentence("bonjour.") + sentence("un deux trois quatre cinq six", 1.5)
+    audio, words = speech_and_words(spec)
+
+    class Inventing(ScriptedTranscriber):
+        def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
+                       final: bool = False) -> tuple[Segment, ...]:
+            real = super().transcribe(audio, prompt, offset_s, final)
+            if offset_s + len(audio) / SAMPLE_RATE < 2.0:
+                return real
+            credits = Segment(1, 2.0, 4.0, "Sous-titres réalisés par la communauté d'Amara.org",
+                              (Word(2.0, 4.0, "Sous-titres"),))
+            return (credits,)
+
+    engine = StreamingEngine(Inventing(words), EnergyVad())
+    updates = run(engine, audio)
+    assert [s.text for s in committed(updates)] == ["bonjour."]
+    dropped = [d for u in updates for d in u.dropped]
+    assert dropped and {d.reason for d in dropped} == {"guarded"}
+    assert sum(d.seconds for d in dropped) >= 1.5
+
+
+def test_everything_committed_means_nothing_reported_dropped() -> None:
+    text = " ".join(f"mot{i}." if i % 7 == 6 else f"mot{i}" for i in range(60))
+    audio, words = speech_and_words(sentence(text))
+    updates = run(StreamingEngine(ScriptedTranscriber(words), EnergyVad()), audio)
+    assert " ".join(s.text for s in committed(updates)) == text
+    assert [d for u in updates for d in u.dropped] == []

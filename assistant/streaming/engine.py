@@ -51,8 +51,9 @@ from assistant.streaming.hypotheses import (
     join_words,
     word_key,
 )
+from assistant.streaming.ledger import DroppedSpeech, DropReason, SpeechLedger
 from assistant.streaming.protocols import VAD_WINDOW, Transcriber, VoiceDetector
-from assistant.streaming.vadgate import VadGate
+from assistant.streaming.vadgate import WINDOW_S, VadGate
 from assistant.types import SAMPLE_RATE, AudioArray, AudioChunk, Segment, Word
 
 _SENTENCE_END = re.compile(r"[.!?…]$")
@@ -103,6 +104,13 @@ class EngineConfig:
     the utterance is decoded better with its beginning)."""
     tail_guard_s: float = 0.8
     """Words ending this close to the buffer end are never committed by agreement."""
+    max_delay_s: float = 3.0
+    """Agreed words that ended this long before the newest audio are committed
+    at the next pass even in the middle of a sentence and of a short buffer:
+    in a long turn without pauses, text settles a few seconds after it is said.
+    (Words the passes do not agree on wait for the end of the utterance or for
+    ``max_buffer_s``: committing them by age committed a number twice, once in
+    groups and once glued, when the passes flipped between the two.)"""
 
 
 class StreamingEngine:
@@ -126,6 +134,9 @@ class StreamingEngine:
         self._committed_tail = ""
         self._committed_words: tuple[Word, ...] = ()  # last few, for de-duplication
         self._tentative: tuple[Word, ...] = ()
+        self._ledger = SpeechLedger()
+        self._dropped: list[DroppedSpeech] = []
+        self._guarded = False  # a pass since the last settling dropped text
         self.passes = 0
         self.segments_committed = 0
 
@@ -166,6 +177,8 @@ class StreamingEngine:
         is a gap (a pause, a device switch): call ``finish`` before it, or the
         pending utterance is dropped."""
         if not self._started or chunk.start_s > self._stream_end_s + 0.05:
+            if self._started:
+                self._settle(self._stream_end_s, "stream_gap")
             self._restart_at(chunk.start_s)
             self._started = True
         samples = np.asarray(chunk.samples, dtype=np.float32).reshape(-1)
@@ -214,7 +227,8 @@ class StreamingEngine:
         update = self._update_from_agreement()
         if committed:
             update = TranscriptUpdate(tuple(committed) + update.committed, update.tentative,
-                                      update.tentative_words, update.audio_s, ended)
+                                      update.tentative_words, update.audio_s, ended,
+                                      update.dropped)
         return update
 
     def _agreement_only_step(self) -> TranscriptUpdate | None:
@@ -238,6 +252,7 @@ class StreamingEngine:
             committed.extend(self._commit_utterance(
                 self._stream_end_s if self._gate.in_speech else self._gate.speech_end_s))
         self._tentative = ()
+        self._settle(self._stream_end_s, "not_recognised")
         update = self._make_update(tuple(committed), utterance_end=True)
         self._restart_at(self._stream_end_s)
         return update
@@ -264,21 +279,23 @@ class StreamingEngine:
         previous = ""
         for seg in segments:
             if is_hallucination(seg.text, seg.no_speech_prob, seg.avg_logprob):
+                self._guarded = True
                 continue
             key = " ".join(word_key(Word(0.0, 0.0, t)) for t in seg.text.split())
             if key and key == previous:
+                self._guarded = True
                 continue  # the same sentence twice in a row: a loop, not speech
             previous = key
             words.extend(seg.words or self._words_of(seg))
         # The buffer may still hold committed audio (kept as context): only the
         # words after the committed end are new; a word cut in two at the
         # boundary can come back, and the overlap check removes it.
-        hyp = self._after_committed(tuple(w for w in words if w.text))
-        hyp = drop_committed_overlap(hyp, self._committed_words, self._committed_end_s,
-                                     self._boundary_s())
+        hyp = self._new_words(tuple(w for w in words if w.text))
         hyp = tuple(w for w in hyp
                     if self._gate.has_speech(w.start, w.end, self._buffer_start_s))
-        hyp = cut_repetition(hyp)
+        kept = cut_repetition(hyp)
+        self._guarded = self._guarded or len(kept) < len(hyp)
+        hyp = kept
         return Hypothesis(hyp, self._buffer_start_s + len(audio) / SAMPLE_RATE)
 
     @staticmethod
@@ -296,9 +313,12 @@ class StreamingEngine:
         """Where new (uncommitted) audio starts in the buffer."""
         return max(self._buffer_start_s, self._committed_end_s)
 
-    def _after_committed(self, words: tuple[Word, ...]) -> tuple[Word, ...]:
-        return after_committed(words, self._committed_words, self._committed_end_s,
-                               self._buffer_start_s, self._tentative)
+    def _new_words(self, words: tuple[Word, ...]) -> tuple[Word, ...]:
+        """``words`` after the committed text (the buffer may still hold it)."""
+        words = after_committed(words, self._committed_words, self._committed_end_s,
+                                self._buffer_start_s, self._tentative)
+        return drop_committed_overlap(words, self._committed_words, self._committed_end_s,
+                                      self._boundary_s())
 
     def _speech_before(self, words: tuple[Word, ...], up_to_s: float | None = None) -> float:
         """Seconds of VAD speech in the buffer before the first word (or before
@@ -312,22 +332,26 @@ class StreamingEngine:
         saw all of them), and never the last ``tail_guard_s`` of the buffer."""
         cfg = self.config
         current = self._hypotheses[-1].words
-        n = 0
-        utterance_s = self._stream_end_s - self._boundary_s()
-        if utterance_s >= cfg.commit_after_s and len(self._hypotheses) >= cfg.agreement:
-            n = len(current)
+        agreed = 0
+        if len(self._hypotheses) >= cfg.agreement:
+            agreed = len(current)
             for previous in self._hypotheses[-cfg.agreement : -1]:
-                n = min(n, agreed_prefix(previous.words, current))
-        if n and self._speech_before(current) > SKIPPED_SPEECH_S:
-            n = 0  # the pass skipped the start of the buffer: cutting would lose it
+                agreed = min(agreed, agreed_prefix(previous.words, current))
+        utterance_s = self._stream_end_s - self._boundary_s()
+        n = agreed if utterance_s >= cfg.commit_after_s else 0
         horizon = self._stream_end_s - cfg.tail_guard_s
         while n > 0 and current[n - 1].end > horizon:
             n -= 1
         if cfg.endpoint_commit and self.buffer_s < cfg.max_buffer_s:
-            # Cut only at an agreed sentence end: Whisper decodes a buffer that
-            # starts mid-sentence much worse than one that starts a sentence.
+            # Commit at an agreed sentence end: the buffer may be cut there, and
+            # Whisper decodes a buffer that starts mid-sentence much worse.
             while n > 0 and not _SENTENCE_END.search(current[n - 1].text):
                 n -= 1
+        if cfg.endpoint_commit:
+            # Old agreed words settle whatever the sentence.
+            n = max(n, _ended_before(current[:agreed], self._stream_end_s - cfg.max_delay_s))
+        if n and self._speech_before(current) > SKIPPED_SPEECH_S:
+            n = 0  # the pass skipped the start of the buffer: cutting would lose it
         if self.buffer_s >= cfg.max_buffer_s:
             # No agreement while the buffer keeps growing: commit its older words anyway.
             while n < len(current) and current[n].end <= horizon:
@@ -345,11 +369,11 @@ class StreamingEngine:
         elif committed:
             # Keep the committed sentence's audio as context for the rest of
             # the utterance; hypotheses now start after it.
-            self._hypotheses = [Hypothesis(self._after_committed(h.words), h.audio_end_s)
+            self._hypotheses = [Hypothesis(self._new_words(h.words), h.audio_end_s)
                                 for h in self._hypotheses]
         elif self.buffer_s > cfg.max_buffer_s + cfg.commit_after_s:
             # Nothing committable at all (no words): keep the cost bounded.
-            self._cut_buffer(self._stream_end_s - cfg.commit_after_s)
+            self._cut_buffer(self._stream_end_s - cfg.commit_after_s, "no_agreement")
             self._hypotheses = []
         return self._make_update(committed)
 
@@ -395,19 +419,29 @@ class StreamingEngine:
         self.segments_committed += 1
         self._committed_end_s = max(self._committed_end_s, words[-1].end)
         self._committed_words = (self._committed_words + words)[-8:]
+        self._ledger.committed(words)
         self._committed_tail = (self._committed_tail + " " + text).strip()[
             -self.config.prompt_chars :
         ]
         return (segment,)
 
-    def _cut_buffer(self, at_s: float) -> None:
+    def _cut_buffer(self, at_s: float, reason: DropReason = "not_recognised") -> None:
         drop = round((at_s - self._buffer_start_s) * SAMPLE_RATE)
         drop = max(0, min(drop - drop % VAD_WINDOW, len(self._buffer)))
         if not drop:
             return
+        self._settle(self._buffer_start_s + drop / SAMPLE_RATE, reason)
         self._buffer = self._buffer[drop:]
         self._gate.drop_windows(drop // VAD_WINDOW)
         self._buffer_start_s += drop / SAMPLE_RATE
+
+    def _settle(self, until_s: float, reason: DropReason) -> None:
+        """Account for the speech before ``until_s``: committed, or dropped with a reason."""
+        speech = self._gate.probs >= self._gate.threshold
+        found = self._ledger.settle(speech, WINDOW_S, self._buffer_start_s, until_s,
+                                    "guarded" if self._guarded else reason)
+        self._dropped.extend(found)
+        self._guarded = False
 
     def _trim_silence(self) -> None:
         """Without speech, keep only ``speech_pad_s`` of audio."""
@@ -421,16 +455,27 @@ class StreamingEngine:
         self._stream_end_s = start_s
         self._last_pass_end_s = start_s
         self._committed_end_s = max(self._committed_end_s, start_s)
+        self._ledger.restart_at(start_s)
         self._hypotheses = []
         self._tentative = ()
         self._gate.restart()
 
     def _make_update(self, committed: tuple[Segment, ...],
                      utterance_end: bool = False) -> TranscriptUpdate:
+        dropped, self._dropped = tuple(self._dropped), []
         return TranscriptUpdate(
             committed=committed,
             tentative=join_words(self._tentative),
             tentative_words=self._tentative,
             audio_s=self._stream_end_s,
             utterance_end=utterance_end,
+            dropped=dropped,
         )
+
+
+def _ended_before(words: tuple[Word, ...], limit_s: float) -> int:
+    """How many leading ``words`` end before ``limit_s``."""
+    n = 0
+    while n < len(words) and words[n].end <= limit_s:
+        n += 1
+    return n

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.errors import AssistantError
+from assistant.streaming.ledger import DroppedSpeech
 from assistant.types import Segment, Word
 
 PipelineState = Literal["starting", "running", "paused", "waiting_device", "stopped"]
@@ -56,6 +57,9 @@ class TranscriptUpdate:
     """Stream time (seconds) the engine has processed when it made this update."""
     utterance_end: bool = False
     """True when voice activity just ended and the utterance was committed whole."""
+    dropped: tuple[DroppedSpeech, ...] = ()
+    """Speech the engine let go of without committed words, with the reason
+    (every stretch of speech ends up committed or here)."""
 
     @property
     def tentative_start(self) -> float | None:
