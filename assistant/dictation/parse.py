@@ -133,18 +133,29 @@ def _keys_after(words: Sequence[RawToken], j: int, at_end: bool = False,
 
 def _participle(word: str) -> bool:
     """Whether Whisper wrote ``word`` with the sounded é of a past participle
-    ("annulé", "annulées"): a word, never the command "annule"."""
+    ("annulé", "annulées")."""
     return word.lower().endswith(("é", "ée", "és", "ées"))
+
+
+def _said_again(after: tuple[str, ...], stretch: tuple[str, ...]) -> bool:
+    """Whether the words after an "annulé" start the stretch it would remove
+    again: the speaker undid it and says it again ("… 4 100 euros annulé le
+    remboursement sera de 420 euros"), as against the participle ("le vol
+    annulé virgule le client rembourse")."""
+    said = after[:2]
+    return bool(stretch) and bool(said) and said == stretch[: len(said)]
 
 
 def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
                  line_start: bool, at_end: bool = False,
                  table: PhraseTable | None = None,
-                 following: tuple[str, ...] = ()) -> tuple[Cmd, int] | None:
+                 following: tuple[str, ...] = (),
+                 stretch: tuple[str, ...] = ()) -> tuple[Cmd, int] | None:
     """The command said at ``words[i]`` and how many words it covers
     (``at_end``: the dictation ends after ``words``; ``table``: the spellings
     for the recogniser, by default the bundled model's; ``following``: keys
-    of words already heard after ``words``, held back for later)."""
+    of words already heard after ``words``, held back for later; ``stretch``:
+    the keys of the words said since the last punctuation or layout command)."""
     table = table or phrase_table(DEFAULT_MODEL)
     first = words[i].keys[:1]
     if not first:
@@ -154,7 +165,8 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
     for phrase in table.phrases:
         if phrase.keys[0] != first[0]:
             continue
-        if phrase.cmd is Cmd.UNDO and _participle(words[i].text):
+        if (phrase.cmd is Cmd.UNDO and _participle(words[i].text)
+                and not _said_again(_keys_after(words, i + 1, at_end, following), stretch)):
             continue
         n = _match_at(words, i, phrase)
         if n and not is_word_in_context(phrase, before,
@@ -220,14 +232,16 @@ _BREAKS = frozenset({Cmd.NEWLINE, Cmd.PERIOD_NEWLINE, Cmd.PARAGRAPH})
 def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
           line_start: bool = True, keep_whisper_marks: bool = False,
           at_end: bool = False, table: PhraseTable | None = None,
-          following: tuple[str, ...] = ()) -> list[Piece]:
+          following: tuple[str, ...] = (), stretch: tuple[str, ...] = ()) -> list[Piece]:
     """Words and commands in ``tokens``.
 
     ``context``: the keys of the words just before (for context rules);
     ``line_start``: whether the text so far ends a line (or is empty);
     ``at_end``: whether the dictation ends after ``tokens``; ``table``: the
     command spellings for the recogniser (``lexicon.phrase_table(model)``);
-    ``following``: the keys of the words heard after ``tokens`` but held back.
+    ``following``: the keys of the words heard after ``tokens`` but held back;
+    ``stretch``: the keys of the words since the last punctuation or layout
+    command, before ``tokens``.
     """
     table = table or phrase_table(DEFAULT_MODEL)
     words = [t for t in tokens if not t.mark]
@@ -238,11 +252,14 @@ def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
     raw_index = [k for k, t in enumerate(tokens) if not t.mark]
     i = 0
     at_line_start = line_start
+    run: list[str] = list(stretch)  # the words since the last command
     while i < len(words):
         before = _keys_before(context, words, i)
-        found = find_command(words, i, before, at_line_start, at_end, table, following)
+        found = find_command(words, i, before, at_line_start, at_end, table, following,
+                             tuple(run))
         if found is not None:
             cmd, n = found
+            run = []
             word_pieces.append((raw_index[i], Piece(cmd.value, cmd, words=n)))
             at_line_start = cmd in _BREAKS
             i += n
@@ -254,6 +271,7 @@ def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
             cmd, rest = glued
             word_pieces.append((raw_index[i], Piece(cmd.value, cmd, words=1)))
             word_pieces.append((raw_index[i], Piece(rest, words=0)))
+            run = list(keys_of(rest))
             at_line_start = False
             i += 1
             continue
@@ -262,10 +280,12 @@ def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
             head, cmd, n = verb_glued
             word_pieces.append((raw_index[i], Piece(head, words=0)))
             word_pieces.append((raw_index[i], Piece(cmd.value, cmd, words=n)))
+            run = []
             at_line_start = False
             i += n
             continue
         word_pieces.append((raw_index[i], Piece(words[i].text)))
+        run.extend(words[i].keys)
         at_line_start = False
         i += 1
     # Second pass: put Whisper's marks back between them, as unspoken commands.

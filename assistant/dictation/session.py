@@ -21,7 +21,7 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.dictation.lexicon import Cmd, glued_verb, phrase_table
+from assistant.dictation.lexicon import Cmd, glued_verb, keys_of, phrase_table
 from assistant.dictation.numbers import numbers_as_digits
 from assistant.dictation.parse import ELISIONS, Piece, RawToken, parse, tokenize
 from assistant.dictation.render import Token, render
@@ -197,8 +197,11 @@ class DictationSession:
                       following: tuple[str, ...] = ()) -> None:
         if not tokens:
             return
+        last = self._groups[-1] if self._groups else None
+        stretch = tuple(k for t in last.tokens for k in keys_of(t.text)) if (
+            last is not None and last.words) else ()
         pieces = parse(tokens, self._context, self._line_start(), self.keep_whisper_marks,
-                       at_end, self._table, following)
+                       at_end, self._table, following, stretch)
         words = [t for t in tokens if not t.mark]
         self._context = tuple(k for t in words for k in t.keys)[-3:] or self._context
         run: list[str] = []
