@@ -11,6 +11,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+import numpy.typing as npt
 
 from assistant.errors import AudioFileError
 from assistant.types import SAMPLE_RATE, AudioArray
@@ -55,6 +56,20 @@ def _wav_missing_bytes(path: Path) -> int:
 
 def load_audio(path: Path, *, allow_silence: bool = False) -> AudioArray:
     """Decode ``path`` to 16 kHz mono float32 samples in [-1, 1]."""
+    mono: AudioArray = _load(path, allow_silence, None)[0]
+    return mono
+
+
+def load_channels(path: Path, count: int, *,
+                  allow_silence: bool = False) -> npt.NDArray[np.float32]:
+    """Decode ``path`` keeping its channels apart: shape (``count``, samples),
+    16 kHz float32. A recording with another number of channels is a French
+    error naming the number it has."""
+    return _load(path, allow_silence, count)
+
+
+def _load(path: Path, allow_silence: bool, count: int | None) -> npt.NDArray[np.float32]:
+    """(channels, samples): one row (the mix-down) when ``count`` is None."""
     _check_file(path)
     try:
         container = av.open(str(path), metadata_errors="ignore")
@@ -66,12 +81,23 @@ def load_audio(path: Path, *, allow_silence: bool = False) -> AudioArray:
         if not container.streams.audio:
             raise AudioFileError(f"{path} ne contient aucune piste audio.", _FORMATS_HINT)
         stream = container.streams.audio[0]
+        layout = "mono"
+        if count is not None:
+            if stream.channels != count:
+                noun = "canal" if stream.channels == 1 else "canaux"
+                raise AudioFileError(
+                    f"{path} a {stream.channels} {noun} audio, il en faut {count} pour "
+                    "savoir qui parle par canal.",
+                    "Retirez --channels (ou le réglage capture.channels) pour un "
+                    "enregistrement mono, ou donnez un rôle par canal.",
+                )
+            layout = stream.layout.name
         declared_s = (
             float(stream.duration * stream.time_base)
             if stream.duration is not None and stream.time_base is not None
             else None
         )
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        resampler = av.AudioResampler(format="s16", layout=layout, rate=SAMPLE_RATE)
         pieces: list[np.ndarray] = []
         damaged = False
         try:
@@ -82,11 +108,14 @@ def load_audio(path: Path, *, allow_silence: bool = False) -> AudioArray:
                 pieces.append(out.to_ndarray().reshape(-1))
         except (av.error.InvalidDataError, av.error.FFmpegError, ValueError):
             damaged = True
-    samples = (
+    rows = count or 1
+    interleaved = (
         np.concatenate(pieces).astype(np.float32) / 32768.0
         if pieces
         else np.zeros(0, dtype=np.float32)
     )
+    channels = np.ascontiguousarray(interleaved.reshape(-1, rows).T)
+    samples = channels[0] if rows == 1 else channels.mean(axis=0)
     decoded_s = len(samples) / SAMPLE_RATE
     if len(samples) == 0:
         raise AudioFileError(
@@ -105,4 +134,4 @@ def load_audio(path: Path, *, allow_silence: bool = False) -> AudioArray:
             f"{path} est silencieux ({decoded_s:.1f} s sans aucun son).",
             "Vérifiez le micro ou le niveau d'enregistrement.",
         )
-    return samples
+    return channels

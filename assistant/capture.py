@@ -202,8 +202,10 @@ class MicrophoneSource:
     paced = True
 
     def __init__(self, device: str | int | None = None, block_ms: int = 100,
-                 queue_seconds: float = 30.0) -> None:
+                 queue_seconds: float = 30.0, channels: int = 0) -> None:
         self._device_spec = device
+        self.channels = channels if channels >= 2 else 0
+        """Channels kept apart (``capture.channels``), handed out with each chunk; 0: mono."""
         self.block_ms = block_ms
         self.queue_seconds = queue_seconds
         self.device: InputDevice | None = None
@@ -265,12 +267,16 @@ class MicrophoneSource:
             self._check_alive()
             return None
         resampled = self._resample(block)
+        per_channel = None
+        if resampled.ndim == 2:  # (frames, channels): keep them, decode their mix
+            per_channel = np.ascontiguousarray(resampled.T)
+            resampled = per_channel.mean(axis=0)
         start_s = self._samples_out / SAMPLE_RATE
         self._samples_out += len(resampled)
         self._level = level_of(resampled)
         if self._paused or not len(resampled):
             return None
-        return AudioChunk(resampled, start_s)
+        return AudioChunk(resampled, start_s, per_channel)
 
     # --------------------------------------------------------------- internals
     def _callback(self, indata: npt.NDArray[np.float32], frames: int, time_info: Any,
@@ -278,7 +284,10 @@ class MicrophoneSource:
         # PortAudio thread: copy and queue, nothing else.
         if status and status.input_overflow:
             self._status_overflows += 1
-        self._queue.put(indata[:, 0].copy() if indata.shape[1] == 1 else indata.mean(axis=1))
+        if self.channels:
+            self._queue.put(indata.copy())
+        else:
+            self._queue.put(indata[:, 0].copy() if indata.shape[1] == 1 else indata.mean(axis=1))
         self._blocks += 1
         self._last_block_at = time.monotonic()
 
@@ -287,6 +296,14 @@ class MicrophoneSource:
         import soxr
 
         device = resolve_device(spec)
+        if self.channels and device.channels < self.channels:
+            noun = "canal" if device.channels == 1 else "canaux"
+            raise CaptureError(
+                f"Le micro « {device.name} » a {device.channels} {noun} d'entrée, il en faut "
+                f"{self.channels} pour savoir qui parle par canal.",
+                "Choisissez un périphérique stéréo (casque de l'agent et micro du guichet) "
+                "ou retirez --channels (réglage capture.channels). " + DEVICES_HINT,
+            )
         rate = int(device.sample_rate) or SAMPLE_RATE
         blocksize = max(1, rate * self.block_ms // 1000)
         self._dropped += self._queue.overflows
@@ -296,7 +313,8 @@ class MicrophoneSource:
         stream = None
         try:
             stream = sd.InputStream(
-                device=device.index, channels=1, samplerate=rate, blocksize=blocksize,
+                device=device.index, channels=self.channels or 1, samplerate=rate,
+                blocksize=blocksize,
                 dtype="float32", callback=self._callback,
             )
             stream.start()
@@ -316,7 +334,8 @@ class MicrophoneSource:
         self._stream = stream
         self._rate = rate
         self._resampler = (
-            soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32", quality="HQ")
+            soxr.ResampleStream(rate, SAMPLE_RATE, self.channels or 1, dtype="float32",
+                                quality="HQ")
             if rate != SAMPLE_RATE else None
         )
         self._opened_at = time.monotonic()

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from assistant.errors import InputError
+from assistant.formats import with_turns
 from assistant.notes.models import VERIFY_BELOW, VERIFY_FIELDS
 from assistant.privacy import mask_text, mask_value
 from assistant.store.records import STATUS_LABELS_FR, SessionBundle
@@ -88,7 +89,7 @@ def to_json(bundle: SessionBundle, masked: bool = True) -> str:
         "masked": masked,
         "segments": [
             {"id": g.id, "start": round(g.start, 3), "end": round(g.end, 3),
-             "text": _text(g.text, masked)}
+             "text": _text(g.text, masked), "speaker": g.speaker}
             for g in bundle.segments
         ],
         "note": note if note_kind == "confirmed" else None,
@@ -112,8 +113,8 @@ def _cue_text(text: str, masked: bool) -> str:
 
 def to_srt(bundle: SessionBundle, masked: bool = True) -> str:
     cues = [
-        f"{n}\n{_clock(g.start, ',')} --> {_clock(g.end, ',')}\n{_cue_text(g.text, masked)}\n"
-        for n, g in enumerate((g for g in bundle.segments if g.text.strip()), start=1)
+        f"{n}\n{_clock(g.start, ',')} --> {_clock(g.end, ',')}\n{who}{_cue_text(g.text, masked)}\n"
+        for n, (g, who) in enumerate(with_turns(bundle.segments), start=1)
     ]
     return "\n".join(cues)
 
@@ -121,8 +122,8 @@ def to_srt(bundle: SessionBundle, masked: bool = True) -> str:
 def to_vtt(bundle: SessionBundle, masked: bool = True) -> str:
     cues = [
         f"{_clock(g.start, '.')} --> {_clock(g.end, '.')}\n"
-        f"{_cue_text(g.text, masked).replace('-->', '->')}\n"
-        for g in bundle.segments if g.text.strip()
+        f"{who}{_cue_text(g.text, masked).replace('-->', '->')}\n"
+        for g, who in with_turns(bundle.segments)
     ]
     return "WEBVTT\n\n" + "\n".join(cues)
 
@@ -146,7 +147,8 @@ def to_txt(bundle: SessionBundle, masked: bool = True) -> str:
     if masked:
         lines.append("Identifiants masqués.")
     lines.append("")
-    lines.extend(f"[{_stamp(g.start)}] {_cue_text(g.text, masked)}" for g in bundle.segments)
+    lines.extend(f"[{_stamp(g.start)}] {who}{_cue_text(g.text, masked)}"
+                 for g, who in with_turns(bundle.segments))
     return "\n".join(lines) + "\n"
 
 
@@ -193,7 +195,8 @@ def to_md(bundle: SessionBundle, masked: bool = True) -> str:
                           f"le {note.get('confirmed_at', '?')}."]
     lines += ["", "## Transcription", ""]
     lines.extend(
-        f"- **{_stamp(g.start)}** {_cue_text(g.text, masked)}" for g in bundle.segments
+        f"- **{_stamp(g.start)}** {who}{_cue_text(g.text, masked)}"
+        for g, who in with_turns(bundle.segments)
     )
     return "\n".join(lines) + "\n"
 

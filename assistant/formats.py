@@ -25,24 +25,45 @@ def timestamp(seconds: float, sep: str = ",") -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{sep}{millis:03d}"
 
 
+SPEAKER_LABELS_FR = {"agent": "Agent", "usager": "Usager", "autre": "Autre"}
+"""How a role is written before a turn (« Agent : »)."""
+
+
+def turn_prefix(speaker: str | None) -> str:
+    """« Agent : » before a turn; nothing when the speaker is unknown."""
+    label = SPEAKER_LABELS_FR.get(speaker or "")
+    return f"{label} : " if label else ""
+
+
+def with_turns(segments: Sequence[Segment]) -> list[tuple[Segment, str]]:
+    """The segments that hold text, each with « Agent : » / « Usager : » when it
+    opens a turn (its speaker differs from the previous one's), else ""."""
+    out: list[tuple[Segment, str]] = []
+    previous: str | None = None
+    for seg in (s for s in segments if s.text.strip()):
+        out.append((seg, turn_prefix(seg.speaker) if seg.speaker != previous else ""))
+        previous = seg.speaker
+    return out
+
+
 def to_txt(segments: Sequence[Segment]) -> str:
-    return "\n".join(s.text.strip() for s in segments if s.text.strip()) + "\n"
+    return "\n".join(p + s.text.strip() for s, p in with_turns(segments)) + "\n"
 
 
 def to_srt(segments: Sequence[Segment]) -> str:
     blocks = []
-    for n, seg in enumerate((s for s in segments if s.text.strip()), start=1):
-        blocks.append(f"{n}\n{timestamp(seg.start)} --> {timestamp(seg.end)}\n{seg.text.strip()}\n")
+    for n, (seg, who) in enumerate(with_turns(segments), start=1):
+        blocks.append(f"{n}\n{timestamp(seg.start)} --> {timestamp(seg.end)}\n"
+                      f"{who}{seg.text.strip()}\n")
     return "\n".join(blocks)
 
 
 def to_vtt(segments: Sequence[Segment]) -> str:
     blocks = ["WEBVTT\n"]
-    for seg in segments:
-        if seg.text.strip():
-            blocks.append(
-                f"{timestamp(seg.start, '.')} --> {timestamp(seg.end, '.')}\n{seg.text.strip()}\n"
-            )
+    for seg, who in with_turns(segments):
+        blocks.append(
+            f"{timestamp(seg.start, '.')} --> {timestamp(seg.end, '.')}\n{who}{seg.text.strip()}\n"
+        )
     return "\n".join(blocks)
 
 
@@ -52,6 +73,7 @@ def segment_dict(seg: Segment, words: bool) -> dict[str, object]:
         "start": seg.start,
         "end": seg.end,
         "text": seg.text.strip(),
+        "speaker": seg.speaker,
     }
     if words:
         out["words"] = [

@@ -35,6 +35,7 @@ from assistant.errors import AssistantError, CaptureError
 from assistant.identify.second_look import CUE_SEGMENTS, look_segment
 from assistant.recent import RecentAudio
 from assistant.settings import Settings
+from assistant.speakers import ChannelLabeller
 from assistant.streaming.engine import EngineConfig, StreamingEngine
 from assistant.streaming.events import (
     EndEvent,
@@ -192,6 +193,9 @@ class LivePipeline:
         self._earlier: deque[str] = deque(maxlen=CUE_SEGMENTS)
         self.look_seconds: list[float] = []
         """Wall time the second look added to each commit it ran on (for benchmarks)."""
+        self.speakers = (ChannelLabeller(settings.capture.channels)
+                         if settings.capture.channels else None)
+        """Who said each segment, from the source's channels (``assistant.speakers``)."""
 
     # ------------------------------------------------------------ control
     @property
@@ -256,6 +260,11 @@ class LivePipeline:
                         dropped.start_s, dropped.end_s, dropped.reason)
         if update.committed and self._look_model is not None:
             update = replace(update, committed=self._looked(update.committed))
+        if self.speakers is not None:  # committed: labelled now, once and for all
+            update = replace(update, committed=tuple(map(self.speakers.label, update.committed)),
+                             tentative_speaker=self.speakers.speaker(
+                                 update.tentative_start or 0.0, update.tentative_end or 0.0,
+                                 update.tentative_words) if update.tentative_words else None)
         self._emit(update)
 
     def _looked(self, committed: tuple[Segment, ...]) -> tuple[Segment, ...]:
@@ -374,6 +383,8 @@ class LivePipeline:
 
     def _feed(self, chunk: AudioChunk) -> None:
         self.recent.add(chunk)
+        if self.speakers is not None:
+            self.speakers.add(chunk.start_s, chunk.channels)
         if chunk.start_s > self.engine.stream_end_s + 0.05 and self.engine.stream_end_s:
             # A gap (pause, device switch): close the utterance before it.
             self._emit_update(self.engine.finish())

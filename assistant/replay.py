@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from assistant.audiofile import load_audio
+from assistant.audiofile import load_audio, load_channels
 from assistant.capture import ChunkQueue, level_of
 from assistant.errors import CaptureError
 from assistant.streaming.events import AudioLevel
@@ -27,8 +28,10 @@ class FileSource:
 
     def __init__(self, audio: AudioArray, name: str = "enregistrement", *,
                  realtime: bool = False, block_ms: int = 100, queue_seconds: float = 30.0,
-                 speed: float = 1.0) -> None:
+                 speed: float = 1.0, channels: npt.NDArray[np.float32] | None = None) -> None:
         self.audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        self.channels = channels
+        """Per channel (channels, samples), handed out with each chunk; None: mono."""
         self._name = name
         self.realtime = realtime
         self.speed = speed
@@ -45,7 +48,13 @@ class FileSource:
 
     @classmethod
     def from_file(cls, path: Path, *, realtime: bool = False, block_ms: int = 100,
-                  queue_seconds: float = 30.0) -> FileSource:
+                  queue_seconds: float = 30.0, channels: int = 0) -> FileSource:
+        """``channels``: keep that many channels apart (a French error when the
+        recording has another number); 0: mixed down."""
+        if channels:
+            per_channel = load_channels(path, channels)
+            return cls(per_channel.mean(axis=0), path.name, realtime=realtime,
+                       block_ms=block_ms, queue_seconds=queue_seconds, channels=per_channel)
         return cls(load_audio(path), path.name, realtime=realtime, block_ms=block_ms,
                    queue_seconds=queue_seconds)
 
@@ -88,9 +97,11 @@ class FileSource:
         if block is None:
             return None
         start_s = self._consumed / SAMPLE_RATE
+        per_channel = (None if self.channels is None
+                       else self.channels[:, self._consumed : self._consumed + len(block)])
         self._consumed += len(block)
         self._level = level_of(block)
-        return AudioChunk(block, start_s)
+        return AudioChunk(block, start_s, per_channel)
 
     def set_paused(self, paused: bool) -> None:
         if paused:

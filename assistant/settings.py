@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -147,6 +148,24 @@ class CaptureSettings(BaseModel):
         gt=0,
         description="Audio the capture queue holds before it drops blocks (counted).",
     )
+    channels: Annotated[list[Literal["agent", "usager", "autre"]], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Who speaks on each input channel, in channel order, e.g. [\"agent\", \"usager\"] "
+            "for a stereo device with the agent's headset on the left and the desk "
+            "microphone on the right: each segment is labelled by its channel "
+            "(docs/speakers.md). Empty: one mixed-down channel, speaker unknown."
+        ),
+    )
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _split_channels(cls, value: object) -> object:
+        if isinstance(value, str):  # ASSISTANT_CAPTURE__CHANNELS=agent,usager
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if isinstance(value, list) and len(value) == 1:
+            raise ValueError("at least two channels, one role each (or none)")
+        return value
 
 
 class StreamingSettings(BaseModel):

@@ -26,6 +26,9 @@ class AudioChunk:
 
     samples: AudioArray
     start_s: float
+    channels: npt.NDArray[np.float32] | None = None
+    """With ``capture.channels``: the same stretch per input channel, shape
+    (channels, samples) at 16 kHz (``samples`` is their mix-down); else None."""
 
     @property
     def duration_s(self) -> float:
@@ -62,6 +65,9 @@ class Segment:
     words: tuple[Word, ...] = ()
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+    speaker: str | None = None
+    """Who said it: ``"agent"``, ``"usager"`` or ``"autre"`` (the channel that
+    carries it, ``assistant.speakers``); None when unknown (one channel)."""
 
 
 @dataclass(frozen=True, slots=True)

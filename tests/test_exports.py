@@ -101,7 +101,8 @@ def test_json_export_has_segments_and_note(capsys: pytest.CaptureFixture[str]) -
     doc = json.loads(_cli(capsys, "export", str(sid), "--format", "json"))
     assert doc["id"] == sid and doc["status"] == "confirmed" and doc["masked"] is True
     assert [s["start"] for s in doc["segments"]] == [0.25, 3.25, 6.25, 9.25, 12.25]
-    assert doc["segments"][0] == {"id": 0, "start": 0.25, "end": 2.5, "text": SPOKEN[0]}
+    assert doc["segments"][0] == {"id": 0, "start": 0.25, "end": 2.5, "text": SPOKEN[0],
+                                  "speaker": None}
     assert doc["note"]["reason"] == "LOGEMENT" and doc["note"]["organizations"] == ["CAF"]
     kinds = {i["kind"]: i["value"] for i in doc["note"]["identifiers"]}
     assert kinds["NIR"] == "[NIR masqué]" and kinds["NUMERO_ALLOCATAIRE"] == "4821937"

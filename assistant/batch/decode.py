@@ -7,14 +7,15 @@ Kept apart from the CLI so that benchmarks and tests drive exactly what
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from assistant.asr import DecodeOptions, SpeechModel
-from assistant.audiofile import load_audio
+from assistant.audiofile import load_audio, load_channels
 from assistant.identify.second_look import second_look
 from assistant.settings import IdentifySettings
+from assistant.speakers import label_transcript, mix_down
 from assistant.types import SAMPLE_RATE, Segment, Transcript
 
 Progress = Callable[[float, float], None]
@@ -23,14 +24,26 @@ Progress = Callable[[float, float], None]
 
 def transcribe_file(model: SpeechModel, path: Path, options: DecodeOptions,
                     progress: Progress | None = None,
-                    look: IdentifySettings | None = None) -> Transcript:
+                    look: IdentifySettings | None = None,
+                    channels: Sequence[str] = ()) -> Transcript:
     """Transcribe one recording. Raises AudioFileError for unusable files.
 
     ``look``: with ``look.second_look``, the numbers of the transcript are read
     again from the audio (``assistant.identify.second_look``); the decoding then
     computes word times, whatever ``options`` says.
+
+    ``channels``: the role of each channel (``capture.channels``); the
+    recording must have that many. It is decoded once, from the mix-down, with
+    word times; segments are then cut where the voice changes channel and each
+    carries the role of its channel (``assistant.speakers``).
     """
-    audio = load_audio(path)
+    per_channel = None
+    if channels:
+        per_channel = load_channels(path, len(channels))
+        audio = mix_down(per_channel)
+        options = replace(options, word_timestamps=True)
+    else:
+        audio = load_audio(path)
     if look is not None and look.second_look:
         options = replace(options, word_timestamps=True)
     duration = len(audio) / SAMPLE_RATE
@@ -45,6 +58,8 @@ def transcribe_file(model: SpeechModel, path: Path, options: DecodeOptions,
                             segments=tuple(segments))
     if look is not None and look.second_look:
         transcript, _looks = second_look(model, audio, transcript, look.keep_confidence)
+    if per_channel is not None:
+        transcript = label_transcript(transcript, per_channel, channels)
     if progress:
         progress(duration, duration)
     return transcript

@@ -44,6 +44,8 @@ class BatchPlan:
     dictation: DictationSettings | None
     """Set for ``--dictation``: voice commands applied to the text."""
     settings_fp: str
+    channels: tuple[str, ...] = ()
+    """The role of each channel (``--channels``): segments labelled by speaker."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,8 @@ class _Silent:
 def plan_batch(inputs: Sequence[Path], out_dir: Path, settings: Settings, *,
                formats: Sequence[str] = ("txt",), recursive: bool = False,
                model: str | None = None, options: DecodeOptions | None = None,
-               look: IdentifySettings | None = None, dictation: bool = False) -> BatchPlan:
+               look: IdentifySettings | None = None, dictation: bool = False,
+               channels: Sequence[str] = ()) -> BatchPlan:
     """Find the recordings and fix the settings. Raises InputError, ModelError."""
     from assistant.modelstore import active_model_path, check_model_folder
 
@@ -102,12 +105,14 @@ def plan_batch(inputs: Sequence[Path], out_dir: Path, settings: Settings, *,
                      settings.model.cpu_threads or None, settings.model.device)
     weights = folder / "model.bin"
     dictation_settings = settings.dictation if dictation else None
-    settings_fp = fingerprint({
+    shaping: dict[str, object] = {
         "model": [folder.name, spec.compute_type, weights.stat().st_size
                   if weights.exists() else None],
-        "options": options, "look": look, "dictation": dictation_settings})
+        "options": options, "look": look, "dictation": dictation_settings}
+    if channels:  # absent otherwise, so that earlier outputs stay done
+        shaping["channels"] = list(channels)
     return BatchPlan(tuple(find_recordings(inputs, out_dir, recursive)), tuple(formats), spec,
-                     options, look, dictation_settings, settings_fp)
+                     options, look, dictation_settings, fingerprint(shaping), tuple(channels))
 
 
 def local_threads(workers: int, setting: int | None) -> int:
@@ -145,7 +150,7 @@ def run_batch(plan: BatchPlan, *, jobs: int | None = None, scheduler: str | None
         spec = replace(spec, cpu_threads=local_threads(jobs, spec.cpu_threads))
     elif scheduler is not None:
         spec = replace(spec, cpu_threads=None)
-    job_list = [Job(n, rec.source, spec, plan.options, plan.look)
+    job_list = [Job(n, rec.source, spec, plan.options, plan.look, plan.channels)
                 for n, (rec, _sha) in enumerate(pending)]
     if jobs is None and scheduler is None:
         cached_model(spec)  # a model that cannot load stops the batch before any file

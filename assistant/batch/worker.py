@@ -48,6 +48,8 @@ class Job:
     model: ModelSpec
     options: DecodeOptions
     look: IdentifySettings | None = None
+    channels: tuple[str, ...] = ()
+    """The role of each channel: segments labelled by speaker (``assistant.speakers``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,8 @@ def run_job(job: Job) -> JobResult:
     try:
         model, lock = cached_model(job.model)
         with lock:
-            transcript = transcribe_file(model, job.source, job.options, None, job.look)
+            transcript = transcribe_file(model, job.source, job.options, None, job.look,
+                                         job.channels)
     except AssistantError as exc:
         error = str(exc)
     _COUNTS["recordings"] += 1

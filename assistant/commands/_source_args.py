@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
@@ -12,3 +16,30 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
                         help="micro : numéro ou partie du nom (voir « assistant devices »)")
     parser.add_argument("--replay", metavar="FICHIER", type=Path,
                         help="rejouer un enregistrement au rythme de la parole, au lieu du micro")
+
+
+def add_channels_argument(parser: argparse.ArgumentParser) -> None:
+    """``--channels agent,usager``: who speaks on each channel of a stereo source."""
+    parser.add_argument("--channels", metavar="RÔLES",
+                        help="micro ou enregistrement stéréo : le rôle de chaque canal dans "
+                             "l'ordre (agent,usager) pour savoir qui parle ; défaut : réglage "
+                             "capture.channels")
+
+
+def channels_of(args: argparse.Namespace, settings: Settings) -> tuple[str, ...]:
+    """The roles from ``--channels``, else from ``capture.channels`` (empty: mono)."""
+    from assistant.speakers import parse_channels
+
+    given = getattr(args, "channels", None)
+    if given:
+        return parse_channels(given)
+    return tuple(settings.capture.channels)
+
+
+def with_channels(args: argparse.Namespace, settings: Settings) -> Settings:
+    """``settings`` with ``capture.channels`` from ``--channels`` when it is given."""
+    roles = list(channels_of(args, settings))
+    if roles == settings.capture.channels:
+        return settings
+    capture = settings.capture.model_copy(update={"channels": roles})
+    return settings.model_copy(update={"capture": capture})

@@ -5,25 +5,34 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.commands._source_args import add_source_arguments
+from assistant.commands._source_args import (
+    add_channels_argument,
+    add_source_arguments,
+    with_channels,
+)
 
 HELP = "Ouvrir l'application de l'accueil : transcription en direct, fiche, relecture."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_source_arguments(parser)
+    add_channels_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    return launch(device=args.device, replay=args.replay, open_session=args.replay is not None)
+    return launch(device=args.device, replay=args.replay, open_session=args.replay is not None,
+                  args=args)
 
 
-def launch(*, device: str | None, replay: Path | None, open_session: bool) -> int:
+def launch(*, device: str | None, replay: Path | None, open_session: bool,
+           args: argparse.Namespace | None = None) -> int:
     """Start the app; a bad argument is a French error before the screen opens."""
     from assistant.errors import AudioFileError
     from assistant.settings import load_settings
 
     settings = load_settings()
+    if args is not None:
+        settings = with_channels(args, settings)
     if replay is not None and not replay.is_file():
         raise AudioFileError(f"Fichier introuvable : {replay}.",
                              "Vérifiez le chemin de l'enregistrement à rejouer.")

@@ -4,6 +4,9 @@ Prints one JSON object per line::
 
     {"event": "tentative"|"commit"|"status"|"end", "text", "start", "end", "at"}
 
+commit and tentative events also carry ``speaker`` ("agent", "usager",
+"autre", or null when unknown: no ``--channels``).
+
 ``start``/``end`` are audio seconds, ``at`` wall-clock seconds since the
 stream began; with ``--realtime`` the audio is fed at speaking pace, so
 ``at - end`` is the delay a person would see. Without ``--jsonl`` committed
@@ -22,6 +25,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+
+from assistant.commands._source_args import add_channels_argument, with_channels
 
 if TYPE_CHECKING:
     from assistant.pipeline import LivePipeline
@@ -43,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="dossier d'un modèle faster-whisper, ou nom dans models/")
     parser.add_argument("--save", action="store_true",
                         help="garder la session (segments validés écrits au fil de l'eau)")
+    add_channels_argument(parser)
 
 
 class EventPrinter:
@@ -68,13 +74,14 @@ class EventPrinter:
             for seg in event.committed:
                 if self.jsonl:
                     self._write({"event": "commit", "text": seg.text, "start": seg.start,
-                                 "end": seg.end, "id": seg.id})
+                                 "end": seg.end, "id": seg.id, "speaker": seg.speaker})
                 else:
                     self.out.write(seg.text + "\n")
                     self.out.flush()
             if self.jsonl and event.tentative != self._last_tentative:
                 self._write({"event": "tentative", "text": event.tentative,
-                             "start": event.tentative_start, "end": event.tentative_end})
+                             "start": event.tentative_start, "end": event.tentative_end,
+                             "speaker": event.tentative_speaker})
             self._last_tentative = event.tentative
         elif isinstance(event, StatusEvent):
             if self.jsonl and self.status:
@@ -100,7 +107,8 @@ def build_pipeline(args: argparse.Namespace, settings: Settings,
 
     source = FileSource.from_file(args.file, realtime=args.realtime,
                                   block_ms=settings.capture.block_ms,
-                                  queue_seconds=settings.capture.queue_seconds)
+                                  queue_seconds=settings.capture.queue_seconds,
+                                  channels=len(settings.capture.channels))
     model = load_model(settings, args.model)
 
     def fan_out(event: PipelineEvent) -> None:
@@ -114,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     from assistant.errors import AssistantError
     from assistant.settings import load_settings
 
-    settings = load_settings()
+    settings = with_channels(args, load_settings())
     printer = EventPrinter(sys.stdout, args.jsonl, args.status)
     listeners: list[Callable[[PipelineEvent], None]] = [printer]  # options add theirs here
     pipeline = build_pipeline(args, settings, listeners)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.commands._source_args import add_channels_argument, channels_of
 from assistant.errors import AssistantError, InputError
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="relire depuis l'audio les numéros dits après « numéro "
                              "allocataire », « sécurité sociale »… (défaut : réglage "
                              "identify.second_look, désactivé)")
+    add_channels_argument(parser)
     parser.add_argument("--dictation", action="store_true",
                         help="dictée : appliquer les commandes vocales (virgule, point à la "
                              "ligne…) et la typographie française (format txt)")
@@ -129,11 +131,13 @@ def _to_stdout(args: argparse.Namespace, settings: Settings, options: DecodeOpti
     if len(set(formats)) > 1:
         raise InputError("Un seul format peut aller sur la sortie standard.",
                          "Indiquez un dossier (--output) pour écrire plusieurs formats.")
+    channels = channels_of(args, settings)
     model = load_model(settings, args.model)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     try:
         with _ProgressBar(path.name, enabled=show_progress) as bar:
-            transcript = transcribe_file(model, path, options, bar.update, _look(args, settings))
+            transcript = transcribe_file(model, path, options, bar.update, _look(args, settings),
+                                         channels)
     except AssistantError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         print("1 fichier(s) sur 1 non transcrit(s).", file=sys.stderr)

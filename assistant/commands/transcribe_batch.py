@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.commands._source_args import channels_of
 from assistant.errors import InputError
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ def run_archive(args: argparse.Namespace, settings: Settings, options: DecodeOpt
     formats = tuple(dict.fromkeys(args.format or ["txt"]))
     plan = plan_batch(args.files, out_dir, settings, formats=formats, recursive=args.recursive,
                       model=args.model, options=options, look=look,
-                      dictation=getattr(args, "dictation", False))
+                      dictation=getattr(args, "dictation", False),
+                      channels=channels_of(args, settings))
     show_bar = sys.stderr.isatty() if args.progress is None else args.progress
     view = BatchView(show_bar)
     start = time.perf_counter()

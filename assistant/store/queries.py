@@ -68,15 +68,15 @@ class SessionQueries(StoreBase):
         with self._read() as conn:
             self._require(conn, session_id)
             rows = conn.execute(
-                "SELECT segment_id, start, end, text, words_json, avg_logprob, no_speech_prob"
-                " FROM segments WHERE session_id = ? ORDER BY start, segment_id",
+                "SELECT segment_id, start, end, text, words_json, avg_logprob, no_speech_prob,"
+                " speaker FROM segments WHERE session_id = ? ORDER BY start, segment_id",
                 (session_id,),
             ).fetchall()
         return tuple(
             Segment(
                 id=int(r[0]), start=float(r[1]), end=float(r[2]), text=r[3],
                 words=tuple(Word(**w) for w in json.loads(r[4])),
-                avg_logprob=float(r[5]), no_speech_prob=float(r[6]),
+                avg_logprob=float(r[5]), no_speech_prob=float(r[6]), speaker=r[7],
             )
             for r in rows
         )

@@ -86,6 +86,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX audit_session ON audit (session_id);
     """,
+    # 2: who said each segment (issue #15): "agent", "usager", "autre", NULL when unknown.
+    """
+    ALTER TABLE segments ADD COLUMN speaker TEXT
+        CHECK (speaker IS NULL OR speaker IN ('agent', 'usager', 'autre'));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -67,12 +67,15 @@ class SessionWrites(SessionQueries):
             self._require(conn, session_id)
             conn.execute(
                 "INSERT INTO segments (session_id, segment_id, start, end, text, words_json,"
-                " avg_logprob, no_speech_prob, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " avg_logprob, no_speech_prob, committed_at, speaker)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (session_id, segment_id) DO UPDATE SET start = excluded.start,"
                 " end = excluded.end, text = excluded.text, words_json = excluded.words_json,"
-                " avg_logprob = excluded.avg_logprob, no_speech_prob = excluded.no_speech_prob",
+                " avg_logprob = excluded.avg_logprob, no_speech_prob = excluded.no_speech_prob,"
+                " speaker = excluded.speaker",
                 (session_id, segment.id, segment.start, segment.end, segment.text, words,
-                 segment.avg_logprob, segment.no_speech_prob, ts(self._clock())),
+                 segment.avg_logprob, segment.no_speech_prob, ts(self._clock()),
+                 segment.speaker),
             )
 
     def set_audio_path(self, session_id: SessionId, audio: Path) -> None:

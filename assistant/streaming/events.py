@@ -60,6 +60,9 @@ class TranscriptUpdate:
     dropped: tuple[DroppedSpeech, ...] = ()
     """Speech the engine let go of without committed words, with the reason
     (every stretch of speech ends up committed or here)."""
+    tentative_speaker: str | None = None
+    """Who is saying the tentative words, from the channels (``capture.channels``);
+    it may change from step to step, a committed segment's ``speaker`` never does."""
 
     @property
     def tentative_start(self) -> float | None:

@@ -166,11 +166,13 @@ def source_factory_for(settings: Settings, replay: Path | None,
             from assistant.replay import FileSource
 
             return FileSource.from_file(replay, realtime=realtime, block_ms=capture.block_ms,
-                                        queue_seconds=capture.queue_seconds)
+                                        queue_seconds=capture.queue_seconds,
+                                        channels=len(capture.channels))
         from assistant.capture import MicrophoneSource
 
         return MicrophoneSource(device if device is not None else capture.device,
-                                block_ms=capture.block_ms, queue_seconds=capture.queue_seconds)
+                                block_ms=capture.block_ms, queue_seconds=capture.queue_seconds,
+                                channels=len(capture.channels))
 
     return make
 

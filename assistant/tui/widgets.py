@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from assistant.formats import turn_prefix
 from assistant.notes.models import VERIFY_BELOW, VERIFY_FIELDS
 from assistant.tui import strings as S
 from assistant.tui.review import EvidenceSpan, Row, RowStatus
@@ -29,6 +30,9 @@ from assistant.tui.viewmodel import (
 
 if TYPE_CHECKING:
     from assistant.types import Segment
+
+SPEAKER_STYLES = {"agent": "bold cyan", "usager": "bold magenta", "autre": "bold"}
+"""How each role is shown before a segment in the transcript."""
 
 
 class LevelMeter(Static):
@@ -165,6 +169,8 @@ class TranscriptView(VerticalScroll, can_focus=True):
         marked = seg.id in self._highlighted
         line = Text("▶ " if marked else "", style="bold")
         line.append(f"[{format_clock(seg.start)}] ", style="dim")
+        if seg.speaker:  # who said it, from the channels (capture.channels)
+            line.append(turn_prefix(seg.speaker), style=SPEAKER_STYLES.get(seg.speaker, "bold"))
         spans = [(e.start, e.end) for e in self._highlighted.get(seg.id, ())]
         shown = self.reveal_all or seg.id in self._revealed
         line.append_text(render_text(seg.text, spans, masked=not shown))
