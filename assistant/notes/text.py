@@ -177,20 +177,22 @@ def _terms() -> dict[str, tuple[_Term, ...]]:
     return {first: tuple(terms) for first, terms in by_first.items()}
 
 
-def _nearest_term(words: list[str], probability: float | None) -> tuple[int, str] | None:
+@functools.lru_cache(maxsize=16384)
+def _nearest_term(words: tuple[str, ...], unsure: bool) -> tuple[int, str] | None:
     """The term ``words`` (as heard, accents kept) sound like, and how far.
 
     Heard as many words as the term has: each word starts with the same sound
     and the whole is within the term's tolerance ("bultins de salaire"). Heard
     as other words ("en ployeur" for "employeur"): the same sounds exactly, or
-    one edit off when the recogniser was unsure."""
+    one edit off when the recogniser was unsure (``unsure``: of a word under
+    ``phonetic.UNSURE_BELOW``)."""
+    probability = 0.0 if unsure else None
     keys = [phonetic.key(w) for w in words]
     k = "".join(keys)
     best: tuple[int, str] | None = None
     for term in _terms().get(k[:1], ()):
         allowed = phonetic.tolerance(term.key, probability)
         if len(term.initials) != len(words):
-            unsure = probability is not None and probability < phonetic.UNSURE_BELOW
             allowed = 1 if unsure else 0
         elif "".join(w[:1] for w in keys) != term.initials:
             continue
@@ -218,10 +220,11 @@ def _sound_alikes(mt: MappedText, original: str,
             if any(run[k + 1].start() - run[k].end() != 1 for k in range(n - 1)):
                 break  # not one run of words (punctuation or a number between)
             oa, ob = mt.span(a, b)
-            words = original[oa:ob].split()
+            words = tuple(original[oa:ob].split())
             if len(words) != n:
                 continue
-            found = _nearest_term(words, heard(oa, ob) if heard else None)
+            p = heard(oa, ob) if heard else None
+            found = _nearest_term(words, p is not None and p < phonetic.UNSURE_BELOW)
             if found is not None and (best is None or found[0] < best[0]):
                 best = (found[0], n, found[1])
         if best is None:
