@@ -57,7 +57,7 @@ class DaskPool:
                     n_workers=self.workers, threads_per_worker=1, processes=True,
                     dashboard_address=None, silence_logs=logging.ERROR)
                 self._client = dd.Client(self._cluster)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             self.__exit__(None, None, None)
             if self.address is not None:
                 raise InputError(
