@@ -37,6 +37,10 @@ FULL_WINDOW_FRAMES = 3000
 """Whisper's 30 s window in mel frames (10 ms each); the encoder halves it."""
 WHISPER_FALLBACK = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 """Whisper's temperature fallback (sampling: the text changes from run to run)."""
+BATCHED_VAD = {"speech_pad_ms": 800, "threshold": 0.35}
+"""Silero VAD for the batched pipeline's chunks: with faster-whisper's defaults
+(pad 400 ms, threshold 0.5) a five-minute recording lost whole turns; with
+these, no run of words that the sequential path heard is lost (docs/batch.md)."""
 CONSTRAINED_TOKENS_PER_S = 8
 """Token budget of a constrained reading per second of audio: a number said in
 French is about 2 to 4 tokens a second; a reading that needs more loops."""
@@ -63,6 +67,9 @@ class DecodeOptions:
     vad_min_silence_ms: int = 500
     recover_uncovered: bool = False
     """Decode again the speech that no segment covers (``assistant.coverage``)."""
+    batch_size: int = 0
+    """0: one sequential pass. More: faster-whisper's BatchedInferencePipeline,
+    this many VAD chunks per batch (``BATCHED_VAD``; docs/batch.md has the figures)."""
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -99,6 +106,7 @@ class SpeechModel:
         self.short_fallbacks = 0
         self._suppression: dict[frozenset[str], list[int]] = {}
         """Passes of ``transcribe_short`` that had to be decoded again in a full window."""
+        self._batched: Any = None
         threads = cpu_threads or default_threads()
         try:
             from faster_whisper import WhisperModel
@@ -127,8 +135,11 @@ class SpeechModel:
     def segments(self, audio: AudioArray, options: DecodeOptions,
                  offset_s: float = 0.0) -> Iterator[Segment]:
         """Decode ``audio`` lazily, segment by segment (times shifted by ``offset_s``)."""
-        pieces = self._decode(audio, options)
-        if options.recover_uncovered:
+        if options.batch_size > 0:
+            pieces = self._decode_batched(audio, options)
+        else:
+            pieces = self._decode(audio, options)
+        if options.recover_uncovered and options.batch_size <= 0:
             pieces = self._with_uncovered(audio, options, pieces)
         for next_id, seg in enumerate(pieces):
             yield _shifted(seg, offset_s, next_id)
@@ -152,6 +163,36 @@ class SpeechModel:
             repetition_penalty=options.repetition_penalty,
             **options.extra,
         )
+        return self._translated(raw_segments, options)
+
+    def _decode_batched(self, audio: AudioArray, options: DecodeOptions) -> Iterator[Segment]:
+        """faster-whisper's BatchedInferencePipeline: the audio cut at the VAD's
+        silences into chunks of at most 30 s, ``batch_size`` decoded at once,
+        each without the previous text (one segment per chunk)."""
+        from faster_whisper import BatchedInferencePipeline
+
+        if self._batched is None:
+            self._batched = BatchedInferencePipeline(self._model)
+        raw_segments, _info = self._batched.transcribe(
+            audio,
+            language=options.language,
+            beam_size=options.beam_size,
+            initial_prompt=options.initial_prompt,
+            vad_filter=True,
+            vad_parameters=BATCHED_VAD,
+            word_timestamps=options.word_timestamps,
+            temperature=list(options.temperatures),
+            no_speech_threshold=options.no_speech_threshold,
+            log_prob_threshold=options.log_prob_threshold,
+            compression_ratio_threshold=options.compression_ratio_threshold,
+            repetition_penalty=options.repetition_penalty,
+            batch_size=options.batch_size,
+            **options.extra,
+        )
+        return self._translated(raw_segments, options)
+
+    def _translated(self, raw_segments: Any, options: DecodeOptions) -> Iterator[Segment]:
+        """faster-whisper segments as the project's, hallucinations dropped."""
         for raw in raw_segments:
             text = cut_text_loop(fix_year_artifacts(raw.text.strip()))
             if options.drop_hallucinations and is_hallucination(

@@ -11,11 +11,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from assistant.asr import DecodeOptions, SpeechModel
+from assistant.settings import load_settings
 from assistant.types import SAMPLE_RATE
 from tests.conftest import ROOT
 from tools.tts import speak, write_wav
@@ -56,6 +59,11 @@ def cli_env() -> dict[str, str]:
     return dict(os.environ, ASSISTANT_MODEL__CPU_THREADS="1")
 
 
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cli(*args), capture_output=True, text=True, env=cli_env(), cwd=ROOT,
+                          timeout=240, check=False)
+
+
 @pytest.fixture
 def dask_cluster(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
     """``dask scheduler`` and two single-thread ``dask worker`` (no nanny, so a
@@ -86,7 +94,7 @@ def dask_cluster(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[by
                 proc.send_signal(signal.SIGTERM)
         for proc in procs:
             try:
-                proc.wait(timeout=20)
+                proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 proc.kill()
         logs.close()
@@ -142,9 +150,7 @@ def test_scheduler_survives_a_lost_worker_then_skips_what_is_done(
 
     # A second run finds every output made from the same recording and settings.
     mtimes = {p: p.stat().st_mtime_ns for p in out.iterdir()}
-    again = subprocess.run(cli(str(archive), "-o", str(out), "--scheduler", address),
-                           capture_output=True, text=True, env=cli_env(), cwd=ROOT,
-                           timeout=120, check=False)
+    again = run_cli(str(archive), "-o", str(out), "--scheduler", address)
     assert again.returncode == 0, again.stderr
     assert summary(again.stderr).startswith("0 transcrit(s) (0.0 min d'audio")
     assert f"{len(SENTENCES)} déjà à jour, 0 en échec" in summary(again.stderr)
@@ -152,9 +158,7 @@ def test_scheduler_survives_a_lost_worker_then_skips_what_is_done(
 
     # A recording whose bytes changed is done again, alone.
     clip(archive / "rdv0.wav", "mb-fr1", "Je viens déclarer une naissance.")
-    third = subprocess.run(cli(str(archive), "-o", str(out), "--scheduler", address),
-                           capture_output=True, text=True, env=cli_env(), cwd=ROOT,
-                           timeout=120, check=False)
+    third = run_cli(str(archive), "-o", str(out), "--scheduler", address)
     assert third.returncode == 0, third.stderr
     assert summary(third.stderr).startswith("1 transcrit(s)")
     assert f"{len(SENTENCES) - 1} déjà à jour, 0 en échec" in summary(third.stderr)
@@ -169,10 +173,8 @@ def test_local_jobs_report_bad_recordings_and_write_the_others(tmp_path: Path) -
     (folder / "abime.wav").write_bytes(whole[: len(whole) // 3])
     write_wav(folder / "muet.wav", np.zeros(SAMPLE_RATE, dtype=np.float32))
     out = tmp_path / "out"
-    proc = subprocess.run(cli(str(folder), "--recursive", "-o", str(out), "-f", "txt",
-                              "-f", "srt", "--jobs", "2"),
-                          capture_output=True, text=True, env=cli_env(), cwd=ROOT,
-                          timeout=240, check=False)
+    proc = run_cli(str(folder), "--recursive", "-o", str(out), "-f", "txt", "-f", "srt",
+                   "--jobs", "2")
     assert proc.returncode == 1, proc.stderr
     assert "dossier" in (out / "guichet" / "matin.txt").read_text(encoding="utf-8").lower()
     assert "mars" in (out / "guichet" / "soir.txt").read_text(encoding="utf-8").lower()
@@ -185,3 +187,21 @@ def test_local_jobs_report_bad_recordings_and_write_the_others(tmp_path: Path) -
     assert "muet.wav" in err and "silencieux" in err
     assert "2 fichier(s) sur 4 non transcrit(s)" in err
     assert "chargé 2 fois" not in err and "Traceback" not in err
+
+
+def test_batched_path_keeps_every_sentence(speech_model: SpeechModel) -> None:
+    """--batched: the audio cut at silences into chunks, decoded together; a
+    sentence at a chunk's edge is kept (faster-whisper's VAD defaults lost
+    whole turns of a long recording, docs/batch.md)."""
+    pieces = []
+    for n, (voice, text) in enumerate(SENTENCES * 2):
+        pieces += [speak(text, voice), np.zeros(int((0.6 + n % 3) * SAMPLE_RATE), np.float32)]
+    audio = np.concatenate(pieces)
+    assert len(audio) / SAMPLE_RATE > 40
+    options = replace(DecodeOptions.from_settings(load_settings()), batch_size=8)
+    segments = speech_model.transcribe(audio, options)
+    text = " ".join(s.text for s in segments).lower()
+    for word in KEYWORDS:
+        assert text.count(word) == 2, (word, text)
+    assert [s.start for s in segments] == sorted(s.start for s in segments)
+    assert segments[-1].end <= len(audio) / SAMPLE_RATE + 0.1
