@@ -149,19 +149,10 @@ class SpeechModel:
         vad_parameters = {"min_silence_duration_ms": options.vad_min_silence_ms}
         raw_segments, _info = self._model.transcribe(
             audio,
-            language=options.language,
-            beam_size=options.beam_size,
-            initial_prompt=options.initial_prompt,
             vad_filter=options.vad_filter,
             vad_parameters=vad_parameters if options.vad_filter else None,
-            word_timestamps=options.word_timestamps,
-            temperature=list(options.temperatures),
             condition_on_previous_text=options.condition_on_previous_text,
-            no_speech_threshold=options.no_speech_threshold,
-            log_prob_threshold=options.log_prob_threshold,
-            compression_ratio_threshold=options.compression_ratio_threshold,
-            repetition_penalty=options.repetition_penalty,
-            **options.extra,
+            **_decoding_kwargs(options),
         )
         return self._translated(raw_segments, options)
 
@@ -174,21 +165,8 @@ class SpeechModel:
         if self._batched is None:
             self._batched = BatchedInferencePipeline(self._model)
         raw_segments, _info = self._batched.transcribe(
-            audio,
-            language=options.language,
-            beam_size=options.beam_size,
-            initial_prompt=options.initial_prompt,
-            vad_filter=True,
-            vad_parameters=BATCHED_VAD,
-            word_timestamps=options.word_timestamps,
-            temperature=list(options.temperatures),
-            no_speech_threshold=options.no_speech_threshold,
-            log_prob_threshold=options.log_prob_threshold,
-            compression_ratio_threshold=options.compression_ratio_threshold,
-            repetition_penalty=options.repetition_penalty,
-            batch_size=options.batch_size,
-            **options.extra,
-        )
+            audio, vad_filter=True, vad_parameters=BATCHED_VAD, batch_size=options.batch_size,
+            **_decoding_kwargs(options))
         return self._translated(raw_segments, options)
 
     def _translated(self, raw_segments: Any, options: DecodeOptions) -> Iterator[Segment]:
@@ -474,6 +452,22 @@ class Hypothesis:
     logprob: float
     """Sum of the token log probabilities."""
     tokens: int
+
+
+def _decoding_kwargs(options: DecodeOptions) -> dict[str, Any]:
+    """The arguments that faster-whisper's sequential and batched ``transcribe`` share."""
+    return dict(
+        language=options.language,
+        beam_size=options.beam_size,
+        initial_prompt=options.initial_prompt,
+        word_timestamps=options.word_timestamps,
+        temperature=list(options.temperatures),
+        no_speech_threshold=options.no_speech_threshold,
+        log_prob_threshold=options.log_prob_threshold,
+        compression_ratio_threshold=options.compression_ratio_threshold,
+        repetition_penalty=options.repetition_penalty,
+        **options.extra,
+    )
 
 
 def _shifted(seg: Segment, offset_s: float, seg_id: int) -> Segment:
