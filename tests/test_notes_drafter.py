@@ -196,15 +196,17 @@ def test_referral_and_follow_ups() -> None:
     assert ("AGENT", None) in follow
 
 
-def test_summary_quotes_the_motif_and_never_entitlement() -> None:
+def test_summary_names_the_motif_and_never_entitlement() -> None:
+    """Composed from the fields (issue #16): the motif named in French, what was done,
+    no sentence of the transcript copied, nothing about entitlement."""
     d = draft_from_text(
         "Bonjour, je viens pour ma prime d'activité qui a baissé.\n"
         "Vous avez droit à la prime d'activité, c'est sûr.\n"
         "On fait la déclaration trimestrielle ensemble.", DAY)
-    assert "prime d'activité qui a baissé" in d.summary.value
-    assert "droit" not in d.summary.value
-    assert all(ev.quote.lower() in d.summary.value.lower() for ev in d.summary.evidence)
-    assert not d.summary.value.startswith("Bonjour")
+    assert d.summary.value == ("Rendez-vous CAF pour la prime d'activité. "
+                               "Fait au guichet : déclaration.")
+    assert "droit" not in d.summary.value and "baissé" not in d.summary.value
+    assert [ev.quote for ev in d.summary.evidence] == ["prime d'activité"]
 
 
 # -- incremental use ---------------------------------------------------------------------

@@ -7,8 +7,8 @@ frozen ``CaseNoteDraft``. The cost of an update does not grow with the length
 of the session.
 
 The drafter records what was said. It never decides, nor suggests, whether
-someone is entitled to anything: sentences that speak of entitlement are not
-quoted in the summary, and no field says it.
+someone is entitled to anything: the summary is composed from the fields
+(never quoted from the transcript) and no field says it.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from assistant.notes.fields.amounts import find_amounts
 from assistant.notes.fields.dates import LEADING_YEAR, said_dates
 from assistant.notes.fields.documents import requested_documents
 from assistant.notes.fields.follow_ups import follow_up
-from assistant.notes.fields.summary import Candidate
-from assistant.notes.fields.summary import candidate as summary_candidate
+from assistant.notes.fields.summary import compose as compose_summary
 from assistant.notes.heard import HeardConfidence
 from assistant.notes.identifiers import find_identifiers
 from assistant.notes.models import (
@@ -56,7 +55,6 @@ ORG_THRESHOLD = 1.0
 COMPLEX_THRESHOLD = 2.0
 REASON_MIN_SCORE = 1.0
 """Below this, no motif was clearly said: the reason is AUTRE."""
-SUMMARY_SENTENCES = 3
 MAX_FOLLOW_UPS = 12
 
 @dataclass(slots=True)
@@ -125,7 +123,6 @@ class Drafter:
         self._follow_ups: dict[int, tuple[FollowUp, Evidence]] = {}
         self._complex = _Tally()
         self._referral: tuple[Organization, Evidence] | None = None
-        self._summary: list[Candidate] = []
         # last value per field, for self-corrections: (key, sentence index)
         self._last: dict[str, tuple[object, int]] = {}
         # A date without a year that ended the last segment: its year may open the next one.
@@ -239,7 +236,6 @@ class Drafter:
         self._read_complex(s, original)
         self._read_referral(s, original)
         self._read_follow_up(s, original)
-        self._read_summary(s, original)
         self._recent.append((s.index, cues, s.question))
 
     def _read_orgs(self, s: Sentence, original: str) -> None:
@@ -350,14 +346,6 @@ class Drafter:
         if found is not None and len(self._follow_ups) < MAX_FOLLOW_UPS:
             self._follow_ups[s.index] = found
 
-    def _read_summary(self, s: Sentence, original: str) -> None:
-        cand = summary_candidate(s, original)
-        if cand is None:
-            return
-        self._summary.append(cand)
-        self._summary.sort(key=lambda c: (-c.score, c.index))
-        del self._summary[SUMMARY_SENTENCES:]
-
     # -- building the draft ------------------------------------------------------
 
     def _build(self) -> CaseNoteDraft:
@@ -385,18 +373,11 @@ class Drafter:
             evidence=tuple(self._complex.evidence),
             confidence=min(0.95, 0.5 + 0.1 * abs(self._complex.score - COMPLEX_THRESHOLD + 0.5)),
         )
-        chosen = sorted(self._summary, key=lambda c: c.index)
-        summary = Drafted[str](
-            value=" ".join(c.text for c in chosen),
-            evidence=tuple(c.evidence for c in chosen),
-            confidence=0.5 if chosen else 0.0,
-        )
-        return CaseNoteDraft(
+        draft = CaseNoteDraft(
             appointment_date=self.appointment_date,
             segments_seen=self._segments,
             organizations=tuple(orgs),
             reason=reason,
-            summary=summary,
             documents_requested=self._items("doc", self._docs, _drafted_document),
             identifiers=self._items("id", self._ids, _drafted_identifier),
             amounts_eur=self._items("amount", self._amounts, _drafted_amount),
@@ -408,6 +389,8 @@ class Drafter:
             complex_situation=complex_,
             referral=referral,
         )
+        # Composed from the fields, never quoted (notes.fields.summary).
+        return draft.model_copy(update={"summary": compose_summary(draft)})
 
     def _items(self, kind: str, items: Mapping[Any, _Item],
                make: Callable[[Any, _Item], Drafted[Any]]) -> tuple[Drafted[Any], ...]:
