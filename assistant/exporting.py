@@ -2,7 +2,10 @@
 
 ``render(bundle, fmt)`` masks identifiers by default (exports are meant for
 sharing); ``masked=False`` is for the agent's own eyes and the caller records
-it in the audit trail as a reveal.
+it in the audit trail as a reveal. txt and md hold the note with French labels
+through ``assistant.notetext`` (the renderer the app's clipboard copy uses),
+in the site's layout (``share`` settings); a note not confirmed by the agent
+says so on its first line (``UNCONFIRMED_LINE``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,15 @@ from typing import Any
 from assistant.errors import InputError
 from assistant.formats import with_turns
 from assistant.notes.models import VERIFY_BELOW, VERIFY_FIELDS
+from assistant.notetext import (
+    DEFAULT_LAYOUT,
+    UNCONFIRMED_LINE,
+    NoteLayout,
+    SharedNote,
+    field_values,
+    render_lines,
+    render_note,
+)
 from assistant.privacy import mask_text, mask_value
 from assistant.store.records import STATUS_LABELS_FR, SessionBundle
 
@@ -36,20 +48,6 @@ def parse_format(text: str) -> ExportFormat:
         ) from None
 
 
-NOTE_LABELS_FR: dict[str, str] = {
-    "organizations": "Organismes",
-    "reason": "Motif",
-    "summary": "Résumé",
-    "documents_requested": "Pièces demandées",
-    "identifiers": "Identifiants",
-    "amounts_eur": "Montants (€)",
-    "dates": "Dates",
-    "follow_ups": "Suites à donner",
-    "complex_situation": "Situation complexe",
-    "referral": "Orientation",
-}
-
-
 def _note_data(bundle: SessionBundle, masked: bool) -> tuple[str | None, Any]:
     """(``"confirmed"``/``"draft"``/None, the note's JSON value, masked if asked)."""
     if bundle.note is not None:
@@ -64,15 +62,6 @@ def _note_data(bundle: SessionBundle, masked: bool) -> tuple[str | None, Any]:
 
 def _text(text: str, masked: bool) -> str:
     return mask_text(text) if masked else text
-
-
-def _plain(value: Any) -> Any:
-    """Drafts wrap each value with its evidence: keep the value alone."""
-    if isinstance(value, dict) and "value" in value and "kind" not in value:
-        return _plain(value["value"])
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def to_json(bundle: SessionBundle, masked: bool = True) -> str:
@@ -142,57 +131,75 @@ def _stamp(seconds: float) -> str:
     return _clock(seconds, ",")[:8]
 
 
-def to_txt(bundle: SessionBundle, masked: bool = True) -> str:
+NO_NOTE_LINE = "Aucune fiche : rien n'a été rédigé pour cette session."
+
+
+def shared_note(bundle: SessionBundle) -> SharedNote | None:
+    """The session's confirmed note, else its latest draft, else None."""
+    day = bundle.session.appointment_date
+    if bundle.note is not None:
+        return SharedNote.from_json(bundle.note.json, confirmed=True, appointment_date=day)
+    if bundle.draft is not None:
+        return SharedNote.from_json(bundle.draft.json, confirmed=False, appointment_date=day)
+    return None
+
+
+def _unsure(bundle: SessionBundle) -> dict[str, list[bool]]:
+    """Per drafted item of the fields shown « à vérifier »: below ``VERIFY_BELOW``."""
+    if bundle.note is not None or bundle.draft is None:
+        return {}
+    data = json.loads(bundle.draft.json)
+    return {key: [isinstance(v, dict) and float(v.get("confidence", 1.0)) < VERIFY_BELOW
+                  for v in data.get(key) or ()]
+            for key in VERIFY_FIELDS}
+
+
+def to_txt(bundle: SessionBundle, masked: bool = True,
+           layout: NoteLayout = DEFAULT_LAYOUT) -> str:
     lines = _header_lines(bundle)
     if masked:
         lines.append("Identifiants masqués.")
     lines.append("")
+    shared = shared_note(bundle)
+    if shared is None:
+        lines += [UNCONFIRMED_LINE, NO_NOTE_LINE]
+    else:
+        lines.append(render_note(shared, layout=layout, clear=not masked).rstrip("\n"))
+    lines += ["", "Transcription :"]
     lines.extend(f"[{_stamp(g.start)}] {who}{_cue_text(g.text, masked)}"
                  for g, who in with_turns(bundle.segments))
     return "\n".join(lines) + "\n"
 
 
-def _md_value(value: Any, verify: bool = False) -> str:
-    """One note field as Markdown; ``verify``: flag drafted values below ``VERIFY_BELOW``."""
-    if isinstance(value, list):
-        return "—" if not value else "; ".join(_md_value(v, verify) for v in value)
-    flag = ""
-    if verify and isinstance(value, dict) and float(value.get("confidence", 1.0)) < VERIFY_BELOW:
-        flag = " (à vérifier)"
-    value = _plain(value)
-    if value is None or value == [] or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list):
-        return "; ".join(_md_value(v) for v in value)
-    if isinstance(value, dict):
-        if "kind" in value and "value" in value:
-            return f"{value['kind']} : {value['value']}{flag}"
-        if "who" in value and "action" in value:
-            due = f" (avant le {value['due']})" if value.get("due") else ""
-            return f"{value['who']} : {value['action']}{due}"
-        return ", ".join(f"{k} : {_md_value(v)}" for k, v in value.items())
-    return str(value).replace("|", "\\|").replace("\n", " ") + flag
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_md(bundle: SessionBundle, masked: bool = True) -> str:
+def to_md(bundle: SessionBundle, masked: bool = True,
+          layout: NoteLayout = DEFAULT_LAYOUT) -> str:
     head, *meta = _header_lines(bundle)
     lines = [f"# {head}", ""]
     lines.extend(f"- {m}" for m in meta)
     if masked:
         lines.append("- Identifiants masqués.")
-    note_kind, note = _note_data(bundle, masked)
-    if isinstance(note, dict):
-        title = "Fiche confirmée" if note_kind == "confirmed" else "Fiche (brouillon non confirmé)"
-        lines += ["", f"## {title}", "", "| Champ | Valeur |", "| --- | --- |"]
-        for key, label in NOTE_LABELS_FR.items():
-            if key in note:
-                verify = note_kind == "draft" and key in VERIFY_FIELDS
-                lines.append(f"| {label} | {_md_value(note[key], verify)} |")
-        if note_kind == "confirmed":
-            lines += ["", f"Confirmée par {note.get('confirmed_by', '?')} "
-                          f"le {note.get('confirmed_at', '?')}."]
+    shared = shared_note(bundle)
+    if shared is None:
+        lines += ["", f"**{UNCONFIRMED_LINE}** {NO_NOTE_LINE}"]
+    else:
+        title = "Fiche confirmée" if shared.confirmed else "Fiche (brouillon non confirmé)"
+        lines += ["", f"## {title}", ""]
+        if not shared.confirmed:
+            lines += [f"**{UNCONFIRMED_LINE}**", ""]
+        values = field_values(shared, clear=not masked)
+        for key, flags in _unsure(bundle).items():
+            values[key] = [v + (" (à vérifier)" if unsure else "")
+                           for v, unsure in zip(values[key], flags, strict=False)]
+        lines += ["| Champ | Valeur |", "| --- | --- |"]
+        lines.extend(f"| {label} | {_md_cell(value)} |"
+                     for label, value in render_lines(values, layout))
+        if shared.confirmed_at is not None:
+            lines += ["", f"Confirmée par {shared.confirmed_by} "
+                          f"le {shared.confirmed_at.astimezone():%d/%m/%Y à %H:%M}."]
     lines += ["", "## Transcription", ""]
     lines.extend(
         f"- **{_stamp(g.start)}** {who}{_cue_text(g.text, masked)}"
@@ -201,7 +208,13 @@ def to_md(bundle: SessionBundle, masked: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(bundle: SessionBundle, fmt: ExportFormat, masked: bool = True) -> str:
+def render(bundle: SessionBundle, fmt: ExportFormat, masked: bool = True,
+           layout: NoteLayout = DEFAULT_LAYOUT) -> str:
+    """``bundle`` in ``fmt``; txt and md lay the note out as ``layout`` says."""
+    if fmt is ExportFormat.TXT:
+        return to_txt(bundle, masked, layout)
+    if fmt is ExportFormat.MD:
+        return to_md(bundle, masked, layout)
     renderers = {
         ExportFormat.JSON: to_json,
         ExportFormat.MD: to_md,

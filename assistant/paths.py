@@ -53,3 +53,9 @@ def default_samples_dir() -> Path:
     """``audio/generated/`` of the checkout, else ``samples/`` of the user's data folder."""
     root = checkout_root()
     return root / "audio" / "generated" if root is not None else user_data_dir() / "samples"
+
+
+def default_notes_dir() -> Path:
+    """``fiches/`` of the user's data folder: note files written when the terminal
+    may refuse the clipboard, and exports made from the app (setting ``share.folder``)."""
+    return user_data_dir() / "fiches"

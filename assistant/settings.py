@@ -323,6 +323,62 @@ class DemoSettings(BaseModel):
     )
 
 
+NoteFieldName = Literal[
+    "organizations", "reason", "summary", "documents_requested", "identifiers",
+    "amounts_eur", "dates", "follow_ups", "complex_situation", "referral",
+]
+NOTE_FIELDS: tuple[NoteFieldName, ...] = (
+    "organizations", "reason", "summary", "documents_requested", "identifiers",
+    "amounts_eur", "dates", "follow_ups", "complex_situation", "referral",
+)
+
+
+class ShareSettings(BaseModel):
+    """The note as it leaves the workstation: the clipboard copy of the counter app,
+    its files, and the txt / md exports (``assistant export``, docs/share.md)."""
+
+    folder: Path | None = Field(
+        default=None,
+        description=(
+            "Folder of the note files written when the terminal may refuse the clipboard "
+            "and of the exports made from the start screen (each file private, 0600). "
+            "Default: fiches/ in the user's data folder."
+        ),
+    )
+    clipboard: Literal["auto", "file"] = Field(
+        default="auto",
+        description=(
+            "auto: copy through the terminal (OSC 52) and also write the note to a file "
+            "where the terminal is known to refuse it (macOS Terminal, GNOME Terminal and "
+            "other VTE terminals, GNU screen, the Linux console, the old Windows console); "
+            "file: always write the file as well."
+        ),
+    )
+    fields: list[NoteFieldName] = Field(
+        default_factory=lambda: list(NOTE_FIELDS),
+        description=(
+            "The note's fields copied and exported, in this order (to match the fields "
+            "of a site's business software); a field left out is not copied."
+        ),
+    )
+    labels: dict[NoteFieldName, str] = Field(
+        default_factory=dict,
+        description=(
+            "Labels replacing the French defaults, e.g. {reason = \"Objet\", "
+            "documents_requested = \"Pièces à fournir\"}."
+        ),
+    )
+    template: str | None = Field(
+        default=None,
+        description=(
+            "A whole layout instead of « Label : valeur » lines: a string.Template with "
+            "$organizations, $reason, $summary, $documents_requested, $identifiers, "
+            "$amounts_eur, $dates, $follow_ups, $complex_situation, $referral, $date, "
+            "$confirmed_by, $confirmed_at and $status (values joined by « ; »)."
+        ),
+    )
+
+
 class Settings(BaseSettings):
     """The whole settings tree."""
 
@@ -340,6 +396,7 @@ class Settings(BaseSettings):
     dictation: DictationSettings = Field(default_factory=DictationSettings)
     identify: IdentifySettings = Field(default_factory=IdentifySettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
+    share: ShareSettings = Field(default_factory=ShareSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -1,4 +1,8 @@
-"""``assistant export ID --format json|md|txt|srt|vtt``: one session, identifiers masked."""
+"""``assistant export ID --format json|md|txt|srt|vtt``: one session, identifiers masked.
+
+txt and md lay the note out as the ``share`` settings say (docs/share.md); a
+session the agent has not confirmed is exported all the same, with a French line
+saying so in the export and on stderr."""
 
 from __future__ import annotations
 
@@ -28,13 +32,18 @@ def run(args: argparse.Namespace) -> int:
 
     from assistant.errors import InputError
     from assistant.exporting import parse_format, render
+    from assistant.notetext import UNCONFIRMED_LINE, NoteLayout
     from assistant.settings import load_settings
     from assistant.store import open_store
 
     fmt = parse_format(args.format)
     masked = not args.no_mask
-    with open_store(load_settings()) as store:
-        text = render(store.bundle(args.id), fmt, masked=masked)
+    settings = load_settings()
+    with open_store(settings) as store:
+        bundle = store.bundle(args.id)
+        text = render(bundle, fmt, masked=masked, layout=NoteLayout.of(settings.share))
+        if bundle.note is None:
+            print(UNCONFIRMED_LINE, file=sys.stderr)
         if args.output is not None:
             try:
                 fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
