@@ -17,7 +17,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 APT_PACKAGES=(libportaudio2 espeak-ng mbrola mbrola-fr1 mbrola-fr4 mbrola-fr5 mbrola-fr7 mbrola-ca1 mbrola-ca2
               pulseaudio pulseaudio-utils
-              libasound2-plugins sox time python3-venv)
+              libasound2-plugins sox time python3-venv
+              tmux)  # tmux: the real-terminal checks (startup time, the clipboard copy)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

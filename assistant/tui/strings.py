@@ -24,6 +24,8 @@ KEY_ADD = "Ajouter"
 KEY_REMOVE = "Supprimer"
 KEY_REVEAL = "Voir NIR/IBAN"
 KEY_CONFIRM = "Confirmer"
+KEY_COPY = "Copier la fiche"
+KEY_EXPORT = "Exporter"
 KEY_BACK = "Retour"
 KEY_FOLLOW = "Suivre la fin"
 KEY_HOME = "Accueil"
@@ -37,6 +39,10 @@ START_NEW = "Nouveau rendez-vous (n)"
 START_RECENT = "Sessions récentes"
 START_RECENT_EMPTY = "Aucune session enregistrée."
 START_RECENT_HELP = "Entrée : reprendre la relecture et confirmer la fiche."
+START_TODAY = "Fiches du jour"
+START_TODAY_EMPTY = "Aucune fiche confirmée aujourd'hui."
+START_TODAY_HELP = "Entrée : rouvrir   y : copier à nouveau   x : exporter (fichier texte)"
+TODAY_LINE = "{confirmed}  {reason}  {bodies}"
 START_DEVICE = "Micro"
 START_DEVICE_DEFAULT = "Micro par défaut du système"
 START_DEVICE_NONE = "Aucun micro détecté"
@@ -74,9 +80,24 @@ TRANSCRIPT_SCROLLED = "Défilement manuel (f : suivre la fin)"
 DRAFT_TITLE = "Fiche (brouillon)"
 READY_HINT = "Prêt pour le rendez-vous suivant : p pour commencer l'écoute."
 REPLAY_DONE = "Fin de l'enregistrement : relisez la fiche puis confirmez (c)."
-SESSION_ENDED = "Écoute terminée : relisez la fiche puis confirmez (c)."
+SESSION_ENDED = (
+    "Écoute terminée : relisez la fiche puis confirmez (c, elle est copiée ; y : copier)."
+)
 CONFIRMED_TOAST = "Fiche confirmée et enregistrée. Rendez-vous suivant."
 NOTHING_TO_CONFIRM = "La fiche est vide : rien à confirmer."
+ALREADY_CONFIRMED = "Fiche déjà confirmée : y pour la copier à nouveau."
+REOPENED_CONFIRMED = "Fiche confirmée (relue) : y pour la copier, Échap pour l'accueil."
+NOTHING_TO_COPY = "La fiche est vide : rien à copier."
+COPIED = "Fiche copiée dans le presse-papiers (identifiants masqués sauf ceux affichés)."
+COPIED_TITLE = "Copie"
+COPY_TO_FILE = (
+    "Le terminal risque de refuser la copie ({reason}). La fiche est aussi dans le "
+    "fichier {path} (lisible par vous seul)."
+)
+EXPORTED = "Fiche exportée dans {path} (identifiants masqués)."
+TODAY_NOTHING = "Choisissez d'abord une fiche du jour (↑ ↓)."
+COPY_AUDIT = "copie de la fiche"
+COPY_REVEAL = "{kind} (copie de la fiche en clair)"
 STOPPING = "Les derniers mots arrivent encore : confirmez dans un instant."
 HOME_WHILE_LISTENING = "L'écoute est en cours : mettez en pause (p) ou terminez (t) d'abord."
 CONFIRM_PENDING = "Terminez d'abord l'écoute (t), puis confirmez."
@@ -231,6 +252,8 @@ HELP_SECTIONS = (
     ("Accueil", (
         ("n", "nouveau rendez-vous : ouvre la session et lance l'écoute"),
         ("Entrée", "reprendre une session récente (relecture, confirmation)"),
+        ("Entrée", "fiches du jour : rouvrir une fiche confirmée aujourd'hui"),
+        ("y / x", "fiches du jour : copier à nouveau / exporter en fichier texte"),
         ("m", "choisir le micro (le niveau s'affiche en direct)"),
     )),
     ("Pendant le rendez-vous", (
@@ -254,7 +277,8 @@ HELP_SECTIONS = (
         ("+ / Suppr", "ajouter un élément au champ / supprimer l'élément"),
         ("v", "afficher ou masquer le NIR ou l'IBAN choisi (consultation enregistrée)"),
         ("v", "dans la transcription : afficher ou masquer tous les numéros sensibles"),
-        ("c", "confirmer la fiche : le rendez-vous suivant démarre sur un écran vierge"),
+        ("c", "confirmer la fiche : elle est copiée, le rendez-vous suivant démarre"),
+        ("y", "copier la fiche telle qu'elle est (texte, identifiants masqués sauf affichés)"),
         ("Échap", "revenir à l'accueil (la session non confirmée y reste proposée)"),
     )),
     ("Partout", (

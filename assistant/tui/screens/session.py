@@ -33,7 +33,8 @@ from assistant.tui.viewmodel import level_fraction
 from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
 
 if TYPE_CHECKING:
-    from assistant.notes.models import IdentifierKind
+    from assistant.notes.models import ConfirmedNote, IdentifierKind
+    from assistant.notetext import SharedNote
     from assistant.tui.services import PipelineHandle
 
 
@@ -53,6 +54,9 @@ class SessionScreen(DraftReviewScreen):
         Binding("delete,minus", "remove", S.KEY_REMOVE),
         Binding("v", "reveal", S.KEY_REVEAL),
         Binding("c", "confirm", S.KEY_CONFIRM),
+        # Not in the footer (it is full: q and ? would drop off); in the help and
+        # the status line of the review.
+        Binding("y", "copy", S.KEY_COPY, show=False),
         Binding("escape", "home", S.KEY_HOME),
     ]
 
@@ -71,6 +75,8 @@ class SessionScreen(DraftReviewScreen):
         self._device_name = ""
         self._number: NumberDialog | None = None
         """The number dictation, while it is open: it hears each committed utterance."""
+        self._confirmed: ConfirmedNote | None = None
+        """The note as confirmed (this session's, or a confirmed one reopened)."""
 
     # --- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -199,6 +205,10 @@ class SessionScreen(DraftReviewScreen):
         panel.focus()
         if panel.highlighted is None and panel.rows:
             panel.highlighted = 0
+        if self._confirmed is not None:  # reopened from « Fiches du jour »
+            self.state = S.STATE_CONFIRMED
+            self._status(S.REOPENED_CONFIRMED)
+            self._refresh_header()
 
     def shutdown(self) -> bool:
         """Quit path: stop capture, keep everything. True when the session is
@@ -260,6 +270,7 @@ class SessionScreen(DraftReviewScreen):
             self.review.update_draft(notebridge.items_from_draft(self.draft))
         for edit in loaded.edits:
             self.review.replay(edit)
+        self._confirmed = loaded.confirmed
         self.state = S.STATE_ENDED
         self._status(S.SESSION_ENDED)
         self.call_after_refresh(self._enter_review, S.SESSION_ENDED)
@@ -338,7 +349,52 @@ class SessionScreen(DraftReviewScreen):
         self.post_message(GoHome())
 
 
+    # --- the note leaving the workstation ---------------------------------------------------
+    def _revealed(self) -> tuple[list[str], tuple[str, ...]]:
+        """(values, kinds) of the identifiers the agent revealed on screen (``v``)."""
+        panel = self.query_one("#draft", DraftPanel)
+        values: list[str] = []
+        kinds: list[str] = []
+        for row in panel.rows:
+            if row.field == "identifiers" and row.key in panel.revealed and " " in row.value:
+                kind, value = row.value.split(" ", 1)
+                values.append(value.replace(" ", ""))
+                kinds.append(kind)
+        return values, tuple(kinds)
+
+    def _shared(self) -> SharedNote | None:
+        from assistant.notetext import SharedNote
+
+        if self._confirmed is not None:
+            return SharedNote.of_confirmed(self._confirmed)
+        if self.draft is None or self.review.is_empty():
+            return None
+        note = notebridge.note_review(self.review, self.draft).apply(self.draft)
+        return SharedNote(note, self._appointment_date,
+                          reason_evidence=self.draft.reason.evidence)
+
+    def action_copy(self) -> None:
+        """The note as it stands (or as confirmed) to the clipboard, as plain French text."""
+        from assistant.notetext import render_note
+
+        try:
+            shared = self._shared()
+        except (AssistantError, ValueError) as exc:
+            self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=10)
+            return
+        if shared is None:
+            self.notify(S.NOTHING_TO_COPY, severity="warning")
+            return
+        values, kinds = self._revealed()
+        text = render_note(shared, values, self.ctx.services.share_layout())
+        self.share_note(text, self.session_id, tuple(k for k, v in zip(kinds, values,
+                                                                          strict=True)
+                                                     if v in text))
+
     def action_confirm(self) -> None:
+        if self.state == S.STATE_CONFIRMED:
+            self.notify(S.ALREADY_CONFIRMED, severity="warning")
+            return
         if self._stopping:
             self.notify(S.STOPPING, severity="warning")
             return
@@ -359,4 +415,6 @@ class SessionScreen(DraftReviewScreen):
             self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=20)
             return
         self.state = S.STATE_CONFIRMED
+        self._confirmed = note
+        self.action_copy()  # the confirmed note leaves with the agent (docs/share.md)
         self.post_message(NextAppointment())

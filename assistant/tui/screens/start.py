@@ -1,4 +1,5 @@
-"""The start screen: new appointment, recent sessions, input device and its level,
+"""The start screen: new appointment, recent sessions, the notes confirmed today
+(« Fiches du jour »: reopen, copy again, export), input device and its level,
 model state. It is the app's first frame: it imports nothing heavy and reads the
 store and the devices in worker threads."""
 
@@ -34,6 +35,8 @@ class StartScreen(CounterScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", S.KEY_NEW),
         Binding("m", "device", S.KEY_DEVICE),
+        Binding("y", "copy", S.KEY_COPY),
+        Binding("x", "export", S.KEY_EXPORT),
     ]
 
     def __init__(self, ctx: ScreenContext) -> None:
@@ -48,6 +51,9 @@ class StartScreen(CounterScreen):
             yield Static(S.START_RECENT, classes="section")
             yield OptionList(id="recent")
             yield Static(S.START_RECENT_HELP, classes="hint")
+            yield Static(S.START_TODAY, classes="section")
+            yield OptionList(id="today")
+            yield Static(S.START_TODAY_HELP, classes="hint")
             yield Static(S.START_DEVICE, classes="section")
             if self.ctx.config.replay is not None:
                 yield Static(S.START_REPLAY.format(name=self.ctx.config.replay.name),
@@ -78,13 +84,55 @@ class StartScreen(CounterScreen):
 
     @work(thread=True, exclusive=True, group="recent", exit_on_error=False)
     def _load_recent(self) -> None:
+        today: list[tuple[int, str]] = []
         try:
             sessions = self.ctx.services.recent_sessions()
+            today = self.ctx.services.todays_notes(self.ctx.config.today())
         except AssistantError as exc:
             self.app.call_from_thread(self.notify, str(exc), title=S.ERROR_TITLE,
                                       severity="error", timeout=20)
             sessions = []
         self.app.call_from_thread(self._show_recent, sessions)
+        self.app.call_from_thread(self._show_today, today)
+
+    def _show_today(self, notes: list[tuple[int, str]]) -> None:
+        today = self.query_one("#today", OptionList)
+        keep = today.highlighted or 0
+        options = [Option(line, id=f"t{sid}") for sid, line in notes]
+        if not options:
+            options.append(Option(Text(S.START_TODAY_EMPTY, style="dim"), disabled=True))
+        today.set_options(options)
+        today.highlighted = min(keep, len(options) - 1) if notes else None
+
+    def _today_selected(self) -> int | None:
+        today = self.query_one("#today", OptionList)
+        if today.highlighted is None:
+            return None
+        option_id = today.get_option_at_index(today.highlighted).id
+        return int(option_id[1:]) if option_id and option_id.startswith("t") else None
+
+    def action_copy(self) -> None:
+        """Copy again a note confirmed today (masked: nothing is revealed here)."""
+        self._today_action(copy=True)
+
+    def action_export(self) -> None:
+        """Export a note confirmed today as a text file of the notes folder."""
+        self._today_action(copy=False)
+
+    def _today_action(self, copy: bool) -> None:
+        session_id = self._today_selected()
+        if session_id is None:
+            self.notify(S.TODAY_NOTHING, severity="warning")
+            return
+        try:
+            if copy:
+                self.share_note(self.ctx.services.stored_note_text(session_id), session_id)
+                return
+            path = self.ctx.services.export_note(session_id)
+        except AssistantError as exc:
+            self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=20)
+            return
+        self.notify(S.EXPORTED.format(path=path), title=S.COPIED_TITLE, timeout=20)
 
     def _show_recent(self, sessions: list[SessionRecord] | None) -> None:
         recent = self.query_one("#recent", OptionList)
@@ -104,11 +152,11 @@ class StartScreen(CounterScreen):
         if self.app.screen is self:
             recent.focus()
 
-    @on(OptionList.OptionSelected, "#recent")
+    @on(OptionList.OptionSelected, "#recent, #today")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option_id == "new":
             self.action_new()
-        elif event.option_id and event.option_id.startswith("s"):
+        elif event.option_id and event.option_id[:1] in ("s", "t"):
             self.post_message(OpenSession(int(event.option_id[1:])))
 
     def action_new(self) -> None:
