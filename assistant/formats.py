@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from assistant.types import Segment, Transcript
+if TYPE_CHECKING:  # numpy stays out of the app's first frame (tests/test_tui.py)
+    from assistant.types import Segment, Transcript
 
 Format = Literal["txt", "json", "srt", "vtt"]
 FORMATS: tuple[Format, ...] = ("txt", "json", "srt", "vtt")
