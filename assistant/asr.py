@@ -67,10 +67,19 @@ class DecodeOptions:
     vad_min_silence_ms: int = 500
     recover_uncovered: bool = False
     """Decode again the speech that no segment covers (``assistant.coverage``)."""
+    prompt_min_s: float = 0.0
+    """``initial_prompt`` only for audio at least this long (``decoding.prompt_min_s``)."""
     batch_size: int = 0
     """0: one sequential pass. More: faster-whisper's BatchedInferencePipeline,
     this many VAD chunks per batch (``BATCHED_VAD``; docs/batch.md has the figures)."""
     extra: dict[str, object] = field(default_factory=dict)
+
+    def for_audio(self, seconds: float) -> DecodeOptions:
+        """These options for a recording of ``seconds``: without the prompt when
+        it is shorter than ``prompt_min_s``."""
+        if self.initial_prompt and seconds < self.prompt_min_s:
+            return replace(self, initial_prompt=None)
+        return self
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DecodeOptions:
@@ -85,6 +94,7 @@ class DecodeOptions:
             vad_filter=d.vad_filter,
             word_timestamps=d.word_timestamps,
             drop_hallucinations=d.drop_hallucinations,
+            prompt_min_s=d.prompt_min_s,
             temperatures=WHISPER_FALLBACK if d.temperature_fallback else (0.0,),
             recover_uncovered=d.recover_uncovered,
         )
@@ -135,6 +145,7 @@ class SpeechModel:
     def segments(self, audio: AudioArray, options: DecodeOptions,
                  offset_s: float = 0.0) -> Iterator[Segment]:
         """Decode ``audio`` lazily, segment by segment (times shifted by ``offset_s``)."""
+        options = options.for_audio(len(audio) / SAMPLE_RATE)
         if options.batch_size > 0:
             pieces = self._decode_batched(audio, options)
         else:

@@ -97,6 +97,15 @@ class DecodingSettings(BaseModel):
         default=None,
         description="Replaces the built-in vocabulary prompt when set.",
     )
+    prompt_min_s: float = Field(
+        default=10.0, ge=0.0,
+        description=(
+            "Batch: the counter prompt is given only for recordings at least this long "
+            "(a conversation); a shorter clip (a voice command, one answer) is decoded "
+            "without it, because the prompt pulls short clips towards counter words "
+            "(docs/benchmarks.md). The live counter app always uses it."
+        ),
+    )
     vad_filter: bool = Field(
         default=False,
         description=(

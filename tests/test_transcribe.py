@@ -196,3 +196,23 @@ def test_cli_models_path_last_line() -> None:
     assert proc.stdout.strip().splitlines()[-1].endswith("models/whisper-base")
     listing = run_cli("models")
     assert "* whisper-base" in listing.stdout
+
+
+def test_the_counter_prompt_is_for_conversations_not_short_clips() -> None:
+    """Measured (docs/benchmarks.md): the counter prompt pulls a short clip
+    (a voice command, one answer) towards counter words; a recording shorter
+    than decoding.prompt_min_s is decoded without it. A dictation keeps its
+    own prompt whatever its length."""
+    import argparse
+
+    from assistant.commands.transcribe import _options, add_arguments
+    from assistant.dictation.prompt import DICTATION_PROMPT
+
+    options = DecodeOptions.from_settings(load_settings())
+    assert options.initial_prompt and options.prompt_min_s == 10.0
+    assert options.for_audio(4.0).initial_prompt is None
+    assert options.for_audio(45.0).initial_prompt == options.initial_prompt
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    _settings, dictation = _options(parser.parse_args(["--dictation", "x.wav"]))
+    assert dictation.for_audio(3.0).initial_prompt == DICTATION_PROMPT

@@ -98,6 +98,7 @@ def _options(args: argparse.Namespace) -> tuple[Settings, DecodeOptions]:
                              "Utilisez --format txt avec --dictation.")
         if settings.dictation.use_prompt and not args.no_prompt:
             overrides["initial_prompt"] = DICTATION_PROMPT
+            overrides["prompt_min_s"] = 0.0  # dictations are short and need it
     return settings, replace(options, **overrides)  # type: ignore[arg-type]
 
 

@@ -459,7 +459,8 @@ class Services:
         model = engine.transcriber if isinstance(engine, Engine) else engine
         if isinstance(model, SpeechModel):
             options = DecodeOptions.from_settings(self.settings)
-            segments = model.transcribe(audio, replace(options, initial_prompt=prompt))
+            segments = model.transcribe(audio, replace(options, initial_prompt=prompt,
+                                                       prompt_min_s=0.0))
         else:
             segments = model.transcribe(audio, prompt, 0.0)
         return " ".join(seg.text for seg in segments)
