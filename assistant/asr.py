@@ -1,4 +1,5 @@
-"""The speech recogniser: the only module that imports faster_whisper.
+"""The speech recogniser: with ``assistant.asr_constrained`` (number spans
+decoded with a restricted vocabulary), the only module that runs faster_whisper.
 
 It loads a local model folder (never a hub), decodes 16 kHz float32 audio and
 translates faster-whisper's segments and words into the project's frozen
@@ -41,9 +42,7 @@ BATCHED_VAD = {"speech_pad_ms": 800, "threshold": 0.35}
 """Silero VAD for the batched pipeline's chunks: with faster-whisper's defaults
 (pad 400 ms, threshold 0.5) a five-minute recording lost whole turns; with
 these, no run of words that the sequential path heard is lost (docs/batch.md)."""
-CONSTRAINED_TOKENS_PER_S = 8
-"""Token budget of a constrained reading per second of audio: a number said in
-French is about 2 to 4 tokens a second; a reading that needs more loops."""
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +113,6 @@ class SpeechModel:
         self.name = folder.name
         self.compute_type = compute_type
         self.short_fallbacks = 0
-        self._suppression: dict[frozenset[str], list[int]] = {}
         """Passes of ``transcribe_short`` that had to be decoded again in a full window."""
         self._batched: Any = None
         threads = cpu_threads or default_threads()
@@ -141,6 +139,12 @@ class SpeechModel:
                 "Vérifiez que c'est un modèle faster-whisper (CTranslate2) complet, "
                 "et le type de calcul (réglage model.compute_type).",
             ) from None
+
+    @property
+    def whisper(self) -> Any:
+        """The faster-whisper model, for the edge modules that decode with it
+        directly (``assistant.asr_constrained``)."""
+        return self._model
 
     def segments(self, audio: AudioArray, options: DecodeOptions,
                  offset_s: float = 0.0) -> Iterator[Segment]:
@@ -229,94 +233,6 @@ class SpeechModel:
             last_end = max(last_end, seg.end)
             yield seg
         yield from recovered(len(audio) / SAMPLE_RATE)
-
-    def _allowed_suppression(self, vocabulary: frozenset[str], tokenizer: Any) -> list[int]:
-        """Token ids to suppress so that only ``vocabulary`` can be written.
-
-        Allowed: every token of each word's spellings (bare, after a space or
-        a hyphen, capitalised), tokens that are one to three digits (with or
-        without a leading space), the separators and the end of text. The
-        words are free to combine, so the result is parsed, not trusted.
-        """
-        cached = self._suppression.get(vocabulary)
-        if cached is not None:
-            return cached
-        hf = self._model.hf_tokenizer
-        forms: set[str] = {",", ".", " ,", "-", " -", " "}
-        for word in vocabulary:
-            for spelt in {word, word.capitalize(), word.upper()}:
-                forms |= {spelt, " " + spelt, "-" + spelt}
-        allowed: set[int] = set()
-        for form in forms:
-            allowed.update(hf.encode(form, add_special_tokens=False).ids)
-        for token_id in range(tokenizer.eot):
-            piece = hf.decode([token_id])
-            bare = piece.strip()
-            if bare.isascii() and bare.isdigit() and len(bare) <= 3 \
-                    and piece in (bare, " " + bare):
-                allowed.add(token_id)
-        suppress = [t for t in range(tokenizer.eot) if t not in allowed]
-        self._suppression[vocabulary] = suppress
-        return suppress
-
-    def constrained(self, audio: AudioArray, vocabulary: frozenset[str], *,
-                    num_hypotheses: int = 5, prompt: str | None = None,
-                    prefix: str | None = None, language: str = "fr",
-                    margin_s: float | None = None) -> tuple[Hypothesis, ...]:
-        """The best readings of ``audio`` written only with ``vocabulary``
-        (words), digits and separators, best first (at most ``num_hypotheses``).
-
-        No timestamps, beam search with the suppression of every other token
-        (CTranslate2's ``suppress_tokens``). ``prompt``: the text said before
-        (the question that asked for the number); ``prefix``: the words said at
-        the start of ``audio`` before the number, written as they are (forced,
-        not constrained, and not part of the readings). ``margin_s``: pad the
-        encoder input only to the audio plus this much (cheaper; see
-        ``transcribe_short``) instead of Whisper's 30 s window. A reading that
-        reaches the token budget (``CONSTRAINED_TOKENS_PER_S``) is a loop and
-        is dropped; if every reading of a shortened window loops, the audio is
-        decoded again in a full window.
-        """
-        from faster_whisper.tokenizer import Tokenizer
-
-        model = self._model
-        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
-                              task="transcribe", language=language)
-        suppress = self._allowed_suppression(vocabulary, tokenizer)
-        features = model.feature_extractor(audio[: FULL_WINDOW_FRAMES * 160])
-        import numpy as np
-
-        size = min(features.shape[-1] - 1, FULL_WINDOW_FRAMES)
-        frames = FULL_WINDOW_FRAMES
-        if margin_s is not None:
-            frames = min(FULL_WINDOW_FRAMES, math.ceil((size + margin_s * 100) / 100) * 100)
-        window = np.zeros((features.shape[0], frames), dtype=np.float32)
-        window[:, :size] = features[:, :size]
-        encoder_output = model.encode(window)
-        previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
-        prompt_ids = model.get_prompt(tokenizer, previous, without_timestamps=True,
-                                      prefix=prefix or None)
-        forced = len(prompt_ids) - prompt_ids.index(tokenizer.no_timestamps) - 1
-        # CTranslate2's max_length counts the prompt: the budget is for the reading.
-        budget = forced + int(8 + CONSTRAINED_TOKENS_PER_S * len(audio) / SAMPLE_RATE)
-        beams = max(num_hypotheses, 1)
-        results = model.model.generate(
-            encoder_output, [prompt_ids], beam_size=beams, num_hypotheses=beams,
-            return_scores=True, suppress_tokens=suppress, suppress_blank=True,
-            max_length=len(prompt_ids) - forced + budget, length_penalty=1.0)
-        out = []
-        for ids, score in zip(results[0].sequences_ids, results[0].scores, strict=True):
-            if len(ids) >= budget:
-                continue  # cut at the budget: a loop, not a reading
-            # The result repeats the forced prefix; its score is per token of the whole.
-            n = max(1, len(ids))
-            text = tokenizer.decode(list(ids)[forced:]).strip()
-            out.append(Hypothesis(text, round(score * n, 4), max(1, n - forced)))
-        if not out and frames < FULL_WINDOW_FRAMES:
-            self.short_fallbacks += 1
-            return self.constrained(audio, vocabulary, num_hypotheses=num_hypotheses,
-                                    prompt=prompt, prefix=prefix, language=language)
-        return tuple(out)
 
     def transcribe(self, audio: AudioArray, options: DecodeOptions,
                    offset_s: float = 0.0) -> tuple[Segment, ...]:
@@ -453,16 +369,6 @@ class SpeechModel:
                 no_speech_prob=round(result.no_speech_prob, 4),
             ))
         return tuple(out)
-
-
-@dataclass(frozen=True, slots=True)
-class Hypothesis:
-    """One of the n best readings of a constrained decoding."""
-
-    text: str
-    logprob: float
-    """Sum of the token log probabilities."""
-    tokens: int
 
 
 def _decoding_kwargs(options: DecodeOptions) -> dict[str, Any]:

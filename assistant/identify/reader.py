@@ -5,7 +5,7 @@ recording may hold other speech around the number (the agent's question,
 « allez-y »), so a plain decoding with word times finds where the number is
 said; that stretch, with a margin, is decoded again with the output
 restricted to number words, digits and, for the kinds that hold them,
-letters (``SpeechModel.constrained``); the n best readings vote
+letters (``asr_constrained.constrained``); the n best readings vote
 (``choose``).
 """
 
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.asr import DecodeOptions, SpeechModel
+from assistant.asr_constrained import constrained
 from assistant.identify.choose import Reading, Scored, choose, letters_mode
 from assistant.identify.kinds import RULES
 from assistant.identify.spoken import MAX_GAP_WORDS, number_runs, vocabulary
@@ -97,8 +98,8 @@ def read_cut(model: SpeechModel, cut: SpanAudio, kinds: Sequence[IdentifierKind]
     """One constrained decoding of ``cut``, read as each of ``kinds``: the reading
     whose value won the largest share of the vote (valid ones first)."""
     vocab = frozenset().union(*(vocabulary(k) for k in kinds))
-    hyps = model.constrained(cut.audio, vocab, num_hypotheses=NUM_HYPOTHESES, prompt=prompt,
-                             prefix=cut.prefix or None, margin_s=WINDOW_MARGIN_S)
+    hyps = constrained(model, cut.audio, vocab, num_hypotheses=NUM_HYPOTHESES, prompt=prompt,
+                       prefix=cut.prefix or None, margin_s=WINDOW_MARGIN_S)
     scored = [Scored(h.text, h.logprob) for h in hyps]
     plain = (cut.plain,) if cut.plain else ()
     readings = [choose(k, scored, plain) for k in kinds]
