@@ -33,7 +33,6 @@ import argparse
 import difflib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -84,14 +83,11 @@ def build_corpus(folder: Path, count: int) -> dict[str, str]:
     return refs
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 # ---- one mode, in a fresh process -------------------------------------------------------
 
 def run_mode(mode: str, corpus: Path, out: Path, scheduler: str | None) -> dict[str, object]:
     from assistant.batch import BatchPlan, plan_batch, run_batch
+    from assistant.batch.worker import peak_rss_mb
     from assistant.settings import load_settings
 
     os.environ["ASSISTANT_MODEL__CPU_THREADS"] = str(THREADS)
@@ -103,10 +99,10 @@ def run_mode(mode: str, corpus: Path, out: Path, scheduler: str | None) -> dict[
     wall = time.perf_counter() - start
     texts = {o.recording.source.name: o.outputs[0].read_text(encoding="utf-8")
              for o in report.outcomes if o.status == "done"}
-    workers = [{"name": w.name, "peak_rss_mb": round(w.peak_rss_mb), "models_loaded":
+    workers = [{"name": w.name, "peak_rss_mb": round(w.peak_rss_mb or 0), "models_loaded":
                 w.models_loaded, "recordings": w.recordings} for w in report.workers]
     if mode == "sequential":
-        workers = [{"name": "this process", "peak_rss_mb": round(peak_rss_mb()),
+        workers = [{"name": "this process", "peak_rss_mb": round(peak_rss_mb() or 0),
                     "models_loaded": 1, "recordings": len(texts)}]
     return {"mode": mode, "wall_s": round(wall, 2), "audio_s": round(report.audio_s, 1),
             "failed": [o.label for o in report.outcomes if o.status == "failed"],

@@ -12,8 +12,8 @@ does not retry it; an unexpected exception is left to Dask's retries.
 from __future__ import annotations
 
 import os
-import resource
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -67,7 +67,7 @@ class JobResult:
 @dataclass(frozen=True, slots=True)
 class WorkerStats:
     name: str
-    peak_rss_mb: float
+    peak_rss_mb: float | None
     models_loaded: int
     recordings: int
 
@@ -123,8 +123,19 @@ def run_job(job: Job) -> JobResult:
                      round(time.perf_counter() - start, 3))
 
 
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory, or None where the system does not
+    say (Windows has no ``resource`` module)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Kilobytes on Linux, bytes on macOS.
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
 def worker_stats() -> WorkerStats:
     """This process's peak memory, models loaded and recordings run."""
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return WorkerStats(process_name(), round(peak_kb / 1024, 1), _COUNTS["loads"],
+    return WorkerStats(process_name(), peak_rss_mb(), _COUNTS["loads"],
                        _COUNTS["recordings"])

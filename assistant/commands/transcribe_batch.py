@@ -122,7 +122,8 @@ class BatchView:
         for w in report.workers:
             self.console.print(
                 f"  processus {escape(w.name)} : {w.recordings} enregistrement(s), modèle "
-                f"chargé {w.models_loaded} fois, mémoire max {w.peak_rss_mb:.0f} Mo",
+                f"chargé {w.models_loaded} fois, mémoire max "
+                f"{'inconnue' if w.peak_rss_mb is None else f'{w.peak_rss_mb:.0f} Mo'}",
                 soft_wrap=True)
         if failed:
             self.console.print(f"{len(failed)} fichier(s) sur {len(report.outcomes)} non "
