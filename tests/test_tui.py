@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_tui_support import ScriptedTranscriber, TimedLine, make_app, spoken_appointment
+from test_tui_support import LINES, ScriptedTranscriber, TimedLine, make_app, spoken_appointment
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Select
@@ -512,3 +512,22 @@ def test_the_first_frame_loads_neither_numpy_nor_the_session_screen() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+async def test_speech_left_without_text_is_said_to_the_agent(settings: Settings,
+                                                             tmp_path: Path) -> None:
+    """The recogniser writes nothing for one of the usager's lines: the engine
+    reports that stretch as dropped and the app tells the agent, in French,
+    when and how long, so that the usager can be asked to say it again."""
+    audio, lines = spoken_appointment(LINES[:3])
+    deaf = ScriptedTranscriber((lines[0], lines[2]))  # hears nothing of the second line
+    app = make_app(settings, tmp_path / "sessions.db", audio, Engine("scripté", deaf))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+        screen = session_screen(app)
+        await wait_for(pilot, lambda: screen.state == S.STATE_ENDED, timeout=60)
+        said = [n.message for n in app._notifications if "pas été transcrites" in n.message]
+        assert said, [n.message for n in app._notifications]
+        assert "rien de reconnu" in said[0] and "faites répéter" in said[0]
+        text = " ".join(s.text for s in screen.query_one("#transcript", TranscriptView).segments)
+        assert "allocataire" not in text and "620" in text

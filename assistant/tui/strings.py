@@ -99,6 +99,14 @@ TODAY_NOTHING = "Choisissez d'abord une fiche du jour (↑ ↓)."
 COPY_AUDIT = "copie de la fiche"
 COPY_REVEAL = "{kind} (copie de la fiche en clair)"
 STOPPING = "Les derniers mots arrivent encore : confirmez dans un instant."
+SPEECH_DROPPED = ("{seconds} s de parole vers {at} n'ont pas été transcrites ({reason}) : "
+                  "faites répéter si c'était important.")
+DROP_REASONS = {
+    "not_recognised": "rien de reconnu",
+    "guarded": "texte écarté, inventé ou répété par le modèle",
+    "no_agreement": "transcription restée instable",
+    "stream_gap": "flux audio interrompu",
+}
 HOME_WHILE_LISTENING = "L'écoute est en cours : mettez en pause (p) ou terminez (t) d'abord."
 CONFIRM_PENDING = "Terminez d'abord l'écoute (t), puis confirmez."
 REVEAL_NOTHING = "Cet élément n'est pas masqué."

@@ -29,7 +29,7 @@ from assistant.tui.screens.dialogs import DeviceDialog
 from assistant.tui.screens.draft import DraftReviewScreen
 from assistant.tui.screens.number import NumberDialog
 from assistant.tui.state import CounterState, ScreenContext
-from assistant.tui.viewmodel import level_fraction
+from assistant.tui.viewmodel import format_clock, level_fraction
 from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
 
 if TYPE_CHECKING:
@@ -257,6 +257,11 @@ class SessionScreen(DraftReviewScreen):
             if self._number is not None:
                 self._number.hear(Utterance(update.committed))
         transcript.set_tentative(update.tentative)
+        for dropped in update.dropped:  # nothing leaves without the agent knowing
+            self.notify(S.SPEECH_DROPPED.format(
+                seconds=f"{dropped.seconds:.1f}".replace(".", ","),
+                at=format_clock(dropped.start_s), reason=S.DROP_REASONS[dropped.reason]),
+                severity="warning", timeout=12)
 
 
     def _load_existing(self, session_id: int) -> None:
