@@ -205,7 +205,10 @@ TMUX = shutil.which("tmux")
                                          "the real-terminal clipboard check needs it")
 def test_confirm_reaches_a_real_terminal_clipboard_tmux(tmp_path: Path) -> None:
     """The app in a real terminal (tmux, ``set-clipboard on``): c confirms the
-    reopened-for-review session, and tmux's clipboard buffer holds the note."""
+    reopened-for-review session, and tmux's clipboard buffer holds the note. Before
+    the copy was sent a second time (``screens.base.COPY_AGAIN_S``) this failed in
+    about half the runs: the OSC 52 sequence never reached the pane (tmux's
+    pipe-pane log had none) while the app had called ``copy_to_clipboard``."""
     from assistant.notes.models import CaseNoteDraft, Drafted, Organization, Reason
     from assistant.store import SessionStore
     from assistant.types import Segment
@@ -225,12 +228,13 @@ def test_confirm_reaches_a_real_terminal_clipboard_tmux(tmp_path: Path) -> None:
     env = {**os.environ, "ASSISTANT_STORE__PATH": str(db),
            "ASSISTANT_SHARE__FOLDER": str(tmp_path / "fiches"), "TERM": "xterm-256color"}
     env.pop("TMUX", None)
-    tmux = [TMUX, "-L", sock, "-f", os.devnull]
+    conf = tmp_path / "tmux.conf"
+    conf.write_text("set -s set-clipboard on\n", encoding="utf-8")
+    tmux = [TMUX, "-L", sock, "-f", str(conf)]
     cmd = f"{sys.executable} -m assistant live"
     try:
         subprocess.run([*tmux, "new-session", "-d", "-x", "150", "-y", "42", cmd],
                        env=env, check=True, timeout=20)
-        subprocess.run([*tmux, "set-option", "-g", "set-clipboard", "on"], check=True)
 
         def screen() -> str:
             return subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True,
@@ -259,7 +263,10 @@ def test_confirm_reaches_a_real_terminal_clipboard_tmux(tmp_path: Path) -> None:
             time.sleep(0.3)
             buffer = subprocess.run([*tmux, "show-buffer"], capture_output=True, text=True,
                                     timeout=10).stdout
-        assert "Motif : Logement (APL)" in buffer, buffer
+        buffers = subprocess.run([*tmux, "list-buffers"], capture_output=True, text=True,
+                                 timeout=10)
+        assert "Motif : Logement (APL)" in buffer, (
+            f"buffer {buffer!r}, buffers {buffers.stdout!r} {buffers.stderr!r}")
         assert "Organismes : CAF" in buffer and "Fiche confirmée par" in buffer
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True, timeout=10)

@@ -17,6 +17,9 @@ from assistant.tui.messages import WorkerFailed
 from assistant.tui.state import CounterState, ScreenContext
 from assistant.tui.viewmodel import worker_failure
 
+COPY_AGAIN_S = 0.6
+"""The note is sent to the terminal's clipboard a second time after this delay."""
+
 
 class CounterScreen(Screen[None]):
     """A full screen of the counter app. It reads ``ctx`` and never changes the
@@ -42,7 +45,14 @@ class CounterScreen(Screen[None]):
         """Copy the note's text to the clipboard (OSC 52, through the terminal), audited;
         where the terminal may refuse it, the note also goes to a private file whose path
         is shown (docs/share.md)."""
-        self.app.copy_to_clipboard(text)
+        app = self.app
+        app.copy_to_clipboard(text)
+        # Sent again a moment later: while PortAudio (re)starts (a device list, a
+        # microphone reopened) sounddevice points the terminal's stream (fd 2, where
+        # Textual writes) at /dev/null, and a copy written then is lost; a frame is
+        # redrawn, a copy is not (docs/share.md). Not if something else was copied since.
+        app.set_timer(COPY_AGAIN_S,
+                      lambda: app.copy_to_clipboard(text) if app.clipboard == text else None)
         # A headless app (tests, benchmarks) has no terminal to refuse: only the
         # setting share.clipboard = "file" asks for the file there.
         mode = self.ctx.config.settings.share.clipboard
