@@ -59,3 +59,8 @@ class InputError(AssistantError):
     """A file or argument given on the command line cannot be used."""
 
     exit_code = 2
+
+
+class LanguageModelError(AssistantError):
+    """The optional language-model drafter could not answer (the rule drafter's note
+    is used instead)."""

@@ -388,6 +388,39 @@ class ShareSettings(BaseModel):
     )
 
 
+class LanguageModelSettings(BaseModel):
+    """An optional language-model drafter (``assistant draft --llm``, docs/llm.md):
+    off by default; nothing connects anywhere unless ``url`` is set."""
+
+    enabled: bool = Field(
+        default=False,
+        description=(
+            "Draft with the language model by default (``assistant draft`` without "
+            "--llm); needs url. The rule drafter still checks and backs it up."
+        ),
+    )
+    url: str | None = Field(
+        default=None,
+        description=(
+            "Base URL of an OpenAI-compatible endpoint on the site's own network, e.g. "
+            "http://127.0.0.1:8000/v1 (llama.cpp server, vLLM, Ollama); /chat/completions "
+            "is appended. Unset: no connection is ever made."
+        ),
+    )
+    model: str = Field(default="local", description="The model name the endpoint expects.")
+    api_key_env: str | None = Field(
+        default=None,
+        description=(
+            "Name of the environment variable holding the endpoint's key, if it needs "
+            "one (the key itself is never written in the settings)."
+        ),
+    )
+    timeout_s: float = Field(
+        default=30.0, gt=0, le=600,
+        description="Seconds to wait for the answer; past it, the rule drafter's note.",
+    )
+
+
 class Settings(BaseSettings):
     """The whole settings tree."""
 
@@ -406,6 +439,7 @@ class Settings(BaseSettings):
     identify: IdentifySettings = Field(default_factory=IdentifySettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     share: ShareSettings = Field(default_factory=ShareSettings)
+    llm: LanguageModelSettings = Field(default_factory=LanguageModelSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -3,6 +3,8 @@
 FILE is a plain-text transcript (one segment per non-empty line) or the JSON
 that ``assistant transcribe --format json`` writes (its ``segments``, each
 with ``id``, ``start``, ``end``, ``text``); ``-`` reads standard input.
+``--llm`` drafts with the optional language model (``llm`` settings,
+docs/llm.md), the rule drafter checking it and standing in when it cannot.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", metavar="AAAA-MM-JJ",
                         help="date du rendez-vous (défaut : aujourd'hui) ; "
                              "sert d'année aux dates dites sans année")
+    parser.add_argument("--llm", action=argparse.BooleanOptionalAction, default=None,
+                        help="rédiger avec le modèle de langue configuré (réglage llm.url), "
+                             "vérifié par les règles ; défaut : réglage llm.enabled")
 
 
 def parse_date(value: str | None) -> dt.date:
@@ -127,11 +132,21 @@ def _model_name() -> str:
 def run(args: argparse.Namespace) -> int:
     from assistant.notes.drafter import Drafter
     from assistant.notes.labels import render_text
+    from assistant.settings import load_settings
 
     day = parse_date(args.date)
     content = read_transcript(args.file)
     segments = segments_from(content, args.file)
-    draft = Drafter(day, model=_model_name()).add_segments(segments)
+    llm = load_settings().llm
+    if args.llm if args.llm is not None else llm.enabled:
+        from assistant.llmdraft import draft_with_model
+
+        result = draft_with_model(llm, segments, day, _model_name())
+        for line in result.notes:
+            print(line, file=sys.stderr)
+        draft = result.draft
+    else:
+        draft = Drafter(day, model=_model_name()).add_segments(segments)
     if args.json:
         print(json.dumps(draft.to_contract(), ensure_ascii=False, indent=2))
     else:
