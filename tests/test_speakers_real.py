@@ -174,8 +174,18 @@ def test_stereo_microphone_labels_agent_and_usager(pulse: PulseServer, speech_mo
     committed = [s for e in events.items if isinstance(e, TranscriptUpdate) for s in e.committed]
     agent = fold(" ".join(s.text for s in committed if s.speaker == "agent"))
     usager = fold(" ".join(s.text for s in committed if s.speaker == "usager"))
-    assert "imposition" in agent and "sac" not in agent, committed
-    assert "sac" in usager and "imposition" not in usager, committed
+    # Whisper may mishear a word ("avis d'opposition"): judge each role by the
+    # turn whose words it holds, not by one exact word.
+    assert _shared(agent, AGENT) >= 4 and _shared(agent, USAGER) <= 1, committed
+    assert _shared(usager, USAGER) >= 4 and _shared(usager, AGENT) <= 1, committed
+
+
+def _shared(heard: str, said: str) -> int:
+    """How many distinct words of ``said`` (three letters or more) ``heard`` holds."""
+    words = {w for w in fold(said).replace("'", " ").replace(",", " ").replace(".", " ")
+             .replace("?", " ").split() if len(w) >= 3}
+    return len(words & set(heard.replace("'", " ").replace(",", " ").replace(".", " ")
+                           .replace("?", " ").split()))
 
 
 # ------------------------------------------------------------------ the app
