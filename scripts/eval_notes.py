@@ -47,8 +47,12 @@ def load_set(name: str) -> list[dict[str, Any]]:
     return cases
 
 
-def text_segments(case: dict[str, Any]) -> list[Segment]:
-    return [Segment(id=i, start=0.0, end=0.0, text=str(t[1])) for i, t in enumerate(case["turns"])]
+def text_segments(case: dict[str, Any], roles: bool = False) -> list[Segment]:
+    """One segment per turn; ``roles``: each labelled with its speaker (agent, usager), as a
+    two-channel capture or a one-microphone labeller would."""
+    return [Segment(id=i, start=0.0, end=0.0, text=str(t[1]),
+                    speaker=str(t[0]) if roles else None)
+            for i, t in enumerate(case["turns"])]
 
 
 def draft(case: dict[str, Any], segments: list[Segment],
@@ -174,6 +178,8 @@ def main() -> int:
     parser.add_argument("--text", action=argparse.BooleanOptionalAction, default=True,
                         help="score from clean text")
     parser.add_argument("--errors", action="store_true", help="list every difference")
+    parser.add_argument("--roles", action="store_true",
+                        help="from text, label each turn with its speaker (agent, usager)")
     parser.add_argument("--cache", type=Path,
                         default=Path(tempfile.gettempdir()) / "assistant-eval-notes")
     args = parser.parse_args()
@@ -186,15 +192,17 @@ def main() -> int:
         if args.text:
             score = Score()
             for case in cases:
-                drafted = draft(case, text_segments(case))
+                drafted = draft(case, text_segments(case, args.roles))
                 score.add(case["id"], drafted, case["gold"])
                 if name.startswith("heldout"):
                     unseen_text.add(case["id"], drafted, case["gold"])
-            reports.append(score.report(f"[{name}] from text"))
+            with_roles = " with roles" if args.roles else ""
+            reports.append(score.report(f"[{name}] from text{with_roles}"))
             if args.errors:
                 reports.extend(_errors(score))
     if unseen_text.cases and len([n for n in names if n.startswith("heldout")]) > 1:
-        reports.append(unseen_text.report("[all held-out] from text"))
+        reports.append(unseen_text.report(
+            "[all held-out] from text" + (" with roles" if args.roles else "")))
     if args.audio:
         rec = Recogniser(args.cache)
         with tempfile.TemporaryDirectory(prefix="eval-notes-") as tmpdir:

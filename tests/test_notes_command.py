@@ -131,3 +131,34 @@ def test_end_to_end_from_speech(speech_model, capsys: pytest.CaptureFixture[str]
     for item in draft.documents_requested:
         seg = next(s for s in segments if s.id == item.evidence[0].segment_id)
         assert seg.text[item.evidence[0].start : item.evidence[0].end] == item.evidence[0].quote
+
+
+LABELLED = [
+    ("usager", "Bonjour, je viens pour ma demande d'aide au logement."),
+    ("usager", "J'ai apporté mon RIB et mon avis d'imposition."),
+    ("agent", "Merci. Il me faudra aussi un justificatif de domicile."),
+]
+
+
+@pytest.mark.parametrize("form", ["txt", "json"])
+def test_a_labelled_transcript_gives_its_roles_to_the_drafter(
+        form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The txt (« Usager : » opens a turn) and JSON (``speaker``) that ``transcribe
+    --channels`` writes: the papers the usager says they brought are not requests."""
+    if form == "txt":
+        text = ("Usager : " + LABELLED[0][1] + "\n" + LABELLED[1][1] + "\n"
+                "Agent : " + LABELLED[2][1] + "\n")
+    else:
+        text = json.dumps({"segments": [{"id": i, "start": 2.0 * i, "end": 2.0 * i + 1.5,
+                                         "text": t, "speaker": who}
+                                        for i, (who, t) in enumerate(LABELLED)]})
+    path = tmp_path / f"rdv.{form}"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli(["draft", str(path), "--json", "--date", "2026-11-12"], capsys)
+    assert code == 0
+    assert json.loads(out)["documents_requested"] == ["JUSTIFICATIF_DOMICILE"]
+    unlabelled = tmp_path / "plain.txt"
+    unlabelled.write_text("\n".join(t for _, t in LABELLED) + "\n", encoding="utf-8")
+    _, out, _ = run_cli(["draft", str(unlabelled), "--json", "--date", "2026-11-12"], capsys)
+    assert set(json.loads(out)["documents_requested"]) == {
+        "RIB", "AVIS_IMPOSITION", "JUSTIFICATIF_DOMICILE"}

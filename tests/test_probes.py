@@ -15,7 +15,8 @@ import pytest
 
 from assistant.dictation import DictationSession, apply_dictation
 from assistant.guards import comparable_words
-from assistant.notes.drafter import draft_from_text
+from assistant.notes.drafter import Drafter, draft_from_text
+from assistant.types import Segment
 
 DATA = Path(__file__).parent / "data" / "probes"
 DAY = dt.date(2026, 5, 20)
@@ -29,6 +30,7 @@ def _load(name: str) -> list[dict[str, Any]]:
 
 NOTE_PROBES = [p for name in NOTE_FILES for p in _load(name)]
 DICTATION_PROBES = _load("dictation_words.json")
+ROLE_PROBES = _load("notes_roles.json")
 
 
 def _drafted(text: str) -> dict[str, Any]:
@@ -65,6 +67,19 @@ def test_note_probe(probe: dict[str, Any]) -> None:
     expected["organizations"] = sorted(expected["organizations"])
     expected["documents_requested"] = sorted(expected["documents_requested"])
     assert _drafted(probe["text"]) == expected, probe.get("trap", "")
+
+
+@pytest.mark.parametrize("probe", ROLE_PROBES, ids=[p["id"] for p in ROLE_PROBES])
+def test_role_probe(probe: dict[str, Any]) -> None:
+    """With each turn's speaker known, the papers the usager says they brought are not
+    requests, and the usager's account names the motif over the agent's procedure talk."""
+    segments = [Segment(id=i, start=0.0, end=0.0, text=text, speaker=speaker)
+                for i, (speaker, text) in enumerate(probe["turns"])]
+    contract = Drafter(DAY).add_segments(segments).to_contract()
+    if "documents_requested" in probe:
+        assert sorted(contract["documents_requested"]) == sorted(probe["documents_requested"])
+    if "reason" in probe:
+        assert contract["reason"] == probe["reason"]
 
 
 def _marks(text: str) -> list[str]:

@@ -2,7 +2,9 @@
 
 FILE is a plain-text transcript (one segment per non-empty line) or the JSON
 that ``assistant transcribe --format json`` writes (its ``segments``, each
-with ``id``, ``start``, ``end``, ``text``); ``-`` reads standard input.
+with ``id``, ``start``, ``end``, ``text``, and ``speaker`` when the recording was
+labelled); ``-`` reads standard input. A txt transcript's « Agent : » / « Usager : »
+turns are read too: the drafter uses who said what (docs/notes.md).
 ``--llm`` drafts with the optional language model (``llm`` settings,
 docs/llm.md), the rule drafter checking it and standing in when it cannot.
 """
@@ -21,6 +23,8 @@ from assistant.types import Segment, Word
 
 HELP = "Rédiger le brouillon de fiche de rendez-vous à partir d'une transcription."
 
+_ROLES = ("agent", "usager", "autre")
+"""The speakers a labelled transcript names (``assistant transcribe --channels``)."""
 _FILE_HINT = (
     "Donnez une transcription en texte brut, ou le JSON écrit par "
     "« assistant transcribe --format json »."
@@ -103,8 +107,10 @@ def segments_from(content: str, name: str) -> list[Segment]:
         except (TypeError, ValueError):
             raise InputError(f"{name} : le segment n° {n + 1} a un id ou des temps invalides.",
                              _FILE_HINT) from None
+        speaker = item.get("speaker")
         out.append(Segment(id=seg_id, start=start, end=end, text=item["text"],
-                           words=_words(item.get("words"))))
+                           words=_words(item.get("words")),
+                           speaker=speaker if speaker in _ROLES else None))
     return out
 
 

@@ -55,6 +55,9 @@ ORG_THRESHOLD = 1.0
 COMPLEX_THRESHOLD = 2.0
 REASON_MIN_SCORE = 1.0
 """Below this, no motif was clearly said: the reason is AUTRE."""
+USAGER_MOTIF_WEIGHT = 1.5
+"""When the speakers are known, the usager's own account of why they came weighs more than
+the agent's words (which list options, explain procedures, mention other démarches)."""
 MAX_FOLLOW_UPS = 12
 
 @dataclass(slots=True)
@@ -95,11 +98,13 @@ class _Tail:
 
     parts: tuple[tuple[int, int, int, int], ...]
     virtual: str
+    speaker: str | None = None
+    """Who said it, when every piece was said by the same known speaker."""
 
     @classmethod
-    def of(cls, s: Sentence, original: str) -> _Tail:
+    def of(cls, s: Sentence, original: str, speaker: str | None) -> _Tail:
         a, b = s.mapped.span(s.offset, s.offset + len(s.text))
-        return cls(((s.segment_id, 0, a, b - a),), original[a:b])
+        return cls(((s.segment_id, 0, a, b - a),), original[a:b], speaker)
 
 
 class Drafter:
@@ -136,6 +141,11 @@ class Drafter:
         self._built: dict[tuple[str, object], tuple[tuple[int, float], Drafted[Any]]] = {}
         self._draft = CaseNoteDraft(appointment_date=appointment_date)
         self._heard = HeardConfidence()
+        # Who said the sentence being read ("agent", "usager"…), None when unknown.
+        self._speaker: str | None = None
+        # The agent's last sentence asked about papers ("le vendeur vous a donné le
+        # certificat de cession ?"): the usager's answer may name more of them.
+        self._paper_question = False
 
     @property
     def draft(self) -> CaseNoteDraft:
@@ -145,6 +155,7 @@ class Drafter:
         """Read one committed segment and return the updated draft."""
         self._segments += 1
         self._heard.add(segment)
+        self._speaker = segment.speaker
         mt = normalise(segment.text, self.model, self._heard.at(segment.id))
         found = sentences(mt, segment.id, self._sentences)
         self._sentences += len(found)
@@ -163,7 +174,7 @@ class Drafter:
         elif joined is not None and len(found) == 1 and len(joined.parts) < MAX_TAIL_SEGMENTS:
             self._tail = joined
         else:
-            self._tail = _Tail.of(found[-1], segment.text)
+            self._tail = _Tail.of(found[-1], segment.text, segment.speaker)
         self._draft = self._build()
         return self._draft
 
@@ -172,12 +183,14 @@ class Drafter:
         put together again, the values that only the whole says (numbers, dates, papers)."""
         ha, hb = head.mapped.span(head.offset, head.offset + len(head.text))
         base = len(tail.virtual) + 1
+        speaker = tail.speaker if tail.speaker == self._speaker else None
         joined = _Tail((*tail.parts, (head.segment_id, base, ha, hb - ha)),
-                       tail.virtual + " " + original[ha:hb])
+                       tail.virtual + " " + original[ha:hb], speaker)
         mt = normalise(joined.virtual, self.model)
         sentence = Sentence(head.segment_id, head.index, mt.text, 0, mt, head.question)
         self._join = joined.parts
         self._min_end = next((i for i, o in enumerate(mt.ostart) if o >= base), len(mt.text))
+        said_by, self._speaker = self._speaker, speaker
         try:
             text = mt.text
             corrected = lx.CORRECTION.search(text)
@@ -192,6 +205,7 @@ class Drafter:
         finally:
             self._join = None
             self._min_end = 0
+            self._speaker = said_by
         return joined
 
     def add_segments(self, segments: Iterable[Segment]) -> CaseNoteDraft:
@@ -246,12 +260,18 @@ class Drafter:
                 self._reasons.setdefault(motif.code, _Tally()).add(motif.weight, ev, s.index)
 
     def _read_reason(self, s: Sentence, original: str) -> None:
+        factor = USAGER_MOTIF_WEIGHT if self._speaker == "usager" else 1.0
         for hit in bodies.reasons(s):
             self._reasons.setdefault(hit.code, _Tally()).add(
-                hit.weight, self._evidence(s, hit.start, hit.end, original), s.index)
+                hit.weight * factor, self._evidence(s, hit.start, hit.end, original), s.index)
 
     def _read_documents(self, s: Sentence, original: str) -> None:
-        for code, start, end in requested_documents(s.text, self._min_end):
+        # An answer to the agent's question about papers is read as the agent's request.
+        who = None if self._speaker == "usager" and self._paper_question else self._speaker
+        found = requested_documents(s.text, self._min_end, who)
+        if self._speaker == "agent":
+            self._paper_question = s.question and bool(found)
+        for code, start, end in found:
             ev = self._evidence(s, start, end, original)
             item = self._docs.get(code)
             if item is None:
@@ -441,10 +461,24 @@ def draft_from_segments(segments: Sequence[Segment], appointment_date: dt.date,
     return Drafter(appointment_date, model).add_segments(segments)
 
 
+_TURN = re.compile(r"^(Agent|Usager|Autre) : ")
+"""« Agent : » / « Usager : » before a turn, as the txt export writes it."""
+
+
 def segments_from_text(text: str) -> list[Segment]:
-    """A plain-text transcript as segments: one per non-empty line."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    return [Segment(id=i, start=0.0, end=0.0, text=ln.strip()) for i, ln in enumerate(lines)]
+    """A plain-text transcript as segments: one per non-empty line. A line that opens with
+    « Agent : », « Usager : » or « Autre : » (the txt export of a labelled transcript) gives
+    its speaker to that line and the lines after it, up to the next such line."""
+    out: list[Segment] = []
+    speaker: str | None = None
+    for line in (ln.strip() for ln in text.splitlines()):
+        if not line:
+            continue
+        turn = _TURN.match(line)
+        if turn is not None:
+            speaker, line = turn.group(1).lower(), line[turn.end():].strip()
+        out.append(Segment(id=len(out), start=0.0, end=0.0, text=line, speaker=speaker))
+    return out
 
 
 def draft_from_text(text: str, appointment_date: dt.date,

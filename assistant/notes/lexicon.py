@@ -186,6 +186,14 @@ DOCUMENT_OWNED = re.compile(r"\b(?:ma|mon|mes|sa|son|ses|notre|nos|leur|leurs) $
 DOCUMENT_VERB_AFTER = re.compile(
     r"^ (?:\w+ )?(?:a|ont|est|sont|n'est|ne|n'a|m'a|m'ont|coute|coutent|date|arrive|marche)\b"
 )
+# Said by the usager, a paper is one they were asked for only with words of a request or
+# an obligation ("il faut que j'apporte", "on m'a demandé", "il manque"): otherwise
+# it is their own account ("j'ai apporté mon RIB", "voilà mon avis d'imposition").
+USAGER_REQUEST = re.compile(
+    r"\b(?:faut|fallait|faudra|faudrait|demand\w*|dois|doit|doivent|devr\w*|devez|devons"
+    r"|besoin|manqu\w*|exig\w*|reclam\w*|obligatoire|a (?:fournir|envoyer|apporter|ramener"
+    r"|renvoyer|transmettre|joindre))\b"
+)
 DOCUMENT_NEGATED = re.compile(
     r"(?:pas besoin d(?:e |u |es |')|inutile d(?:e |')|pas la peine d(?:e |')|sans )"
     r"(?:\w+ ){0,3}$"
