@@ -21,7 +21,6 @@ from scripts.identifier_exchanges import (
     KINDS,
     STYLES,
     Exchange,
-    add_noise,
     check_voice,
     dump_exchanges,
     generate,
@@ -30,8 +29,8 @@ from scripts.identifier_exchanges import (
     number_words,
     render_exchange,
     say_group,
-    voiced_power,
 )
+from tools.noise import add_noise, voiced_power
 
 ROOT = Path(__file__).resolve().parent.parent
 # Built, not written out, so that this file does not name them either.

@@ -67,13 +67,16 @@ def speak(text: str, voice: str = "mb-fr1", speed: int = 150) -> AudioArray:
 
 
 def speak_dialogue(turns: list[Turn], pause_s: float = 0.9, lead_s: float = 0.6,
-                   speed: int = 150) -> tuple[AudioArray, list[TimedTurn]]:
-    """Speak a dialogue, one voice per speaker, with ``pause_s`` between turns."""
+                   speed: int = 150, voices: dict[str, str] | None = None,
+                   ) -> tuple[AudioArray, list[TimedTurn]]:
+    """Speak a dialogue, one voice per speaker (``voices``, default ``VOICES``), with
+    ``pause_s`` between turns."""
+    voices = VOICES if voices is None else voices
     pieces: list[AudioArray] = [np.zeros(int(lead_s * SAMPLE_RATE), dtype=np.float32)]
     timed: list[TimedTurn] = []
     t = lead_s
     for turn in turns:
-        audio = speak(turn.text, VOICES.get(turn.speaker, "mb-fr1"), speed)
+        audio = speak(turn.text, voices.get(turn.speaker, "mb-fr1"), speed)
         timed.append(TimedTurn(turn.speaker, turn.text, round(t, 3),
                                round(t + len(audio) / SAMPLE_RATE, 3)))
         pieces.append(audio)
