@@ -1,7 +1,8 @@
 """Evaluate dictation on recordings of dictated texts (synthetic French voices).
 
 Each text of tests/data/dictation/<set>.json is spoken with espeak-ng + MBROLA
-(voices fr1 and fr4), once in one breath and once with pauses around the
+(voices fr1 and fr4 by default; ``--voices``, ``--wpm``, ``--noise`` for other
+development voices, rates and pink room noise), once in one breath and once with pauses around the
 voice commands; the recordings go to tests/tmp/dictation/ (never committed).
 Each recording is transcribed the way ``assistant transcribe --dictation``
 does it, and the voice commands are applied. Printed: command words left in
@@ -47,30 +48,39 @@ from tools.dictation_cases import (  # noqa: E402
     total,
     word_errors,
 )
-from tools.tts import speak, write_wav  # noqa: E402
+from tools.noise import add_noise  # noqa: E402
+from tools.tts import check_voice, speak, write_wav  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "dictation"
 CACHE = ROOT / "tests" / "tmp" / "dictation"
-VOICES = ("mb-fr1", "mb-fr4")
 PAUSE_S = 0.7
 
 
-def synthesize(case: DictationCase, voice: str, pauses: bool) -> AudioArray:
-    """The case spoken in one breath, or with a pause around each command."""
+def synthesize(case: DictationCase, voice: str, pauses: bool, wpm: int = 150,
+               snr_db: float | None = None) -> AudioArray:
+    """The case spoken in one breath, or with a pause around each command, at ``wpm``
+    words per minute, with pink room noise at ``snr_db`` (None: clean)."""
     lead = np.zeros(int(0.4 * SAMPLE_RATE), dtype=np.float32)
     if not pauses:
-        return np.concatenate([lead, speak(case.spoken, voice), lead])
-    gap = np.zeros(int(PAUSE_S * SAMPLE_RATE), dtype=np.float32)
-    parts: list[AudioArray] = [lead]
-    for piece in case.pieces:
-        parts += [speak(piece, voice), gap]
-    return np.concatenate(parts)
+        audio = np.concatenate([lead, speak(case.spoken, voice, wpm), lead])
+    else:
+        gap = np.zeros(int(PAUSE_S * SAMPLE_RATE), dtype=np.float32)
+        parts: list[AudioArray] = [lead]
+        for piece in case.pieces:
+            parts += [speak(piece, voice, wpm), gap]
+        audio = np.concatenate(parts)
+    if snr_db is None:
+        return audio
+    seed = int(hashlib.sha1(f"{case.id}|{voice}|{pauses}|{wpm}".encode()).hexdigest()[:8], 16)
+    return add_noise(audio, snr_db, seed)
 
 
-def recording(case: DictationCase, set_name: str, voice: str, pauses: bool) -> Path:
-    path = CACHE / set_name / f"{case.id}-{voice}-{'pauses' if pauses else 'breath'}.wav"
+def recording(case: DictationCase, set_name: str, voice: str, pauses: bool, wpm: int = 150,
+              snr_db: float | None = None) -> Path:
+    cond = "" if (wpm, snr_db) == (150, None) else f"-{wpm}-{snr_db}"
+    path = CACHE / set_name / f"{case.id}-{voice}-{'pauses' if pauses else 'breath'}{cond}.wav"
     if not path.exists():
-        write_wav(path, synthesize(case, voice, pauses))
+        write_wav(path, synthesize(case, voice, pauses, wpm, snr_db))
     return path
 
 
@@ -103,11 +113,12 @@ def live(model: SpeechModel, audio: AudioArray, settings: Settings,
 
 
 def _raw_cache(args: argparse.Namespace, model_name: str, options: DecodeOptions,
-               case: DictationCase, voice: str, pauses: bool) -> Path | None:
+               case: DictationCase, voice: str, pauses: bool, cond: str = "") -> Path | None:
     """Where the recogniser's text of this recording is kept (``--raw-cache``)."""
     if args.raw_cache is None:
         return None
-    key = f"{model_name}|{options}|{args.margin}|{args.live}|{case.dictated}|{voice}|{pauses}"
+    key = (f"{model_name}|{options}|{args.margin}|{args.live}|{case.dictated}|{voice}|{pauses}"
+           f"{cond}")
     digest = hashlib.sha1(key.encode()).hexdigest()[:16]
     return Path(args.raw_cache) / f"{args.set}-{case.id}-{digest}.json"
 
@@ -136,6 +147,11 @@ def main() -> int:
                         help="experiment: decode a recording shorter than 30 s in a window "
                              "of its length + MARGIN s (SpeechModel.transcribe_short)")
     parser.add_argument("--show", action="store_true", help="print each output")
+    parser.add_argument("--voices", default="fr1,fr4",
+                        help="development voices only (fr1 fr4 fr5 fr7 ca1 ca2)")
+    parser.add_argument("--wpm", type=int, default=150, help="speaking rate")
+    parser.add_argument("--noise", type=float, default=None,
+                        help="pink room noise at this SNR in dB (default: clean)")
     parser.add_argument("--raw-cache", type=Path, default=None,
                         help="keep what Whisper wrote for each recording in this folder (keyed "
                              "by model, decoding options and recording) and reuse it: rules "
@@ -156,15 +172,19 @@ def main() -> int:
     elif args.prompt == "none":
         options = replace(options, initial_prompt=None)
 
+    voices = [check_voice(f"mb-{v.strip().removeprefix('mb-')}") for v in args.voices.split(",")]
+    cond = "" if (args.wpm, args.noise) == (150, None) else f"|{args.wpm}|{args.noise}"
     by_variant: dict[str, list[WerCount]] = {"breath": [], "pauses": []}
+    by_voice: dict[str, list[WerCount]] = {v: [] for v in voices}
     rows = []
     decode_s = audio_s = 0.0
     for case in cases:
-        for voice in VOICES:
+        for voice in voices:
             for pauses in (False, True):
-                audio = load_audio(recording(case, args.set, voice, pauses))
+                audio = load_audio(recording(case, args.set, voice, pauses, args.wpm,
+                                             args.noise))
                 t0 = time.perf_counter()
-                cached = _raw_cache(args, model.name, options, case, voice, pauses)
+                cached = _raw_cache(args, model.name, options, case, voice, pauses, cond)
                 if cached is not None and cached.is_file():
                     raw = json.loads(cached.read_text(encoding="utf-8"))["raw"]
                     out = (_apply_live(raw, args.keep_whisper_marks, model.name) if args.live
@@ -191,6 +211,7 @@ def main() -> int:
                 me = mark_errors(case.expected, out)
                 rows.append((left, br, we, me))
                 by_variant["pauses" if pauses else "breath"].append(we)
+                by_voice[voice].append(we)
                 tag = f"{case.id} {voice} {'pauses' if pauses else 'breath'}"
                 print(f"{tag:26} left={left} breaks={br.present}/{br.expected}"
                       f"(+{br.extra}) wer={we.rate:6.1%} marks-wer={me.rate:6.1%}")
@@ -204,13 +225,17 @@ def main() -> int:
     m = total([r[3] for r in rows])
     print(f"\nset={args.set} prompt={args.prompt} path={'live' if args.live else 'batch'} "
           f"recordings={len(rows)} "
-          f"(2 voices x breath/pauses), audio {audio_s:.0f} s, decoded in {decode_s:.0f} s")
+          f"({len(voices)} voices x breath/pauses, {args.wpm} wpm, "
+          f"{'clean' if args.noise is None else f'{args.noise:g} dB'}), "
+          f"audio {audio_s:.0f} s, decoded in {decode_s:.0f} s")
     print(f"command words left : {left_total}   (target 0)")
     print(f"line breaks present: {present}/{expected}   extra: {extra}   (target all)")
     print(f"WER                : {w.rate:.1%}   ({w.errors}/{w.words}; target <= 20 %)")
     print(f"WER with marks     : {m.rate:.1%}   (punctuation marks counted as words)")
     print("WER by variant     : " + ", ".join(
         f"{name} {total(counts).rate:.1%}" for name, counts in by_variant.items()))
+    print("WER by voice       : " + ", ".join(
+        f"{name[3:]} {total(counts).rate:.1%}" for name, counts in by_voice.items()))
     ok = left_total == 0 and present == expected and w.rate <= 0.20
     print("targets met" if ok else "targets NOT met")
     return 0 if ok else 1

@@ -3,6 +3,8 @@
     .venv/bin/python scripts/eval_notes.py                    # text only (seconds)
     .venv/bin/python scripts/eval_notes.py --audio            # + recordings (minutes)
     .venv/bin/python scripts/eval_notes.py --sets heldout --audio --errors
+    .venv/bin/python scripts/eval_notes.py --sets heldout,heldout2 --audio --no-text \
+        --voices fr4/fr1,fr7/fr5,ca2/ca1 --wpm 130,180 --noise clean,15   # per condition
 
 Sets: ``shared`` (../shared/eval/dialogues.json), ``dev``, ``heldout`` and
 ``heldout2`` (tests/data/appointments/; the held-out sets were written before
@@ -12,7 +14,10 @@ case's transcript is one segment per turn, without speaker names. End to end
 and our own sets spoken with
 espeak-ng + MBROLA (tools.tts, rendered in a temporary folder, never
 kept in the project), transcribed by the real Whisper model with the default
-settings, then drafted. Transcripts are cached in --cache (outside the
+settings, then drafted (``--voices``, ``--wpm``, ``--noise``: in other development
+voices, rates and pink room noise; a table per condition ends the report;
+the shared recordings are real voices and are scored in the default condition
+only). Transcripts are cached in --cache (outside the
 project) keyed by the model and the audio's text, so a rerun is cheap.
 Scores as shared/design/case-note.md says (assistant.notes.scoring).
 """
@@ -26,6 +31,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -112,22 +118,67 @@ class Recogniser:
         return segments
 
 
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """How our appointments are spoken: the voices (agent, usager), the speaking rate in
+    words per minute and the pink room noise (SNR in dB; None: clean)."""
+
+    agent: str = "mb-fr4"
+    usager: str = "mb-fr1"
+    wpm: int = 150
+    snr_db: float | None = None
+
+    @property
+    def default(self) -> bool:
+        return self == Condition()
+
+    def key(self) -> str:
+        """Part of the cache key: empty for the default, so earlier caches stay valid."""
+        return "" if self.default else f"|{self.agent}/{self.usager}|{self.wpm}|{self.snr_db}"
+
+    def label(self) -> str:
+        noise = "clean" if self.snr_db is None else f"{self.snr_db:g} dB"
+        return f"{self.agent[3:]}/{self.usager[3:]} {self.wpm} wpm {noise}"
+
+
+def parse_conditions(pairs: str, rates: str, noises: str) -> list[Condition]:
+    """Every combination of ``fr4/fr1,ca1/ca2`` x ``150,170`` x ``clean,15``; only the
+    development voices (tools.tts.check_voice)."""
+    from tools.tts import check_voice
+
+    out = []
+    for pair in pairs.split(","):
+        agent, usager = (check_voice(f"mb-{v.strip().removeprefix('mb-')}")
+                         for v in pair.split("/"))
+        for rate in rates.split(","):
+            for noise in noises.split(","):
+                snr = None if noise.strip() in ("", "clean") else float(noise)
+                out.append(Condition(agent, usager, int(rate), snr))
+    return out
+
+
 def recorded_segments(rec: Recogniser, name: str, case: dict[str, Any],
-                      tmp: Path) -> list[Segment] | None:
+                      tmp: Path, cond: Condition = Condition()) -> list[Segment] | None:
     from assistant.audiofile import load_audio
 
     if name == "shared":
         flac = SHARED / "audio" / "dialogues" / f"{case['id']}.flac"
-        if not flac.is_file():
+        if not flac.is_file() or not cond.default:
             return None
         return rec.transcribe(load_audio(flac), f"shared|{flac.name}|{flac.stat().st_size}")
-    key = f"{name}|tts|" + json.dumps(case["turns"], ensure_ascii=False)
+    key = f"{name}|tts|" + json.dumps(case["turns"], ensure_ascii=False) + cond.key()
     cached = rec._key(key)
     if cached.is_file():
         return rec.transcribe(None, key)
+    from tools.noise import add_noise
     from tools.tts import Turn, speak_dialogue, write_wav
 
-    audio, _timed = speak_dialogue([Turn(str(s), str(t)) for s, t in case["turns"]])
+    audio, _timed = speak_dialogue([Turn(str(s), str(t)) for s, t in case["turns"]],
+                                   speed=cond.wpm,
+                                   voices={"agent": cond.agent, "usager": cond.usager})
+    if cond.snr_db is not None:
+        seed = int(hashlib.sha1(f"{case['id']}{cond.key()}".encode()).hexdigest()[:8], 16)
+        audio = add_noise(audio, cond.snr_db, seed)
     write_wav(tmp / f"{case['id']}.wav", audio)  # rendered in a temp dir only
     return rec.transcribe(audio, key)
 
@@ -178,6 +229,13 @@ def main() -> int:
     parser.add_argument("--text", action=argparse.BooleanOptionalAction, default=True,
                         help="score from clean text")
     parser.add_argument("--errors", action="store_true", help="list every difference")
+    parser.add_argument("--voices", default="fr4/fr1",
+                        help="end to end, our sets spoken by these agent/usager voice pairs "
+                             "(development voices only: fr1 fr4 fr5 fr7 ca1 ca2), e.g. "
+                             "fr4/fr1,fr7/fr5,ca1/ca2")
+    parser.add_argument("--wpm", default="150", help="speaking rates, e.g. 130,180")
+    parser.add_argument("--noise", default="clean",
+                        help="pink room noise, SNR in dB or 'clean', e.g. clean,15,10")
     parser.add_argument("--roles", action="store_true",
                         help="from text, label each turn with its speaker (agent, usager)")
     parser.add_argument("--cache", type=Path,
@@ -186,7 +244,7 @@ def main() -> int:
 
     names = [n for n in args.sets.split(",") if n]
     reports: list[str] = []
-    unseen_text, unseen_audio = Score(), Score()
+    unseen_text = Score()
     for name in names:
         cases = load_set(name)
         if args.text:
@@ -205,29 +263,55 @@ def main() -> int:
             "[all held-out] from text" + (" with roles" if args.roles else "")))
     if args.audio:
         rec = Recogniser(args.cache)
+        conditions = parse_conditions(args.voices, args.wpm, args.noise)
+        table: list[tuple[str, str, Score]] = []
+        how = "live engine" if args.live else "batch"
         with tempfile.TemporaryDirectory(prefix="eval-notes-") as tmpdir:
-            for name in [n for n in args.audio_sets.split(",") if n in names]:
-                score = Score()
-                for case in load_set(name):
-                    get = live_segments if args.live else recorded_segments
-                    segments = get(rec, name, case, Path(tmpdir))
-                    if segments is None:
+            for cond in conditions:
+                if args.live and not cond.default:
+                    raise SystemExit("--live runs in the default condition only")
+                suffix = "" if cond.default and len(conditions) == 1 else f", {cond.label()}"
+                unseen_cond = Score()
+                for name in [n for n in args.audio_sets.split(",") if n in names]:
+                    score = Score()
+                    for case in load_set(name):
+                        segments = (live_segments(rec, name, case, Path(tmpdir)) if args.live
+                                    else recorded_segments(rec, name, case, Path(tmpdir), cond))
+                        if segments is None:
+                            continue
+                        drafted = draft(case, segments, rec.model_name())
+                        score.add(case["id"], drafted, case["gold"])
+                        if name.startswith("heldout"):
+                            unseen_cond.add(case["id"], drafted, case["gold"])
+                    if not score.cases:
                         continue
-                    drafted = draft(case, segments, rec.model_name())
-                    score.add(case["id"], drafted, case["gold"])
-                    if name.startswith("heldout"):
-                        unseen_audio.add(case["id"], drafted, case["gold"])
-                how = "live engine" if args.live else "batch"
-                reports.append(score.report(f"[{name}] end to end (recordings, Whisper, {how})"))
-                if args.errors:
-                    reports.extend(_errors(score))
-        if unseen_audio.cases:
-            how = "live engine" if args.live else "batch"
-            reports.append(unseen_audio.report(f"[all held-out] end to end ({how})"))
+                    reports.append(score.report(
+                        f"[{name}] end to end (recordings, Whisper, {how}{suffix})"))
+                    table.append((cond.label(), name, score))
+                    if args.errors:
+                        reports.extend(_errors(score))
+                if unseen_cond.cases:
+                    reports.append(unseen_cond.report(
+                        f"[all held-out] end to end ({how}{suffix})"))
+                    table.append((cond.label(), "all held-out", unseen_cond))
+        if len(conditions) > 1:
+            reports.append(_condition_table(table))
         if rec.audio_s:
             reports.append(f"(decoded {rec.audio_s:.0f} s of audio in {rec.decode_s:.0f} s)")
     print("\n".join(reports))
     return 0
+
+
+def _condition_table(rows: list[tuple[str, str, Score]]) -> str:
+    """One line per condition and set: micro F1, identifiers F1, motif right."""
+    lines = ["", "per condition (end to end):",
+             f"  {'condition':28s} {'set':13s} {'cases':>5s} {'micro F1':>8s} {'ids F1':>7s}"
+             f" {'motif':>6s}"]
+    for label, name, score in rows:
+        lines.append(f"  {label:28s} {name:13s} {score.cases:5d} {score.micro.f1:8.3f}"
+                     f" {score.fields['identifiers'].f1:7.3f}"
+                     f" {score.reason_right / max(score.cases, 1):6.0%}")
+    return "\n".join(lines)
 
 
 def _errors(score: Score) -> list[str]:

@@ -60,6 +60,7 @@ from stdnum.fr import nir as std_nir  # noqa: E402
 from assistant.notes.models import IdentifierKind  # noqa: E402
 from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
 from tools.noise import add_noise  # noqa: E402
+from tools.tts import DEV_VOICES, check_voice  # noqa: E402,F401
 
 K = IdentifierKind
 
@@ -74,9 +75,6 @@ KINDS: tuple[IdentifierKind, ...] = (
 )
 STYLES: tuple[str, ...] = ("groups", "digits", "correction", "chatty", "short")
 
-DEV_VOICES: tuple[str, ...] = ("mb-fr1", "mb-fr4", "mb-fr5", "mb-fr7", "mb-ca1", "mb-ca2")
-"""The only voices development may use. The remaining MBROLA French voices are
-kept for blind measurement: never add them here."""
 AGENT_VOICE: dict[str, str] = {
     "mb-fr1": "mb-fr4", "mb-fr4": "mb-fr1", "mb-fr5": "mb-fr4",
     "mb-fr7": "mb-fr4", "mb-ca1": "mb-fr4", "mb-ca2": "mb-fr1",
@@ -466,12 +464,6 @@ def dump_exchanges(exchanges: Sequence[Exchange]) -> str:
 # ---------------------------------------------------------------------------
 # Rendering
 # ---------------------------------------------------------------------------
-
-
-def check_voice(voice: str) -> str:
-    if voice not in DEV_VOICES:
-        raise ValueError(f"voice {voice!r} is not a development voice ({', '.join(DEV_VOICES)})")
-    return voice
 
 
 def speed_for(exchange_id: str, salt: str = "") -> int:

@@ -20,6 +20,16 @@ from assistant.errors import AssistantError
 from assistant.types import SAMPLE_RATE, AudioArray
 
 VOICES = {"agent": "mb-fr4", "usager": "mb-fr1"}
+DEV_VOICES: tuple[str, ...] = ("mb-fr1", "mb-fr4", "mb-fr5", "mb-fr7", "mb-ca1", "mb-ca2")
+"""The only voices development may use. The remaining MBROLA French voices are
+kept for blind measurement: never add them here."""
+
+
+def check_voice(voice: str) -> str:
+    """``voice``, if development may use it; else ValueError."""
+    if voice not in DEV_VOICES:
+        raise ValueError(f"voice {voice!r} is not a development voice ({', '.join(DEV_VOICES)})")
+    return voice
 SETUP_HINT = "Lancez « bash scripts/setup.sh » (paquets espeak-ng, mbrola-fr1, mbrola-fr4)."
 
 
