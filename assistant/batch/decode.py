@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.asr import DecodeOptions, SpeechModel
 from assistant.audiofile import load_audio, load_channels
@@ -18,6 +19,9 @@ from assistant.settings import IdentifySettings
 from assistant.speakers import label_transcript, mix_down
 from assistant.types import SAMPLE_RATE, Segment, Transcript
 
+if TYPE_CHECKING:
+    from assistant.diarize.labeller import VoiceLabelling
+
 Progress = Callable[[float, float], None]
 """Called with (seconds decoded so far, total seconds)."""
 
@@ -25,7 +29,8 @@ Progress = Callable[[float, float], None]
 def transcribe_file(model: SpeechModel, path: Path, options: DecodeOptions,
                     progress: Progress | None = None,
                     look: IdentifySettings | None = None,
-                    channels: Sequence[str] = ()) -> Transcript:
+                    channels: Sequence[str] = (),
+                    voice: VoiceLabelling | None = None) -> Transcript:
     """Transcribe one recording. Raises AudioFileError for unusable files.
 
     ``look``: with ``look.second_look``, the numbers of the transcript are read
@@ -36,6 +41,9 @@ def transcribe_file(model: SpeechModel, path: Path, options: DecodeOptions,
     recording must have that many. It is decoded once, from the mix-down, with
     word times; segments are then cut where the voice changes channel and each
     carries the role of its channel (``assistant.speakers``).
+
+    ``voice``: one microphone, told apart by voice (``assistant.diarize``):
+    decoded with word times, then cut where the voice changes and labelled.
     """
     per_channel = None
     if channels:
@@ -44,7 +52,7 @@ def transcribe_file(model: SpeechModel, path: Path, options: DecodeOptions,
         options = replace(options, word_timestamps=True)
     else:
         audio = load_audio(path)
-    if look is not None and look.second_look:
+    if (look is not None and look.second_look) or voice is not None:
         options = replace(options, word_timestamps=True)
     duration = len(audio) / SAMPLE_RATE
     segments: list[Segment] = []
@@ -60,6 +68,8 @@ def transcribe_file(model: SpeechModel, path: Path, options: DecodeOptions,
         transcript, _looks = second_look(model, audio, transcript, look.keep_confidence)
     if per_channel is not None:
         transcript = label_transcript(transcript, per_channel, channels)
+    elif voice is not None:
+        transcript = voice.label(transcript, audio)
     if progress:
         progress(duration, duration)
     return transcript

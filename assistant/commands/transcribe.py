@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.commands._source_args import add_channels_argument, channels_of
+from assistant.commands._source_args import (
+    add_channels_argument,
+    add_speakers_argument,
+    channels_of,
+    speakers_mode,
+)
 from assistant.errors import AssistantError, InputError
 
 if TYPE_CHECKING:
@@ -62,6 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "allocataire », « sécurité sociale »… (défaut : réglage "
                              "identify.second_look, désactivé)")
     add_channels_argument(parser)
+    add_speakers_argument(parser)
     parser.add_argument("--dictation", action="store_true",
                         help="dictée : appliquer les commandes vocales (virgule, point à la "
                              "ligne…) et la typographie française (format txt)")
@@ -122,6 +128,12 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"Nombre de processus invalide : {args.jobs}.",
                          "Indiquez --jobs 1 ou plus (au plus le nombre de cœurs, en général).")
     distributed = args.jobs is not None or args.scheduler is not None
+    single = args.output is None and len(files) == 1 and not files[0].is_dir() and not distributed
+    if speakers_mode(args, settings) == "voice" and not single:
+        raise InputError("La reconnaissance des voix (--speakers voice) ne traite pour "
+                         "l'instant qu'un enregistrement à la fois, sur la sortie standard.",
+                         "Transcrivez chaque enregistrement séparément : "
+                         "assistant transcribe --speakers voice FICHIER > FICHIER.txt")
     if args.output is None and len(files) == 1 and not files[0].is_dir() and not distributed:
         return _to_stdout(args, settings, options, files[0])
     from assistant.commands.transcribe_batch import run_archive
@@ -140,13 +152,23 @@ def _to_stdout(args: argparse.Namespace, settings: Settings, options: DecodeOpti
     if len(set(formats)) > 1:
         raise InputError("Un seul format peut aller sur la sortie standard.",
                          "Indiquez un dossier (--output) pour écrire plusieurs formats.")
-    channels = channels_of(args, settings)
+    mode = speakers_mode(args, settings)
+    channels = channels_of(args, settings) if mode == "channels" else ()
+    voice = None
+    if mode == "voice":
+        if getattr(args, "channels", None):
+            raise InputError("--channels et --speakers voice ne vont pas ensemble.",
+                             "Un rôle par canal (--channels) ou un seul micro, par la voix "
+                             "(--speakers voice).")
+        from assistant.commands._source_args import voice_labelling
+
+        voice = voice_labelling(settings)
     model = load_model(settings, args.model)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     try:
         with _ProgressBar(path.name, enabled=show_progress) as bar:
             transcript = transcribe_file(model, path, options, bar.update, _look(args, settings),
-                                         channels)
+                                         channels, voice)  # type: ignore[arg-type]
     except AssistantError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         print("1 fichier(s) sur 1 non transcrit(s).", file=sys.stderr)
