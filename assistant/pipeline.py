@@ -28,7 +28,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from assistant.asr import DecodeOptions, SpeechModel
 from assistant.errors import AssistantError, CaptureError
@@ -58,6 +58,9 @@ SLOW_FACTOR = 1.5
 """Tentative passes are spaced by at least this many times a pass's duration."""
 MAX_TOKENS = 220
 """faster-whisper's own limit (448) minus room for the prompt."""
+
+if TYPE_CHECKING:
+    from assistant.diarize.labeller import LiveVoiceLabeller
 
 log = logging.getLogger(__name__)
 
@@ -193,9 +196,19 @@ class LivePipeline:
         self._earlier: deque[str] = deque(maxlen=CUE_SEGMENTS)
         self.look_seconds: list[float] = []
         """Wall time the second look added to each commit it ran on (for benchmarks)."""
-        self.speakers = (ChannelLabeller(settings.capture.channels)
-                         if settings.capture.channels else None)
-        """Who said each segment, from the source's channels (``assistant.speakers``)."""
+        self.speakers: ChannelLabeller | LiveVoiceLabeller | None = None
+        """Who said each segment: from the source's channels (``assistant.speakers``),
+        or by voice on one microphone (``assistant.diarize``, speakers.mode = voice)."""
+        self._by_voice = False
+        if settings.speakers.mode == "channels" and settings.capture.channels:
+            self.speakers = ChannelLabeller(settings.capture.channels)
+        elif settings.speakers.mode == "voice":
+            from assistant.diarize.enroll import load_voice, load_voice_models, voice_file
+            from assistant.diarize.labeller import LiveVoiceLabeller
+
+            self.speakers = LiveVoiceLabeller(load_voice_models(settings),
+                                              load_voice(voice_file(settings)))
+            self._by_voice = True
 
     # ------------------------------------------------------------ control
     @property
@@ -384,7 +397,7 @@ class LivePipeline:
     def _feed(self, chunk: AudioChunk) -> None:
         self.recent.add(chunk)
         if self.speakers is not None:
-            self.speakers.add(chunk.start_s, chunk.channels)
+            self.speakers.add(chunk.start_s, chunk.samples if self._by_voice else chunk.channels)
         if chunk.start_s > self.engine.stream_end_s + 0.05 and self.engine.stream_end_s:
             # A gap (pause, device switch): close the utterance before it.
             self._emit_update(self.engine.finish())

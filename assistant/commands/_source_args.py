@@ -39,6 +39,15 @@ def speakers_mode(args: argparse.Namespace, settings: Settings) -> str:
     return str(given) if given else settings.speakers.mode
 
 
+def with_speakers(args: argparse.Namespace, settings: Settings) -> Settings:
+    """``settings`` with ``speakers.mode`` from ``--speakers`` when it is given."""
+    mode = speakers_mode(args, settings)
+    if mode == settings.speakers.mode:
+        return settings
+    speakers = settings.speakers.model_copy(update={"mode": mode})
+    return settings.model_copy(update={"speakers": speakers})
+
+
 def voice_labelling(settings: Settings) -> object:
     """The one-microphone labeller (models checked) with the enrolled voice, if any."""
     from assistant.diarize.enroll import load_voice, load_voice_models, voice_file

@@ -8,7 +8,9 @@ from pathlib import Path
 from assistant.commands._source_args import (
     add_channels_argument,
     add_source_arguments,
+    add_speakers_argument,
     with_channels,
+    with_speakers,
 )
 
 HELP = "Ouvrir l'application de l'accueil : transcription en direct, fiche, relecture."
@@ -17,6 +19,7 @@ HELP = "Ouvrir l'application de l'accueil : transcription en direct, fiche, rele
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_source_arguments(parser)
     add_channels_argument(parser)
+    add_speakers_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +35,7 @@ def launch(*, device: str | None, replay: Path | None, open_session: bool,
 
     settings = load_settings()
     if args is not None:
-        settings = with_channels(args, settings)
+        settings = with_speakers(args, with_channels(args, settings))
     if replay is not None and not replay.is_file():
         raise AudioFileError(f"Fichier introuvable : {replay}.",
                              "Vérifiez le chemin de l'enregistrement à rejouer.")

@@ -26,7 +26,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from assistant.commands._source_args import add_channels_argument, with_channels
+from assistant.commands._source_args import (
+    add_channels_argument,
+    add_speakers_argument,
+    with_channels,
+    with_speakers,
+)
 
 if TYPE_CHECKING:
     from assistant.pipeline import LivePipeline
@@ -49,6 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save", action="store_true",
                         help="garder la session (segments validés écrits au fil de l'eau)")
     add_channels_argument(parser)
+    add_speakers_argument(parser)
 
 
 class EventPrinter:
@@ -122,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     from assistant.errors import AssistantError
     from assistant.settings import load_settings
 
-    settings = with_channels(args, load_settings())
+    settings = with_speakers(args, with_channels(args, load_settings()))
     printer = EventPrinter(sys.stdout, args.jsonl, args.status)
     listeners: list[Callable[[PipelineEvent], None]] = [printer]  # options add theirs here
     pipeline = build_pipeline(args, settings, listeners)

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
+from assistant.diarize.blas import one_thread
+
 SAMPLE_RATE = 16000
 N_FFT = 400
 HOP = 160
@@ -149,15 +151,16 @@ class VoiceEncoder:
         mel = mel_power(wav)
         return np.stack([mel[s : s + PARTIAL_FRAMES] for s in starts])
 
-    def embed_many(self, wavs: list[np.ndarray], batch: int = 64) -> list[Vector]:
+    def embed_many(self, wavs: list[np.ndarray], batch: int = 16) -> list[Vector]:
         """Each utterance's embedding; the partials of all go through the LSTM together
         (its 160 steps cost the same for one partial or many)."""
         slices = [self._partials(w) for w in wavs]
         if not slices:
             return []
         stacked = np.concatenate(slices)
-        partial = np.concatenate([self._forward(stacked[i : i + batch])
-                                  for i in range(0, len(stacked), batch)])
+        with one_thread():
+            partial = np.concatenate([self._forward(stacked[i : i + batch])
+                                      for i in range(0, len(stacked), batch)])
         out: list[Vector] = []
         at = 0
         for s in slices:

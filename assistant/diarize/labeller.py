@@ -21,7 +21,7 @@ from assistant.diarize import core
 from assistant.diarize.encoder import VoiceEncoder, cosine
 from assistant.diarize.segmentation import Segmenter
 from assistant.diarize.weights import load_legacy_state_dict
-from assistant.types import SAMPLE_RATE, Segment, Transcript
+from assistant.types import SAMPLE_RATE, Segment, Transcript, Word
 from assistant.vad import SileroVad
 
 SPEAKERS_MODEL = "speakers"
@@ -108,8 +108,14 @@ def _span(seg: Segment) -> tuple[float, float]:
 class LiveVoiceLabeller:
     """Live: keeps the last ``keep_s`` of audio; each committed segment is embedded
     and given to the nearer of two running speakers, once: a committed label never
-    changes. Roles: the enrolled voice, else the speaker of the first committed
-    question; before any question the first voice heard stands for the agent."""
+    changes. The tentative words get a label too (``speaker``), which may change
+    from step to step; it is computed again only when they grew by
+    ``TENTATIVE_EVERY_S``. Roles: the enrolled voice, else the speaker of the first
+    committed question; before any question the first voice heard stands for the
+    agent. Live segments are not cut (an utterance ends at a pause)."""
+
+    TENTATIVE_EVERY_S = 1.0
+    TENTATIVE_MIN_S = 0.8
 
     def __init__(self, models: VoiceModels, enrolled: np.ndarray | None = None,
                  keep_s: float = 120.0) -> None:
@@ -117,71 +123,90 @@ class LiveVoiceLabeller:
         self.enrolled = enrolled
         self.keep_s = keep_s
         self._chunks: deque[tuple[float, np.ndarray]] = deque()
-        self.centroids: list[np.ndarray] = []
-        self.mass: list[float] = []
+        self.sums: list[np.ndarray] = []
         self.agent: int | None = None
         self.agent_fixed = False
+        self._tentative: tuple[float, float, str | None] | None = None
 
-    def add(self, start_s: float, samples: np.ndarray) -> None:
-        self._chunks.append((start_s, np.asarray(samples, dtype=np.float32)))
-        end = start_s + len(samples) / SAMPLE_RATE
+    def add(self, start_s: float, samples: np.ndarray | None) -> None:
+        if samples is None or not len(samples):
+            return
+        self._chunks.append((start_s, np.asarray(samples, dtype=np.float32).reshape(-1)))
+        end = start_s + len(self._chunks[-1][1]) / SAMPLE_RATE
         while self._chunks and self._chunks[0][0] + len(self._chunks[0][1]) / SAMPLE_RATE \
                 < end - self.keep_s:
             self._chunks.popleft()
 
-    def _audio(self, start: float, end: float) -> tuple[np.ndarray, float] | None:
+    def _embed(self, start: float, end: float) -> np.ndarray | None:
         parts = [(s, a) for s, a in self._chunks
-                 if s < end + core_pad() and s + len(a) / SAMPLE_RATE > start - core_pad()]
+                 if s < end + PAD_S and s + len(a) / SAMPLE_RATE > start - PAD_S]
         if not parts:
             return None
         first = parts[0][0]
         length = round((parts[-1][0] - first) * SAMPLE_RATE) + len(parts[-1][1])
         audio = np.zeros(length, dtype=np.float32)
-        for s, a in parts:
+        for s, a in parts:  # a pause leaves a gap: it stays silent
             at = round((s - first) * SAMPLE_RATE)
             audio[at : at + len(a)] = a[: length - at]
-        return audio, first
+        return self.models.embed_spans(audio, [(start, end)], first)[0]
 
-    def _speaker(self, emb: np.ndarray, duration: float) -> int:
-        """The running speaker of ``emb`` (-1: a third voice), centroids updated."""
-        sims = [cosine(emb, c) for c in self.centroids]
+    def _nearest(self, emb: np.ndarray, duration: float) -> int:
+        """The running speaker of ``emb`` (a new one while fewer than two; -1: a
+        third voice)."""
+        sims = [cosine(emb, s_) for s_ in self.sums]
         best = int(np.argmax(sims)) if sims else -1
         if best >= 0 and sims[best] >= core.MERGE_SIM:
-            pass
-        elif len(self.centroids) < 2:
-            self.centroids.append(np.zeros_like(emb, dtype=np.float64))
-            self.mass.append(0.0)
-            best = len(self.centroids) - 1
-        elif sims[best] < core.OTHER_SIM and duration >= core.OTHER_MIN_S:
+            return best
+        if len(self.sums) < 2:
+            return len(self.sums)  # a new speaker
+        if sims[best] < core.OTHER_SIM and duration >= core.OTHER_MIN_S:
             return -1
-        weight = max(duration, 0.05)
-        self.centroids[best] = self.centroids[best] + weight * np.asarray(emb, np.float64)
-        self.mass[best] += weight
         return best
 
-    def _role(self, speaker: int, seg: Segment) -> str | None:
+    def _role(self, speaker: int, text: str, commit: bool) -> str:
         if speaker < 0:
             return "autre"
-        if self.enrolled is not None and not self.agent_fixed:
-            sims = [cosine(c, self.enrolled) for c in self.centroids]
+        agent, fixed = self.agent, self.agent_fixed
+        if self.enrolled is not None and not fixed and self.sums:
+            sims = [cosine(s_, self.enrolled) for s_ in self.sums]
             if max(sims) >= core.ENROLLED_SIM:
-                self.agent, self.agent_fixed = int(np.argmax(sims)), True
-        if not self.agent_fixed and core.is_question(seg.text):
-            self.agent, self.agent_fixed = speaker, True
-        if self.agent is None:
-            self.agent = speaker
-        return "agent" if speaker == self.agent else "usager"
+                agent, fixed = int(np.argmax(sims)), True
+        if not fixed and core.is_question(text):
+            agent, fixed = speaker, True
+        if agent is None:
+            agent = speaker
+        if commit:
+            self.agent, self.agent_fixed = agent, fixed
+        return "agent" if speaker == agent else "usager"
+
+    def speaker(self, start: float, end: float, words: Sequence[Word] = ()) -> str | None:
+        """The tentative words' label (may change until they are committed)."""
+        if words:
+            start, end = words[0].start, words[-1].end
+        if end - start < self.TENTATIVE_MIN_S:
+            return None
+        last = self._tentative
+        if last is not None and abs(last[0] - start) < 0.05 \
+                and end - last[1] < self.TENTATIVE_EVERY_S:
+            return last[2]
+        emb = self._embed(start, end)
+        label = None
+        if emb is not None:
+            speaker = self._nearest(emb, end - start)
+            label = self._role(speaker, " ".join(w.text for w in words), commit=False)
+        self._tentative = (start, end, label)
+        return label
 
     def label(self, seg: Segment) -> Segment:
+        """A committed segment, labelled once and for all."""
         start, end = _span(seg)
-        window = self._audio(start, end)
-        if window is None or not seg.text.strip():
+        emb = self._embed(start, end) if seg.text.strip() else None
+        if emb is None:
             return seg
-        audio, offset = window
-        emb = self.models.embed_spans(audio, [(start, end)], offset)[0]
-        speaker = self._speaker(emb, end - start)
-        return replace(seg, speaker=self._role(speaker, seg))
-
-
-def core_pad() -> float:
-    return PAD_S
+        speaker = self._nearest(emb, end - start)
+        if speaker >= len(self.sums):
+            self.sums.append(np.zeros(len(emb), dtype=np.float64))
+        if speaker >= 0:
+            self.sums[speaker] = self.sums[speaker] + max(end - start, 0.05) * emb
+        self._tentative = None
+        return replace(seg, speaker=self._role(speaker, seg.text, commit=True))

@@ -58,6 +58,8 @@ class Segmenter:
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
+        options.enable_cpu_mem_arena = False  # its arena kept ~40 MB after one window
+        options.log_severity_level = 4
         try:
             self.session = ort.InferenceSession(str(model_path), sess_options=options,
                                                 providers=["CPUExecutionProvider"])
