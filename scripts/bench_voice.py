@@ -14,9 +14,14 @@ decoded by the batch path (word times on), then labelled by
   each boundary; a hypothesis speaks over its segment's word span. ``der``
   maps the labels to the reference roles for the best match (the usual
   diarization error rate); ``role_der`` takes the labels as they are;
-- cost: the labelling alone (segmentation, embeddings, clustering), per
-  audio second; memory: the resident set added by loading the models and
-  labelling (psutil), measured once in this process.
+- cost: the labelling alone (segmentation, VAD, embeddings, clustering), wall
+  and CPU time per audio second;
+- memory: measured in a fresh process (``memory_probe``): the development
+  dialogues with their cached transcripts joined into one long recording;
+  resident set before the models are loaded (onnxruntime already imported, as
+  the live path's Silero VAD does), then the peak (VmHWM, reset
+  through /proc/self/clear_refs, Linux) and
+  the resident set after loading them and labelling the whole recording.
 
 Three-voice check: a dialogue where a third voice (fr7 or ca1) speaks two
 turns must label without an exception; its turns should be « autre ».
@@ -160,13 +165,11 @@ def run_voice(dialogues: tuple[tuple[tuple[str, str], ...], ...], which: str,
     settings = load_settings()
     model = load_model(settings)
     options = replace(DecodeOptions.from_settings(settings), word_timestamps=True)
-    rss0 = _rss_mb()
     voice_models = VoiceModels.load(settings.model.store / "speakers")
     pair_sets = {"dev": DEV_PAIRS, "held-out": HELD_OUT_PAIRS}
     chosen = [(k, p) for k, ps in pair_sets.items() if which in (k, "all") for p in ps]
     all_dialogues = (*dialogues, EXTRA_DIALOGUE)
     rows: list[dict[str, Any]] = []
-    peak_rss = rss0
     for kind, (agent, usager) in chosen:
         for d, dialogue in enumerate(all_dialogues):
             for noisy in (False, True):
@@ -177,7 +180,6 @@ def run_voice(dialogues: tuple[tuple[tuple[str, str], ...], ...], which: str,
                 t0, c0 = time.perf_counter(), time.process_time()
                 labelled = label_transcript(transcript, mono, voice_models)
                 cost, cpu = time.perf_counter() - t0, time.process_time() - c0
-                peak_rss = max(peak_rss, _rss_mb())
                 right = turn_accuracy(tuple(timed), labelled.segments)
                 duration = len(mono) / SAMPLE_RATE
                 row = {"case": name, "pairs": kind, "turns": len(right), "right": sum(right),
@@ -215,10 +217,74 @@ def run_voice(dialogues: tuple[tuple[tuple[str, str], ...], ...], which: str,
         float(np.mean([float(r["label_ms_per_audio_s"]) for r in rows])), 2) if rows else None
     summary["label_cpu_ms_per_audio_s"] = round(
         float(np.mean([float(r["label_cpu_ms_per_audio_s"]) for r in rows])), 2) if rows else None
-    summary["added_rss_mb"] = round(peak_rss - rss0, 1)
+    if cache is not None:
+        summary["memory"] = run_memory_probe(cache)
     summary["three_voices"] = three
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     if json_path:
         json_path.write_text(json.dumps({"rows": rows, "summary": summary}, ensure_ascii=False,
                                         indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def memory_probe(cache: Path, repeat: int = 2) -> dict[str, float]:
+    """In this (fresh) process: RSS before and after loading the models and labelling
+    the cached development dialogues joined into one recording."""
+    from dataclasses import replace
+
+    from scripts.bench_speakers import DIALOGUES
+
+    audio_parts: list[np.ndarray] = []
+    segments: list[Segment] = []
+    offset = 0.0
+    for _ in range(repeat):
+        for agent, usager in DEV_PAIRS:
+            for d, dialogue in enumerate((*DIALOGUES, EXTRA_DIALOGUE)):
+                name = f"d{d}-{agent}-{usager}-propre"
+                found = sorted(cache.glob(f"{name}-*.pkl"))
+                if not found:
+                    continue
+                mono, _ = render_mono(dialogue, {"agent": agent, "usager": usager}, False, 0)
+                transcript: Transcript = pickle.loads(found[0].read_bytes())
+                for seg in transcript.segments:
+                    segments.append(replace(
+                        seg, id=len(segments), start=seg.start + offset, end=seg.end + offset,
+                        words=tuple(replace(w, start=w.start + offset, end=w.end + offset)
+                                    for w in seg.words)))
+                audio_parts.append(mono)
+                offset += len(mono) / SAMPLE_RATE
+    audio = np.concatenate(audio_parts)
+    long = Transcript(language="fr", duration=offset, segments=tuple(segments))
+    import onnxruntime  # noqa: F401  (loaded anyway by the live path's Silero VAD)
+
+    before = _rss_mb()
+    # Linux: the peak resident set (VmHWM) starts again from here.
+    Path("/proc/self/clear_refs").write_text("5")
+    models = VoiceModels.load(Path(load_settings().model.store) / "speakers")
+    loaded = _rss_mb()
+    t0 = time.process_time()
+    label_transcript(long, audio, models)
+    cpu = time.process_time() - t0
+    status = Path("/proc/self/status").read_text()
+    peak = float(next(line.split()[1] for line in status.splitlines()
+                      if line.startswith("VmHWM:"))) / 1024
+    return {"audio_s": round(offset, 1), "rss_before_mb": round(before, 1),
+            "models_loaded_mb": round(loaded - before, 1),
+            "after_label_mb": round(_rss_mb() - before, 1),
+            "peak_added_mb": round(peak - before, 1),
+            "label_cpu_ms_per_audio_s": round(1000 * cpu / offset, 2)}
+
+
+def run_memory_probe(cache: Path) -> dict[str, float]:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    code = (f"import json,sys; sys.path.insert(0, {str(root)!r}); from pathlib import Path; "
+            "from scripts.bench_voice import memory_probe; "
+            f"print(json.dumps(memory_probe(Path({str(cache)!r}))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=root)
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    print(json.dumps({"memory": result}), flush=True)
+    return result

@@ -152,22 +152,36 @@ class VoiceEncoder:
         return np.stack([mel[s : s + PARTIAL_FRAMES] for s in starts])
 
     def embed_many(self, wavs: list[np.ndarray], batch: int = 16) -> list[Vector]:
-        """Each utterance's embedding; the partials of all go through the LSTM together
-        (its 160 steps cost the same for one partial or many)."""
-        slices = [self._partials(w) for w in wavs]
-        if not slices:
-            return []
-        stacked = np.concatenate(slices)
-        with one_thread():
-            partial = np.concatenate([self._forward(stacked[i : i + batch])
-                                      for i in range(0, len(stacked), batch)])
-        out: list[Vector] = []
-        at = 0
-        for s in slices:
-            raw = partial[at : at + len(s)].mean(axis=0)
-            at += len(s)
-            out.append((raw / max(float(np.linalg.norm(raw)), 1e-9)).astype(np.float32))
-        return out
+        """Each utterance's embedding. Partials of several utterances go through
+        the LSTM together (its 160 steps cost the same for one partial or many),
+        ``batch`` at a time, so memory does not grow with the recording."""
+        out: list[Vector | None] = [None] * len(wavs)
+        pending: list[tuple[int, np.ndarray]] = []  # (utterance, its partials)
+        results: dict[int, list[np.ndarray]] = {}
+
+        def flush() -> None:
+            if not pending:
+                return
+            stacked = np.concatenate([parts for _, parts in pending])
+            with one_thread():
+                embedded = self._forward(stacked)
+            at = 0
+            for k, parts in pending:
+                results.setdefault(k, []).append(embedded[at : at + len(parts)])
+                at += len(parts)
+            pending.clear()
+
+        for k, wav in enumerate(wavs):
+            parts = self._partials(wav)
+            for i in range(0, len(parts), batch):
+                pending.append((k, parts[i : i + batch]))
+                if sum(len(p) for _, p in pending) >= batch:
+                    flush()
+        flush()
+        for k, chunks in results.items():
+            raw = np.concatenate(chunks).mean(axis=0)
+            out[k] = (raw / max(float(np.linalg.norm(raw)), 1e-9)).astype(np.float32)
+        return [v if v is not None else np.zeros(EMBED_SIZE, np.float32) for v in out]
 
     def embed(self, wav: np.ndarray) -> Vector:
         """One utterance (16 kHz mono) → its L2-normed 256-d embedding."""

@@ -56,7 +56,10 @@ class VoiceModels:
             self.vad = SileroVad()
         self.vad.reset()
         n = len(audio) // VAD_WINDOW * VAD_WINDOW
-        probs = self.vad.probabilities(np.asarray(audio[:n], dtype=np.float32))
+        step = VAD_WINDOW * 1000  # 32 s at a time: the model keeps its state between calls
+        probs = np.concatenate([
+            self.vad.probabilities(np.asarray(audio[i : min(n, i + step)], dtype=np.float32))
+            for i in range(0, n, step)] or [np.zeros(0, np.float32)])
         return [offset_s + t for t in core.pause_points(probs, VAD_WINDOW / SAMPLE_RATE)]
 
     def embed_spans(self, audio: np.ndarray, spans: Sequence[tuple[float, float]],

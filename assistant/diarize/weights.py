@@ -83,16 +83,21 @@ def _load(stream: io.BufferedIOBase) -> dict[str, npt.NDArray[np.float32]]:
     unpickle()  # system info
     checkpoint = unpickle()
     keys = unpickle()
-    storages: dict[str, np.ndarray] = {}
-    dtypes: dict[str, Any] = {}
-    _collect(checkpoint, dtypes)
-    for key in keys:
-        (count,) = struct.unpack("<q", stream.read(8))
-        dtype = np.dtype(dtypes.get(key, np.float32))
-        storages[key] = np.frombuffer(stream.read(count * dtype.itemsize), dtype=dtype)
     state = checkpoint.get("model_state", checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state, dict):
         raise ValueError("no state dict in the checkpoint")
+    storages: dict[str, np.ndarray] = {}
+    dtypes: dict[str, Any] = {}
+    _collect(state, dtypes)  # the model's tensors only: the optimizer's are skipped
+    all_dtypes: dict[str, Any] = {}
+    _collect(checkpoint, all_dtypes)
+    for key in keys:
+        (count,) = struct.unpack("<q", stream.read(8))
+        dtype = np.dtype(all_dtypes.get(key, np.float32))
+        if key in dtypes:
+            storages[key] = np.frombuffer(stream.read(count * dtype.itemsize), dtype=dtype)
+        else:
+            stream.seek(count * dtype.itemsize, io.SEEK_CUR)
     out: dict[str, npt.NDArray[np.float32]] = {}
     for name, ref in state.items():
         if isinstance(ref, _TensorRef):
