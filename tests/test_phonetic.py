@@ -131,6 +131,33 @@ def test_unseen_misspellings_of_papers(heard: str, document: str) -> None:
     assert document in c["documents_requested"]
 
 
+@pytest.mark.parametrize(
+    ("heard", "organization"),
+    [
+        ("Mon dossier est à la C, A, F.", "CAF"),
+        ("C'est la C.P.A.M. qui rembourse.", "CPAM"),
+        # the vowel of the letter's name (« èm ») written before the acronym
+        ("C'est l'EMSA qui verse votre pension.", "MSA"),
+        ("Il faut passer par l'IMDPH pour le renouvellement.", "AUTRE"),
+    ],
+)
+def test_acronyms_said_letter_by_letter(heard: str, organization: str) -> None:
+    c = draft_from_text(heard, DAY, model=None).to_contract()
+    assert organization in c["organizations"]
+
+
+@pytest.mark.parametrize(
+    ("heard", "reason"),
+    [
+        ("Je viens pour mon édologement, il a baissé.", "LOGEMENT"),
+        ("C'est pour ma retraitée, je pars l'an prochain.", "RETRAITE"),
+        ("Je voudrais mon relevé de carrièrre.", "RETRAITE"),
+    ],
+)
+def test_unseen_misspellings_of_motifs(heard: str, reason: str) -> None:
+    assert draft_from_text(heard, DAY, model=None).to_contract()["reason"] == reason
+
+
 def test_an_unsure_word_is_matched_more_loosely() -> None:
     text = "Apportez votre pasport demain."  # PASPOR: one edit from PASEPOR
     loose = "Apportez votre paspo demain."  # two edits: only when the recogniser was unsure

@@ -43,6 +43,15 @@ SOUND_TERMS: tuple[str, ...] = (
     "controle technique", "quittance de loyer", "caisse d'allocations familiales",
     "allocations familiales", "prime d'activite", "pension alimentaire", "ameli",
     "finances publiques", "impots.gouv", "pre-demande", "carte grise", "mission locale",
+    # the motifs' phrases (REASONS)
+    "aide au logement", "allocation logement", "revenu de solidarite", "adulte handicape",
+    "declaration trimestrielle", "complement familial", "conge parental", "mode de garde",
+    "rentree scolaire", "indemnites journalieres", "medecin traitant", "accident du travail",
+    "taxe fonciere", "taxe d'habitation", "prelevement a la source", "credit d'impot",
+    "declaration de revenus", "demandeur d'emploi", "releve de carriere",
+    "pension de reversion", "certificat d'immatriculation", "timbre fiscal",
+    "listes electorales", "cheque energie", "naturalisation", "surendettement",
+    "mot de passe", "carte d'identite", "retraite",
 )
 
 Og = Organization

@@ -108,6 +108,31 @@ _REPAIRS: tuple[tuple[str, str], ...] = (
 )
 _REPAIR_PATTERNS = tuple((re.compile(p), r) for p, r in _REPAIRS)
 
+SPELLED_ACRONYMS: tuple[str, ...] = (
+    "aah", "alf", "als", "apl", "caf", "ccas", "cdd", "cni", "cnav", "cpam", "css", "dgfip",
+    "mdph", "msa", "rsa", "sip", "spi",
+)
+"""The lexicon's acronyms that are said letter by letter."""
+_LETTER_GAP = r"[ .,-]*"
+
+
+def _acronym_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """How a recogniser writes an acronym said letter by letter, whatever the voice:
+    its letters apart ("c, a, f", "m.d.p.h."), or, after an elided article, with the
+    vowel of the first letter's French name (« èm », « ès », « èf »… for m, s, f, l,
+    n, r) written before it ("l'imdph", "l'emsa")."""
+    out = []
+    for acronym in SPELLED_ACRONYMS:
+        apart = r"[ .,-]+".join(acronym)
+        out.append((re.compile(rf"\b{apart}\b"), acronym))
+        if acronym[0] in "flmnrs":
+            glued = _LETTER_GAP.join(acronym)
+            out.append((re.compile(rf"(?<=\b[ld]')[ei]-?{glued}\b"), acronym))
+    return tuple(out)
+
+
+_ACRONYM_PATTERNS = _acronym_patterns()
+
 _MONTHS = (
     "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
 )
@@ -138,7 +163,7 @@ def normalise(original: str, model: str | None = DEFAULT_MODEL,
     mt = MappedText.folded(original)
     for slip in note_slips(model):
         mt = mt.sub(slip.heard, slip.meant)
-    for pattern, repl in _REPAIR_PATTERNS:
+    for pattern, repl in (*_REPAIR_PATTERNS, *_ACRONYM_PATTERNS):
         mt = mt.sub(pattern, repl)
     mt = _sound_alikes(mt, original, heard)
     mt = mt.sub(_PREMIER, "1")
