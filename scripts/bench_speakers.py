@@ -22,7 +22,8 @@ labelled), the labelling cost per audio second and the labeller's added
 memory (see ``scripts/bench_voice.py``).
 
     .venv/bin/python scripts/bench_speakers.py [--live] [--json FICHIER]
-    .venv/bin/python scripts/bench_speakers.py --voice [--pairs dev|held-out|all] [--json FICHIER]
+    .venv/bin/python scripts/bench_speakers.py --voice [--pairs dev|held-out|shared|all]
+        [--cache DOSSIER] [--json FICHIER]
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--voice", action="store_true",
                         help="one microphone: the voice labeller (assistant.diarize)")
-    parser.add_argument("--pairs", choices=("dev", "held-out", "all"), default="all")
+    parser.add_argument("--pairs", choices=("dev", "held-out", "shared", "all"), default="all")
     parser.add_argument("--cache", type=Path, help="keep the transcripts here (re-runs)")
     args = parser.parse_args()
     if args.voice:

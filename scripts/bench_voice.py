@@ -23,6 +23,10 @@ decoded by the batch path (word times on), then labelled by
   through /proc/self/clear_refs, Linux) and
   the resident set after loading them and labelling the whole recording.
 
+``--pairs shared`` (and ``all``) also labels the team's appointments in
+``../shared/eval/audio/dialogues`` (fr4 agent, fr1 usager: a development
+pair) against their published turns, read in place.
+
 Three-voice check: a dialogue where a third voice (fr7 or ca1) speaks two
 turns must label without an exception; its turns should be « autre ».
 """
@@ -65,6 +69,10 @@ EXTRA_DIALOGUE: tuple[tuple[str, str], ...] = (
     ("agent", "En général une semaine, elle arrive par courrier."),
     ("usager", "D'accord, merci beaucoup pour votre aide."),
 )
+ENROL_TEXT = ("Bonjour, je suis conseillère à l'accueil de la caisse. Je reçois les "
+              "personnes pour leurs dossiers de prestations familiales, de logement "
+              "et de solidarité, du lundi au vendredi.")
+"""What the agent's voice reads to enrol (about 10 s), never a turn of a dialogue."""
 THREE_VOICES: tuple[tuple[str, str], ...] = (
     ("agent", "Bonjour monsieur, qu'est-ce que je peux faire pour vous ?"),
     ("usager", "Je viens pour le dossier de logement de ma mère."),
@@ -168,8 +176,8 @@ def run_voice(dialogues: tuple[tuple[tuple[str, str], ...], ...], which: str,
     voice_models = VoiceModels.load(settings.model.store / "speakers")
     pair_sets = {"dev": DEV_PAIRS, "held-out": HELD_OUT_PAIRS}
     chosen = [(k, p) for k, ps in pair_sets.items() if which in (k, "all") for p in ps]
-    all_dialogues = (*dialogues, EXTRA_DIALOGUE)
     rows: list[dict[str, Any]] = []
+    all_dialogues = (*dialogues, EXTRA_DIALOGUE)
     for kind, (agent, usager) in chosen:
         for d, dialogue in enumerate(all_dialogues):
             for noisy in (False, True):
@@ -190,6 +198,43 @@ def run_voice(dialogues: tuple[tuple[tuple[str, str], ...], ...], which: str,
                        "label_cpu_ms_per_audio_s": round(1000 * cpu / duration, 2)}
                 rows.append(row)
                 print(json.dumps(row, ensure_ascii=False), flush=True)
+    shared = Path(__file__).resolve().parents[2] / "shared" / "eval" / "audio" / "dialogues"
+    prints: dict[str, np.ndarray] = {}
+    for flac in sorted(shared.glob("*.flac")) if which in ("shared", "all") else []:
+        # The team's appointments (fr4 agent, fr1 usager: a development pair), with
+        # their published turns; read in place, never copied.
+        from assistant.audiofile import load_audio
+
+        meta = json.loads(flac.with_suffix(".json").read_text(encoding="utf-8"))
+        timed = [TimedTurn(t["speaker"], t["text"], float(t["start"]), float(t["end"]))
+                 for t in meta["turns"]]
+        mono = load_audio(flac)
+        transcript = _transcribe(model, options, mono, cache, "shared-" + flac.stem)
+        t0, c0 = time.perf_counter(), time.process_time()
+        labelled = label_transcript(transcript, mono, voice_models)
+        cost, cpu = time.perf_counter() - t0, time.process_time() - c0
+        right = turn_accuracy(tuple(timed), labelled.segments)
+        # The same with the agent's voice enrolled: that voice (fr4 or fr1: the
+        # appointments do not always give the agent the same one, so the one nearer
+        # the agent's first reference turn) reading ENROL_TEXT, never a turn.
+        if not prints:
+            prints = {v: voice_models.encoder.embed(speak(ENROL_TEXT, f"mb-{v}"))
+                      for v in ("fr4", "fr1")}
+        first = next(t for t in timed if t.speaker == "agent")
+        agent_turn = voice_models.embed_spans(mono, [(first.start, first.end)])[0]
+        voice = max(prints, key=lambda v: float(prints[v] @ agent_turn))
+        with_voice = label_transcript(transcript, mono, voice_models, prints[voice])
+        right_enrolled = turn_accuracy(tuple(timed), with_voice.segments)
+        duration = len(mono) / SAMPLE_RATE
+        row = {"case": flac.stem, "pairs": "shared", "turns": len(right), "right": sum(right),
+               "right_enrolled": sum(right_enrolled), "agent_voice": voice,
+               "der": round(der(timed, labelled.segments, duration, True), 4),
+               "role_der": round(der(timed, labelled.segments, duration, False), 4),
+               "audio_s": round(duration, 1),
+               "label_ms_per_audio_s": round(1000 * cost / duration, 2),
+               "label_cpu_ms_per_audio_s": round(1000 * cpu / duration, 2)}
+        rows.append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
     three: list[dict[str, Any]] = []
     for voices in (("fr4", "fr1", "fr7"), ("ca2", "fr5", "ca1")):
         mono, timed = render_mono(THREE_VOICES, dict(zip(("agent", "usager", "autre"), voices,
@@ -202,13 +247,16 @@ def run_voice(dialogues: tuple[tuple[tuple[str, str], ...], ...], which: str,
                                          if t.speaker == "autre")})
         print(json.dumps(three[-1], ensure_ascii=False), flush=True)
     summary: dict[str, Any] = {}
-    for kind in ("dev", "held-out"):
-        for cond in ("propre", "bruit"):
+    for kind in ("dev", "held-out", "shared"):
+        for cond in (("propre", "bruit") if kind != "shared" else ("",)):
             part = [r for r in rows if r["pairs"] == kind and str(r["case"]).endswith(cond)]
             if not part:
                 continue
             turns = sum(int(r["turns"]) for r in part)
-            summary[f"{kind}/{cond}"] = {
+            if kind == "shared":
+                summary["shared_enrolled_accuracy"] = round(
+                    sum(int(r["right_enrolled"]) for r in part) / turns, 4)
+            summary[f"{kind}/{cond}".rstrip("/")] = {
                 "turns": turns,
                 "role_accuracy": round(sum(int(r["right"]) for r in part) / turns, 4),
                 "der": round(float(np.mean([r["der"] for r in part])), 4),

@@ -105,6 +105,14 @@ def test_a_third_unlike_voice_is_autre_and_a_short_one_is_not() -> None:
     assert -1 not in short.labels
 
 
+def test_three_voices_the_one_heard_last_is_autre_even_when_it_speaks_more() -> None:
+    a, b, c = unit([1, 0.3, 0.3, 0]), unit([0.3, 1, 0.3, 0]), unit([0.3, 0.3, 1, 0])
+    embs = [jitter(v, k) for k, v in enumerate([a, b, c, a, b, c, a])]
+    result = core.cluster(embs, [3.0, 1.5, 3.0, 3.0, 1.5, 3.0, 3.0])
+    assert result.labels[2] == result.labels[5] == -1, result.labels
+    assert result.labels[1] == result.labels[4] != result.labels[0] == result.labels[3]
+
+
 def test_one_voice_is_one_speaker() -> None:
     embs = [jitter(A, k) for k in range(5)]
     result = core.cluster(embs, [2.0] * 5)
@@ -247,3 +255,22 @@ def test_transcript_without_segments_is_left_alone() -> None:
 
     out = label_transcript(empty, np.zeros(16000, np.float32), _NoModels())  # type: ignore[arg-type]
     assert out == empty
+
+
+def test_the_decisions_import_no_side_effect_library() -> None:
+    """assistant.diarize.core is pure: numpy and the project's own types only."""
+    import ast
+
+    import assistant.diarize.core as pure
+
+    tree = ast.parse(Path(pure.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {str(node.module).split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom)}
+    from_assistant = {str(node.module) for node in ast.walk(tree)
+                      if isinstance(node, ast.ImportFrom)
+                      and str(node.module).startswith("assistant")}
+    assert imported <= {"__future__", "itertools", "re", "unicodedata", "collections",
+                        "dataclasses", "numpy", "assistant"}, imported
+    assert from_assistant <= {"assistant.types"}, from_assistant

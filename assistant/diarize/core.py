@@ -44,6 +44,8 @@ NEIGHBOUR_GAP_S = 1.0
 """The neighbour that settles an ambiguous short piece is at most this far."""
 OTHER_SIM = 0.60
 """A group less similar than this to both speakers may be a third voice."""
+THREE_VOICES_SIM = 0.80
+"""Three groups none of which is this similar to another are three voices."""
 OTHER_MIN_S = 2.0
 """Speech a third group must hold to be « autre » (shorter: joins the nearest)."""
 ENROLLED_SIM = 0.70
@@ -255,13 +257,16 @@ def _ward_merge(sums: list[np.ndarray], mass: list[float], down_to: int) -> list
 
 def cluster(embeddings: Sequence[np.ndarray], durations: Sequence[float],
             other_sim: float = OTHER_SIM, other_min_s: float = OTHER_MIN_S,
-            one_voice_sim: float = ONE_VOICE_SIM) -> Clustering:
+            one_voice_sim: float = ONE_VOICE_SIM,
+            three_sim: float = THREE_VOICES_SIM) -> Clustering:
     """Pieces grouped into at most two speakers and « autre » (-1).
 
     The pieces of at least ``MIN_PIECE_S`` are grouped by Ward's criterion
-    (weighted by duration) down to three groups; the lightest of the three is
-    « autre » when it is unlike both others (``other_sim``) and long enough
-    (``other_min_s``), else it joins them; two groups this alike
+    (weighted by duration) down to three groups. When no two of them are as
+    alike as ``three_sim`` and each speaks ``other_min_s`` at least, they are
+    three voices and the one heard last for the first time is « autre »;
+    otherwise the lightest is « autre » only when it is unlike both others
+    (``other_sim``) and long enough, else it joins them; two groups this alike
     (``one_voice_sim``) are one voice. Shorter pieces take the nearest group."""
     n = len(embeddings)
     if n == 0:
@@ -276,10 +281,18 @@ def cluster(embeddings: Sequence[np.ndarray], durations: Sequence[float],
     groups = [[reliable[i] for i in g] for g in _ward_merge(sums, mass, 3)]
     other: np.ndarray | None = None
     if len(groups) == 3:
-        light = int(np.argmin(mass))
+        cents = [_unit(x) for x in sums]
+        pair_sims = [float(cents[a] @ cents[b]) for a, b in ((0, 1), (0, 2), (1, 2))]
+        # The third voice is the one heard last for the first time (the agent and
+        # the usager open the conversation).
+        late = max(range(3), key=lambda g: min(groups[g]))
+        if max(pair_sims) < three_sim and min(mass) >= other_min_s:
+            light = late
+        else:
+            light = int(np.argmin(mass))
         rest = [g for g in range(3) if g != light]
-        sims = [float(_unit(sums[light]) @ _unit(sums[g])) for g in rest]
-        if max(sims) < other_sim and mass[light] >= other_min_s:
+        sims = [float(cents[light] @ cents[g]) for g in rest]
+        if (max(sims) < other_sim or max(pair_sims) < three_sim) and mass[light] >= other_min_s:
             other = _unit(sums[light])
             other_members = groups[light]
             sums = [sums[g] for g in rest]
