@@ -83,6 +83,27 @@ def test_transcribe_tells_the_two_voices_apart(
 
 
 @pytest.mark.model
+def test_archives_are_labelled_by_voice_and_redone_when_the_mode_changes(
+        dialogue: tuple[Path, list[tuple[str, float, float]]], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    path, timed = dialogue
+    out = tmp_path / "sortie"
+    assert main(["transcribe", str(path.parent), "--output", str(out), "-f", "json",
+                 "--speakers", "voice", "--no-progress"]) == 0
+    segments = json.loads((out / "guichet.json").read_text(encoding="utf-8"))["segments"]
+    for role, start, end in timed:
+        assert roles_at(segments, start, end) == {role}, (role, segments)
+    capsys.readouterr()
+    assert main(["transcribe", str(path.parent), "--output", str(out), "-f", "json",
+                 "--no-progress"]) == 0  # another mode: not « déjà à jour »
+    assert "1 transcrit(s)" in capsys.readouterr().err
+    assert {s["speaker"] for s in json.loads(
+        (out / "guichet.json").read_text(encoding="utf-8"))["segments"]} == {None}
+
+
+@pytest.mark.model
 def test_the_enrolled_voice_is_the_agent_even_when_the_usager_asks_first(
         tmp_path: Path, speech_model: object, settings: Settings,
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,15 @@ from assistant.batch.plan import (
     is_done,
     write_outputs,
 )
-from assistant.batch.worker import Job, JobResult, ModelSpec, WorkerStats, cached_model, run_job
+from assistant.batch.worker import (
+    Job,
+    JobResult,
+    ModelSpec,
+    WorkerStats,
+    cached_model,
+    cached_voice_models,
+    run_job,
+)
 from assistant.errors import AudioFileError
 from assistant.settings import DictationSettings, IdentifySettings, Settings
 from assistant.types import Transcript
@@ -46,6 +54,10 @@ class BatchPlan:
     settings_fp: str
     channels: tuple[str, ...] = ()
     """The role of each channel (``--channels``): segments labelled by speaker."""
+    voice: bool = False
+    """One microphone (``--speakers voice``): segments labelled by voice."""
+    voice_print: tuple[float, ...] | None = None
+    """The agent's enrolled voice print (``assistant voix enregistrer``), if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +104,8 @@ def plan_batch(inputs: Sequence[Path], out_dir: Path, settings: Settings, *,
                formats: Sequence[str] = ("txt",), recursive: bool = False,
                model: str | None = None, options: DecodeOptions | None = None,
                look: IdentifySettings | None = None, dictation: bool = False,
-               channels: Sequence[str] = ()) -> BatchPlan:
+               channels: Sequence[str] = (), voice: bool = False,
+               voice_print: Sequence[float] | None = None) -> BatchPlan:
     """Find the recordings and fix the settings. Raises InputError, ModelError."""
     from assistant.modelstore import active_model_path, check_model_folder
 
@@ -111,8 +124,12 @@ def plan_batch(inputs: Sequence[Path], out_dir: Path, settings: Settings, *,
         "options": options, "look": look, "dictation": dictation_settings}
     if channels:  # absent otherwise, so that earlier outputs stay done
         shaping["channels"] = list(channels)
+    printed = tuple(float(x) for x in voice_print) if voice and voice_print is not None else None
+    if voice:
+        shaping["speakers"] = ["voice", list(printed) if printed else None]
     return BatchPlan(tuple(find_recordings(inputs, out_dir, recursive)), tuple(formats), spec,
-                     options, look, dictation_settings, fingerprint(shaping), tuple(channels))
+                     options, look, dictation_settings, fingerprint(shaping), tuple(channels),
+                     voice, printed)
 
 
 def local_threads(workers: int, setting: int | None) -> int:
@@ -150,10 +167,13 @@ def run_batch(plan: BatchPlan, *, jobs: int | None = None, scheduler: str | None
         spec = replace(spec, cpu_threads=local_threads(jobs, spec.cpu_threads))
     elif scheduler is not None:
         spec = replace(spec, cpu_threads=None)
-    job_list = [Job(n, rec.source, spec, plan.options, plan.look, plan.channels)
+    job_list = [Job(n, rec.source, spec, plan.options, plan.look, plan.channels, plan.voice,
+                    plan.voice_print)
                 for n, (rec, _sha) in enumerate(pending)]
     if jobs is None and scheduler is None:
         cached_model(spec)  # a model that cannot load stops the batch before any file
+        if plan.voice:
+            cached_voice_models()
         results: Iterator[JobResult] = (run_job(job) for job in job_list)
         for result in results:
             _finish(plan, pending[result.index], result, report, listener)

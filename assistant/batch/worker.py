@@ -50,6 +50,11 @@ class Job:
     look: IdentifySettings | None = None
     channels: tuple[str, ...] = ()
     """The role of each channel: segments labelled by speaker (``assistant.speakers``)."""
+    voice: bool = False
+    """One microphone: segments labelled by voice (``assistant.diarize``), with the
+    models of the worker's own store."""
+    voice_print: tuple[float, ...] | None = None
+    """The agent's enrolled voice print, from the submitting workstation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,7 @@ class WorkerStats:
 
 _CACHE: dict[ModelSpec, tuple[SpeechModel, threading.Lock]] = {}
 _CACHE_LOCK = threading.Lock()
+_VOICE: list[object] = []  # this process's one-microphone models, loaded on first use
 _COUNTS = {"loads": 0, "recordings": 0}
 
 
@@ -102,6 +108,17 @@ def cached_model(spec: ModelSpec) -> tuple[SpeechModel, threading.Lock]:
         return entry
 
 
+def cached_voice_models() -> object:
+    """This process's one-microphone models (``assistant.diarize``), loaded once."""
+    with _CACHE_LOCK:
+        if not _VOICE:
+            from assistant.diarize.enroll import load_voice_models
+            from assistant.settings import load_settings
+
+            _VOICE.append(load_voice_models(load_settings()))
+        return _VOICE[0]
+
+
 def process_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -113,9 +130,18 @@ def run_job(job: Job) -> JobResult:
     error: str | None = None
     try:
         model, lock = cached_model(job.model)
+        voice = None
+        if job.voice:
+            import numpy as np
+
+            from assistant.diarize.labeller import VoiceLabelling
+
+            enrolled = (np.asarray(job.voice_print, dtype=np.float32)
+                        if job.voice_print is not None else None)
+            voice = VoiceLabelling(cached_voice_models(), enrolled)  # type: ignore[arg-type]
         with lock:
             transcript = transcribe_file(model, job.source, job.options, None, job.look,
-                                         job.channels)
+                                         job.channels, voice)
     except AssistantError as exc:
         error = str(exc)
     _COUNTS["recordings"] += 1

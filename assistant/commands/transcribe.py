@@ -128,12 +128,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"Nombre de processus invalide : {args.jobs}.",
                          "Indiquez --jobs 1 ou plus (au plus le nombre de cœurs, en général).")
     distributed = args.jobs is not None or args.scheduler is not None
-    single = args.output is None and len(files) == 1 and not files[0].is_dir() and not distributed
-    if speakers_mode(args, settings) == "voice" and not single:
-        raise InputError("La reconnaissance des voix (--speakers voice) ne traite pour "
-                         "l'instant qu'un enregistrement à la fois, sur la sortie standard.",
-                         "Transcrivez chaque enregistrement séparément : "
-                         "assistant transcribe --speakers voice FICHIER > FICHIER.txt")
+    if speakers_mode(args, settings) == "voice" and getattr(args, "channels", None):
+        raise InputError("--channels et --speakers voice ne vont pas ensemble.",
+                         "Un rôle par canal (--channels) ou un seul micro, par la voix "
+                         "(--speakers voice).")
     if args.output is None and len(files) == 1 and not files[0].is_dir() and not distributed:
         return _to_stdout(args, settings, options, files[0])
     from assistant.commands.transcribe_batch import run_archive

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.commands._source_args import channels_of
+from assistant.commands._source_args import channels_of, speakers_mode
 from assistant.errors import InputError
 
 if TYPE_CHECKING:
@@ -31,10 +31,19 @@ def run_archive(args: argparse.Namespace, settings: Settings, options: DecodeOpt
         raise InputError(f"Impossible de créer le dossier de sortie {out_dir} : {exc}.",
                          "Choisissez un dossier où vous pouvez écrire (--output).") from None
     formats = tuple(dict.fromkeys(args.format or ["txt"]))
+    mode = speakers_mode(args, settings)
+    voice_print = None
+    if mode == "voice":
+        from assistant.diarize.enroll import load_voice, load_voice_models, voice_file
+
+        load_voice_models(settings)  # missing models: a French error before any file
+        enrolled = load_voice(voice_file(settings))
+        voice_print = [float(x) for x in enrolled] if enrolled is not None else None
     plan = plan_batch(args.files, out_dir, settings, formats=formats, recursive=args.recursive,
                       model=args.model, options=options, look=look,
                       dictation=getattr(args, "dictation", False),
-                      channels=channels_of(args, settings))
+                      channels=channels_of(args, settings) if mode == "channels" else (),
+                      voice=mode == "voice", voice_print=voice_print)
     show_bar = sys.stderr.isatty() if args.progress is None else args.progress
     view = BatchView(show_bar)
     start = time.perf_counter()
