@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from assistant.cli import main
-from assistant.llmdraft import draft_with_model
+from assistant.llmdraft import MAX_TOKENS, draft_with_model
 from assistant.notes.drafter import draft_from_segments
 from assistant.notes.modeldraft import AGREED, MODEL_ONLY, SCHEMA
 from assistant.settings import LanguageModelSettings, Settings
@@ -59,6 +59,9 @@ class Endpoint:
         self.requests: list[tuple[str, dict[str, str], dict[str, Any]]] = []
         self.reply: Any = answer()
         self.delay = 0.0
+        self.refuse_json_schema = False  # as llama-cpp-python's server does (HTTP 422)
+        self.finish_reason = "stop"
+        self.status = 200
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -66,9 +69,18 @@ class Endpoint:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 endpoint.requests.append((self.path, dict(self.headers), body))
                 time.sleep(endpoint.delay)
+                refused = endpoint.refuse_json_schema and \
+                    body["response_format"]["type"] == "json_schema"
+                if refused or endpoint.status != 200:
+                    self.send_response(422 if refused else endpoint.status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 content = endpoint.reply if isinstance(endpoint.reply, str) \
                     else json.dumps(endpoint.reply)
-                data = json.dumps({"choices": [{"message": {"content": content}}]}).encode()
+                data = json.dumps({"choices": [{"message": {"content": content},
+                                                "finish_reason": endpoint.finish_reason}]}
+                                  ).encode()
                 try:
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")
@@ -151,6 +163,25 @@ def test_model_answer_is_validated_aligned_and_checked_by_the_rules(
     assert d.summary.value.startswith("Rendez-vous CAF pour une aide au logement (APL).")
 
 
+def test_an_endpoint_that_refuses_json_schema_gets_the_schema_as_json_object(
+        endpoint: Endpoint) -> None:
+    """llama-cpp-python's server takes {"type": "json_object", "schema": ...} only."""
+    endpoint.refuse_json_schema = True
+    result = draft_with_model(LanguageModelSettings(url=endpoint.url), SEGMENTS, DAY)
+    assert result.by_model
+    first, second = (body["response_format"] for _path, _headers, body in endpoint.requests)
+    assert first["type"] == "json_schema"
+    assert second == {"type": "json_object", "schema": SCHEMA}
+    assert endpoint.requests[1][2]["max_tokens"] == MAX_TOKENS
+
+
+def test_an_http_error_is_said_in_french_and_not_retried(endpoint: Endpoint) -> None:
+    endpoint.status = 401
+    result = draft_with_model(LanguageModelSettings(url=endpoint.url), SEGMENTS, DAY)
+    assert not result.by_model and "a refusé la demande (HTTP 401)" in result.notes[0]
+    assert len(endpoint.requests) == 1
+
+
 def test_a_value_only_the_model_found_is_left_to_check(endpoint: Endpoint) -> None:
     endpoint.reply = answer(documents_requested=[
         {"code": "RIB", "segment": 2, "quote": "votre RIB"},
@@ -171,6 +202,13 @@ def test_a_bad_answer_falls_back_to_the_rules(endpoint: Endpoint, reply: str, sa
     result = draft_with_model(LanguageModelSettings(url=endpoint.url), SEGMENTS, DAY)
     assert not result.by_model and said in result.notes[0]
     assert "règles seules" in result.notes[0]
+    assert result.draft == draft_from_segments(SEGMENTS, DAY)
+
+
+def test_an_answer_cut_at_the_token_limit_is_said(endpoint: Endpoint) -> None:
+    endpoint.finish_reason = "length"
+    result = draft_with_model(LanguageModelSettings(url=endpoint.url), SEGMENTS, DAY)
+    assert not result.by_model and "coupée" in result.notes[0]
     assert result.draft == draft_from_segments(SEGMENTS, DAY)
 
 

@@ -117,7 +117,31 @@ class ModelNote(BaseModel):
     referral: ReferralItem
 
 
-SCHEMA: dict[str, Any] = ModelNote.model_json_schema()
+MAX_ITEMS = 6
+"""Items per list the schema lets a model write (the held-out notes have 4 at most)."""
+
+
+def _bounded(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with every list bounded (``maxItems``), so a model constrained by it
+    (a grammar, as llama.cpp builds) cannot repeat an item until its token limit, as a
+    small model does. The bound is the schema's only: an endpoint that does not enforce
+    it is not refused for it. (Quotes are left unbounded: llama-cpp-python spells a
+    ``maxLength`` as that many nested rules, which slows every token.)"""
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: walk(v) for k, v in node.items()}
+            if out.get("type") == "array":
+                out["maxItems"] = MAX_ITEMS
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    bounded: dict[str, Any] = walk(schema)
+    return bounded
+
+
+SCHEMA: dict[str, Any] = _bounded(ModelNote.model_json_schema())
 
 INSTRUCTIONS = """Tu rédiges le brouillon de la fiche d'un rendez-vous au guichet d'un \
 service public (France services, CAF, CPAM, impôts…), à partir de sa transcription. \
