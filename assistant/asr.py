@@ -20,6 +20,7 @@ from typing import Any
 from assistant.coverage import Span, uncovered_speech
 from assistant.errors import ModelError
 from assistant.guards import (
+    SegmentLoop,
     comparable_words,
     cut_text_loop,
     ends_with_repeat,
@@ -185,12 +186,16 @@ class SpeechModel:
         return self._translated(raw_segments, options)
 
     def _translated(self, raw_segments: Any, options: DecodeOptions) -> Iterator[Segment]:
-        """faster-whisper segments as the project's, hallucinations dropped."""
+        """faster-whisper segments as the project's, hallucinations dropped, and a loop
+        cut whether it stays inside a segment or repeats whole segments."""
+        loop = SegmentLoop()
         for raw in raw_segments:
             text = cut_text_loop(fix_year_artifacts(raw.text.strip()))
             if options.drop_hallucinations and is_hallucination(
                 text, raw.no_speech_prob, raw.avg_logprob
             ):
+                continue
+            if loop.repeats(text):
                 continue
             words = tuple(
                 Word(start=w.start, end=w.end, text=w.word.strip(), probability=w.probability)

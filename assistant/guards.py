@@ -95,15 +95,20 @@ def ends_with_repeat(text: str, min_words: int = 3) -> bool:
     return any(words[-n:] == words[-2 * n : -n] for n in range(min_words, len(words) // 2 + 1))
 
 
+LOOP_MAX_PHRASE_WORDS = 24
+"""The longest phrase a loop is looked for in: Whisper repeats whole sentences too
+(a ten-word sentence twelve times over, on a noisy fast dictation)."""
+
+
 def loop_cut(keys: list[str], max_word: int = 4, max_phrase: int = 2) -> int:
     """How many of ``keys`` (words, compared as given) to keep: all of them,
     unless they run into a loop. A loop is one word said more than
-    ``max_word`` times in a row, or a phrase of two to eight words more than
-    ``max_phrase`` times in a row; the first copies that could be speech
-    (``max_word`` or ``max_phrase`` of them) are kept and the rest cut.
+    ``max_word`` times in a row, or a phrase of two to ``LOOP_MAX_PHRASE_WORDS``
+    words more than ``max_phrase`` times in a row; the first copies that could be
+    speech (``max_word`` or ``max_phrase`` of them) are kept and the rest cut.
     ("zéro zéro zéro" and "non non non" stay: people say them.)"""
     for i in range(len(keys)):
-        for n in range(1, 9):
+        for n in range(1, LOOP_MAX_PHRASE_WORDS + 1):
             allowed = max_word if n == 1 else max_phrase
             if i + n * (allowed + 1) > len(keys):
                 break
@@ -123,6 +128,28 @@ def words_before_loop(words: list[str]) -> int:
     """How many of ``words`` come before a decoding loop's excess copies
     (``loop_cut``, comparing words without case, accents or punctuation)."""
     return loop_cut([fold(w).strip(".,;:!?…«»\"") for w in words])
+
+
+class SegmentLoop:
+    """A loop across segments: Whisper writes the same sentence as segment after
+    segment (on a noisy, fast dictation: one ten-word sentence twelve times). Like
+    ``loop_cut``, the first ``max_copies`` copies may be speech and stay; a sentence
+    of fewer than ``min_words`` words ("Oui.", "Merci.") is never taken for one."""
+
+    def __init__(self, max_copies: int = 2, min_words: int = 4) -> None:
+        self.max_copies = max_copies
+        self.min_words = min_words
+        self._last: list[str] = []
+        self._copies = 0
+
+    def repeats(self, text: str) -> bool:
+        """Whether ``text``, the next segment, is one copy too many."""
+        keys = [k for k in (fold(w).strip(".,;:!?…«»\"") for w in text.split()) if k]
+        if len(keys) >= self.min_words and keys == self._last:
+            self._copies += 1
+        else:
+            self._last, self._copies = keys, 1
+        return self._copies > self.max_copies
 
 
 def cut_text_loop(text: str) -> str:

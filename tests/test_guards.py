@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.guards import (
+    SegmentLoop,
     cut_text_loop,
     ends_with_repeat,
     fix_year_artifacts,
@@ -71,6 +72,9 @@ def test_a_short_window_ending_with_its_own_repeat_is_a_loop(text: str, loop: bo
          "je vous appelle pour le dossier dossier dossier dossier"),
         ("le dossier est complet, le dossier est complet, le dossier est complet, "
          "le dossier est complet", "le dossier est complet, le dossier est complet"),
+        # A whole sentence over and over (a noisy, fast dictation).
+        ("Votre demande est complète, nous la traitons sous huit jours. " * 6,
+         ("Votre demande est complète, nous la traitons sous huit jours. " * 2).strip()),
         # What people say stays.
         ("zéro zéro zéro six", "zéro zéro zéro six"),
         ("non non non, ce n'est pas ça", "non non non, ce n'est pas ça"),
@@ -80,3 +84,14 @@ def test_a_short_window_ending_with_its_own_repeat_is_a_loop(text: str, loop: bo
 )
 def test_a_decoding_loop_is_cut_after_the_copies_speech_may_hold(text: str, kept: str) -> None:
     assert cut_text_loop(text) == kept
+
+
+def test_a_loop_of_whole_segments_keeps_the_copies_speech_may_hold() -> None:
+    loop = SegmentLoop()
+    said = ["Votre demande est complète.", "Nous la traitons sous huit jours.",
+            "Nous la traitons sous huit jours !", "Nous la traitons sous huit jours.",
+            "Nous la traitons sous huit jours.", "Au revoir.", "Merci.", "Merci.", "Merci."]
+    kept = [s for s in said if not loop.repeats(s)]
+    assert kept == ["Votre demande est complète.", "Nous la traitons sous huit jours.",
+                    "Nous la traitons sous huit jours !", "Au revoir.", "Merci.", "Merci.",
+                    "Merci."]
