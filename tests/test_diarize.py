@@ -274,3 +274,24 @@ def test_the_decisions_import_no_side_effect_library() -> None:
     assert imported <= {"__future__", "itertools", "re", "unicodedata", "collections",
                         "dataclasses", "numpy", "assistant"}, imported
     assert from_assistant <= {"assistant.types"}, from_assistant
+
+
+def test_batch_keeps_every_segment_and_labels_those_with_words() -> None:
+    from assistant.diarize.labeller import label_transcript
+
+    class _Scripted(_Models):
+        def activity(self, audio: np.ndarray) -> list[core.Activity]:
+            return []
+
+        def pauses(self, audio: np.ndarray) -> list[float]:
+            return []
+
+    segs = (segment(words(("Bonjour", 0.0, 1.5), ("madame", 1.5, 2.5), ("?", 2.5, 2.6)), 0),
+            Segment(1, 3.0, 3.5, " ", ()),
+            segment(words(("Je", 4.0, 4.5), ("viens.", 4.5, 6.0)), 2),
+            segment(words(("Merci.", 7.0, 9.0)), 3))
+    transcript = Transcript(language="fr", duration=10.0, segments=segs)
+    models = _Scripted([(0, 3, A), (3, 7, B), (7, 10, A)])
+    out = label_transcript(transcript, np.zeros(160000, np.float32), models)  # type: ignore[arg-type]
+    assert [s.speaker for s in out.segments] == ["agent", None, "usager", "agent"]
+    assert [s.id for s in out.segments] == [0, 1, 2, 3]

@@ -1,22 +1,21 @@
 """Who said it on one microphone: the pure part (numpy only).
 
 Given the recognised segments (with word times), the local speaker activity
-of pyannote's segmentation model (``WindowActivity``) and one voice
-embedding per piece of speech:
+of pyannote's segmentation model (``Activity``), the speech probabilities of
+the VAD and one voice embedding per piece of speech:
 
-1. ``split_at_changes``: a segment is cut between two words whose dominant
-   local speaker differs in the window that holds both (Whisper joins turns
-   separated by a short pause).
-2. ``cluster``: pieces are grouped by voice (agglomerative, centroid
-   linkage, cosine similarity, weighted by duration) until no two groups are
-   closer than ``MERGE_SIM``. The two groups that speak longest are the two
-   speakers; a further group clearly unlike both (``OTHER_SIM``) that speaks
-   at least ``OTHER_MIN_S`` is « autre »; a smaller or closer one joins the
-   nearest speaker.
-3. ``roles``: the agent is the voice enrolled on this workstation (cosine
+1. ``change_points`` / ``pause_points`` / ``merge_points``: where the voice
+   may change: a local speaker taking the lead, or a pause.
+2. ``split_at_changes``: a segment is cut before the first word past each
+   such point (Whisper joins turns separated by a short pause).
+3. ``cluster``: pieces grouped by voice (Ward, weighted by duration) into two
+   speakers, or three voices of which the one heard last is « autre »;
+   ``settle_short``: a short piece as close to both speakers takes its
+   neighbour's.
+4. ``roles``: the agent is the voice enrolled on this workstation (cosine
    similarity at least ``ENROLLED_SIM`` to the nearer speaker), else the
-   speaker of the first question (a segment ending with « ? » or starting
-   with a question word), else the first speaker heard.
+   speaker of the first question (a piece ending with « ? » or opening with
+   a question word), else the first speaker heard.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ AMBIGUOUS_SIM = 0.1
 NEIGHBOUR_GAP_S = 1.0
 """The neighbour that settles an ambiguous short piece is at most this far."""
 OTHER_SIM = 0.60
-"""A group less similar than this to both speakers may be a third voice."""
+"""Live: a segment less similar than this to both speakers may be a third voice."""
 THREE_VOICES_SIM = 0.80
 """Three groups none of which is this similar to another are three voices."""
 OTHER_MIN_S = 2.0
@@ -256,8 +255,7 @@ def _ward_merge(sums: list[np.ndarray], mass: list[float], down_to: int) -> list
 
 
 def cluster(embeddings: Sequence[np.ndarray], durations: Sequence[float],
-            other_sim: float = OTHER_SIM, other_min_s: float = OTHER_MIN_S,
-            one_voice_sim: float = ONE_VOICE_SIM,
+            other_min_s: float = OTHER_MIN_S, one_voice_sim: float = ONE_VOICE_SIM,
             three_sim: float = THREE_VOICES_SIM) -> Clustering:
     """Pieces grouped into at most two speakers and « autre » (-1).
 
@@ -265,9 +263,8 @@ def cluster(embeddings: Sequence[np.ndarray], durations: Sequence[float],
     (weighted by duration) down to three groups. When no two of them are as
     alike as ``three_sim`` and each speaks ``other_min_s`` at least, they are
     three voices and the one heard last for the first time is « autre »;
-    otherwise the lightest is « autre » only when it is unlike both others
-    (``other_sim``) and long enough, else it joins them; two groups this alike
-    (``one_voice_sim``) are one voice. Shorter pieces take the nearest group."""
+    otherwise the two nearest join. Two groups this alike (``one_voice_sim``)
+    are one voice. Shorter pieces take the nearest group."""
     n = len(embeddings)
     if n == 0:
         return Clustering((), ())
@@ -283,18 +280,13 @@ def cluster(embeddings: Sequence[np.ndarray], durations: Sequence[float],
     if len(groups) == 3:
         cents = [_unit(x) for x in sums]
         pair_sims = [float(cents[a] @ cents[b]) for a, b in ((0, 1), (0, 2), (1, 2))]
-        # The third voice is the one heard last for the first time (the agent and
-        # the usager open the conversation).
-        late = max(range(3), key=lambda g: min(groups[g]))
         if max(pair_sims) < three_sim and min(mass) >= other_min_s:
-            light = late
-        else:
-            light = int(np.argmin(mass))
-        rest = [g for g in range(3) if g != light]
-        sims = [float(cents[light] @ cents[g]) for g in rest]
-        if (max(sims) < other_sim or max(pair_sims) < three_sim) and mass[light] >= other_min_s:
-            other = _unit(sums[light])
-            other_members = groups[light]
+            # Three voices: the third is the one heard last for the first time (the
+            # agent and the usager open the conversation).
+            late = max(range(3), key=lambda g: min(groups[g]))
+            other = cents[late]
+            other_members = groups[late]
+            rest = [g for g in range(3) if g != late]
             sums = [sums[g] for g in rest]
             mass = [mass[g] for g in rest]
             groups = [groups[g] for g in rest]

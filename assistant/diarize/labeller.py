@@ -50,7 +50,6 @@ class VoiceModels:
     def pauses(self, audio: np.ndarray, offset_s: float = 0.0) -> list[float]:
         """Pauses heard by the Silero VAD (``assistant.vad``), in seconds."""
         from assistant.streaming.protocols import VAD_WINDOW
-        from assistant.vad import SileroVad
 
         if self.vad is None:
             self.vad = SileroVad()
@@ -79,15 +78,15 @@ def label_transcript(transcript: Transcript, audio: np.ndarray, models: VoiceMod
     changes = core.merge_points(core.change_points(models.activity(audio)),
                                 models.pauses(audio))
     pieces = [p for s in transcript.segments for p in core.split_at_changes(s, changes)]
-    pieces = [p for p in pieces if p.text.strip()] or pieces
-    if not pieces:
+    spoken = [p for p in pieces if p.text.strip()]  # a segment without text keeps None
+    if not spoken:
         return transcript
-    embeddings = models.embed_spans(audio, [_span(p) for p in pieces])
+    embeddings = models.embed_spans(audio, [_span(p) for p in spoken])
     result = core.settle_short(
-        pieces, core.cluster(embeddings, [p.end - p.start for p in pieces]), embeddings)
-    role = core.roles(pieces, result, enrolled)
-    labelled = [replace(p, id=n, speaker=role.get(k)) for n, (p, k)
-                in enumerate(zip(pieces, result.labels, strict=True))]
+        spoken, core.cluster(embeddings, [p.end - p.start for p in spoken]), embeddings)
+    role = core.roles(spoken, result, enrolled)
+    said = {id(p): role.get(k) for p, k in zip(spoken, result.labels, strict=True)}
+    labelled = [replace(p, id=n, speaker=said.get(id(p))) for n, p in enumerate(pieces)]
     return replace(transcript, segments=tuple(labelled))
 
 
