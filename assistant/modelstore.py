@@ -194,10 +194,11 @@ def verify_installed(store: Path, name: str = DEFAULT_MODEL_NAME) -> Path:
             f"fichier absent : {', '.join(missing)}" if missing else "",
             f"empreinte SHA-256 incorrecte : {', '.join(altered)}" if altered else "",
         ) if part)
+        flag = " --speakers" if name in NOT_SPEECH_MODELS else ""
         raise ModelError(
             f"Modèle {name} abîmé dans {folder} ({what}).",
-            "Réinstallez-le : « assistant models install --force » "
-            "(ou « assistant models install --force --from DOSSIER »).",
+            f"Réinstallez-le : « assistant models install{flag} --force » "
+            f"(ou « assistant models install{flag} --force --from DOSSIER »).",
         )
     return folder
 

@@ -295,3 +295,21 @@ def test_batch_keeps_every_segment_and_labels_those_with_words() -> None:
     out = label_transcript(transcript, np.zeros(160000, np.float32), models)  # type: ignore[arg-type]
     assert [s.speaker for s in out.segments] == ["agent", None, "usager", "agent"]
     assert [s.id for s in out.segments] == [0, 1, 2, 3]
+
+
+def test_missing_or_damaged_voice_models_are_french_errors(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.diarize.enroll import load_voice_models
+    from assistant.errors import ModelError
+
+    monkeypatch.setenv("ASSISTANT_MODEL__STORE", str(tmp_path))
+    with pytest.raises(ModelError) as missing:
+        load_voice_models(load_settings())
+    assert "absent" in missing.value.message
+    assert missing.value.hint == "Installez-les : « assistant models install --speakers »."
+    (tmp_path / "speakers").mkdir()
+    (tmp_path / "speakers" / "segmentation-3.0.onnx").write_bytes(b"pas un modele")
+    with pytest.raises(ModelError) as damaged:
+        load_voice_models(load_settings())
+    assert "segmentation-3.0.onnx" in damaged.value.message
+    assert "assistant models install --speakers --force" in damaged.value.hint

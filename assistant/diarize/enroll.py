@@ -43,8 +43,9 @@ def load_voice_models(settings: Settings) -> VoiceModels:
     try:
         folder = modelstore.verify_installed(settings.model.store, SPEAKERS_MODEL)
     except ModelError as exc:
+        damaged = (settings.model.store / SPEAKERS_MODEL).is_dir()
         raise ModelError(f"Modèles de reconnaissance des voix indisponibles : {exc.message}",
-                         MODELS_HINT) from None
+                         exc.hint if damaged else MODELS_HINT) from None
     return VoiceModels.load(folder, threads=1)
 
 
