@@ -128,7 +128,7 @@ def main() -> int:
                                       "(then no server is started and no memory measured)")
     parser.add_argument("--sets", default="heldout,heldout2")
     parser.add_argument("--limit", type=int, help="the first N appointments only")
-    parser.add_argument("--timeout", type=float, default=300.0, help="llm.timeout_s")
+    parser.add_argument("--timeout", type=float, default=300.0, help="llm.timeout_s (600 at most)")
     parser.add_argument("--threads", type=int, default=1, help="the server's threads")
     parser.add_argument("--errors", action="store_true", help="list every difference")
     args = parser.parse_args()
