@@ -16,7 +16,7 @@ espeak-ng + MBROLA (tools.tts, rendered in a temporary folder, never
 kept in the project), transcribed by the real Whisper model with the default
 settings, then drafted (``--voices``, ``--wpm``, ``--noise``: in other development
 voices, rates and pink room noise; a table per condition ends the report;
-the shared recordings are real voices and are scored in the default condition
+the shared recordings are the team's fixed files and are scored in the default condition
 only). Transcripts are cached in --cache (outside the
 project) keyed by the model and the audio's text, so a rerun is cheap.
 Scores as shared/design/case-note.md says (assistant.notes.scoring).
