@@ -116,12 +116,11 @@ def speaker_of(channels: ChannelAudio, roles: Sequence[str], start: float, end: 
     return roles[index]
 
 
-def _word_channels(channels: ChannelAudio, words: Sequence[Word],
+def _span_channels(channels: ChannelAudio, spans: Sequence[tuple[float, float]],
                    offset_s: float) -> list[int | None]:
-    """Each word's channel when it is clear; the unclear ones take the channel
-    of the nearest clear word before them (else after)."""
-    clear = [_clear_winner(_powers(channels, w.start, w.end, offset_s), MARGIN_DB)
-             for w in words]
+    """Each span's channel when it is clear; the unclear ones take the channel
+    of the nearest clear span before them (else after)."""
+    clear = [_clear_winner(_powers(channels, a, b, offset_s), MARGIN_DB) for a, b in spans]
     out: list[int | None] = []
     last: int | None = None
     for c in clear:
@@ -136,24 +135,53 @@ def _word_channels(channels: ChannelAudio, words: Sequence[Word],
     return out
 
 
+def _continues(before: str, token: str) -> bool:
+    """Whether ``token`` is the rest of the word ``before`` as Whisper times them
+    apart: "D" + "'accord,", "aujourd" + "'hui", "électronique" + "?"."""
+    return (token[:1] in ("'", "’", "-") or before.endswith(("'", "’"))
+            or not any(ch.isalnum() for ch in token))
+
+
+def _whole_words(words: Sequence[Word]) -> list[list[Word]]:
+    """The timed tokens grouped into whole words, each with its punctuation: a
+    turn is never cut inside one."""
+    units: list[list[Word]] = []
+    for w in words:
+        if units and _continues(units[-1][-1].text, w.text):
+            units[-1].append(w)
+        else:
+            units.append([w])
+    return units
+
+
+def _joined(words: Sequence[Word]) -> str:
+    """The words' text, the pieces of one word joined again ("D" + "'accord,")."""
+    out = ""
+    for w in words:
+        text = w.text.strip()
+        glue = out.endswith(("'", "’")) or text[:1] in ("'", "’", "-", ",", ".")
+        out += text if not out or glue else " " + text
+    return out
+
+
 def _segment_of(words: Sequence[Word], seg: Segment) -> Segment:
-    return replace(seg, start=words[0].start,
-                   end=words[-1].end, text=" " + " ".join(w.text.strip() for w in words),
+    return replace(seg, start=words[0].start, end=words[-1].end, text=" " + _joined(words),
                    words=tuple(words))
 
 
 def split_at_turns(seg: Segment, channels: ChannelAudio, offset_s: float = 0.0) -> list[Segment]:
     """``seg`` cut where its words change channel clearly (one piece when they do
     not, or without word times). The pieces keep ``seg.id``: the caller numbers."""
-    if len(seg.words) < 2:
+    units = _whole_words(seg.words)
+    if len(units) < 2:
         return [seg]
-    which = _word_channels(channels, seg.words, offset_s)
-    pieces: list[list[Word]] = [[seg.words[0]]]
-    for prev, cur, word in zip(which, which[1:], seg.words[1:], strict=False):
+    which = _span_channels(channels, [(u[0].start, u[-1].end) for u in units], offset_s)
+    pieces: list[list[Word]] = [list(units[0])]
+    for prev, cur, unit in zip(which, which[1:], units[1:], strict=False):
         if cur is not None and prev is not None and cur != prev:
-            pieces.append([word])
+            pieces.append(list(unit))
         else:
-            pieces[-1].append(word)
+            pieces[-1].extend(unit)
     if len(pieces) == 1:
         return [seg]
     out = [_segment_of(p, seg) for p in pieces]
@@ -167,10 +195,29 @@ def label_segments(segments: Iterable[Segment], channels: ChannelAudio, roles: S
             for s in segments]
 
 
+def reattach(segments: Sequence[Segment]) -> list[Segment]:
+    """The segments, each word whole: a segment that opens with the end of the word
+    before it ("?" after "électronique", "'accord" after "D") gives it back."""
+    out: list[Segment] = []
+    for seg in segments:
+        if out and out[-1].words and seg.words:
+            n = 0
+            while n < len(seg.words) and _continues(
+                    (out[-1].words[-1] if n == 0 else seg.words[n - 1]).text, seg.words[n].text):
+                n += 1
+            if 0 < n < len(seg.words):
+                out[-1] = replace(_segment_of((*out[-1].words, *seg.words[:n]), out[-1]),
+                                  start=out[-1].start)
+                seg = replace(_segment_of(seg.words[n:], seg), end=seg.end)
+        out.append(seg)
+    return out
+
+
 def label_transcript(transcript: Transcript, channels: ChannelAudio,
                      roles: Sequence[str]) -> Transcript:
-    """Batch: segments cut at changes of channel, labelled, numbered again from 0."""
-    pieces = [p for s in transcript.segments for p in split_at_turns(s, channels)]
+    """Batch: segments cut at changes of channel (never inside a word), labelled,
+    numbered again from 0."""
+    pieces = [p for s in reattach(transcript.segments) for p in split_at_turns(s, channels)]
     labelled = label_segments(pieces, channels, roles)
     numbered = tuple(replace(s, id=n) for n, s in enumerate(labelled))
     return replace(transcript, segments=numbered)

@@ -86,6 +86,22 @@ def test_a_segment_holding_two_turns_is_cut_where_the_channel_changes() -> None:
     assert [(s.id, s.speaker) for s in labelled.segments] == [(0, "agent"), (1, "usager")]
 
 
+def test_a_turn_is_never_cut_inside_a_word_whisper_timed_in_pieces() -> None:
+    """Whisper times "D'accord" as "D" + "'accord," and a question mark on its own, at
+    the turn's edge: the pieces stay with their word, across segments too."""
+    audio = two_channels((None, 0.2), ("usager", 1.0), (None, 0.3), ("agent", 1.5),
+                         (None, 0.3), ("usager", 1.0))
+    first = seg(0, 0.2, 1.5, " Oui, merci. D", (
+        Word(0.2, 0.6, "Oui,"), Word(0.6, 1.1, "merci."), Word(1.2, 1.55, "D")))
+    second = seg(1, 1.5, 3.0, " 'accord, vous signez", (
+        Word(1.55, 1.8, "'accord,"), Word(1.9, 2.4, "vous"), Word(2.4, 2.9, "signez")))
+    third = seg(2, 2.9, 4.3, " ? Oui.", (Word(2.9, 3.05, "?"), Word(3.4, 3.9, "Oui.")))
+    labelled = label_transcript(Transcript("fr", 4.3, (first, second, third)), audio, ROLES)
+    assert [(s.speaker, s.text) for s in labelled.segments] == [
+        ("usager", " Oui, merci."), ("agent", " D'accord,"), ("agent", " vous signez ?"),
+        ("usager", " Oui.")]
+
+
 def test_live_label_is_set_once_at_commit_and_tentative_follows() -> None:
     labeller = ChannelLabeller(ROLES)
     audio = two_channels(("agent", 1.0), ("usager", 1.0))
