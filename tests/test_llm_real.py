@@ -32,7 +32,7 @@ from assistant.identify.kinds import check
 from assistant.llmdraft import draft_with_model
 from assistant.notes.drafter import draft_from_segments
 from assistant.notes.lexicon import ENTITLEMENT
-from assistant.notes.models import CaseNote, CaseNoteDraft, NoteField
+from assistant.notes.models import VERIFY_BELOW, CaseNote, CaseNoteDraft, NoteField
 from assistant.settings import LanguageModelSettings
 from assistant.types import Segment
 from tools.llm import DEFAULT_MODEL, MODELS, Server, installed, serve, server_installed
@@ -99,6 +99,13 @@ def test_real_server_drafts_a_checked_note(server: Server) -> None:
     result = draft_with_model(settings, SEGMENTS, DAY)
     assert result.by_model, result.notes  # the schema as llama-cpp-python takes it
     assert_checked(result.draft, SEGMENTS)
+    # A value only the model found is left for the agent to check.
+    rules = draft_from_segments(SEGMENTS, DAY).note()
+    for name in ("organizations", "documents_requested", "identifiers", "amounts_eur",
+                 "dates"):
+        for item in getattr(result.draft, name):
+            if item.value not in getattr(rules, name):
+                assert item.confidence < VERIFY_BELOW, (name, item.value)
     # Whatever the model dropped was said in French, one line each.
     assert all(n.startswith("Écarté : ") for n in result.notes)
 
