@@ -196,3 +196,47 @@ async def test_app_shows_the_role_told_by_voice(settings: Settings, tmp_path: Pa
         shown = [str(w.render()) for w in view.query(".segment")]
     assert [s.speaker for s in view.segments] == ["agent", "usager"], shown
     assert "Agent : Bonjour monsieur" in shown[0] and "Usager : Je viens" in shown[1], shown
+
+
+@pytest.mark.model
+@pytest.mark.anyio
+async def test_the_start_screen_records_the_agent_voice(settings: Settings,
+                                                        tmp_path: Path) -> None:
+    """« Enregistrer ma voix » (v): about 10 s from the chosen microphone (here an audio
+    source reading the agent's speech), the real models, a voice print kept 0600."""
+    from textual.widgets import OptionList
+
+    from assistant.diarize import enroll
+    from assistant.replay import FileSource
+    from assistant.tui.app import AppConfig, build_app
+
+    print_file = tmp_path / "voix-agent.json"
+    mine = settings.model_copy(update={"speakers": SpeakerSettings(voice_file=print_file)})
+    speech = np.concatenate([french_speech(ENROL_TEXT, AGENT_VOICE), silence(1.0)])
+    opened: list[str | None] = []
+
+    def microphone(device: str | None) -> FileSource:
+        opened.append(device)
+        return FileSource(speech, "micro", realtime=False)
+
+    config = AppConfig(settings=mine, agent="agent.test", probe_devices=False)
+    app = build_app(config, microphone, tmp_path / "s.db")
+    async with app.run_test(size=(150, 42)) as pilot:
+        for _ in range(100):
+            if app.screen.query(OptionList):
+                break
+            await pilot.pause(0.05)
+        await pilot.press("v")
+        await pilot.pause()
+        asked = [str(n.message) for n in app._notifications]
+        for _ in range(1200):
+            if any("Voix de l'agent enregistrée" in str(n.message)
+                   for n in app._notifications):
+                break
+            await pilot.pause(0.05)
+        said = [str(n.message) for n in app._notifications]
+    assert any("Parlez seul" in m for m in asked), asked
+    assert any("Voix de l'agent enregistrée" in m and "speakers.mode" in m for m in said), said
+    assert enroll.load_voice(print_file) is not None
+    assert print_file.stat().st_mode & 0o777 == 0o600
+    assert opened == [None]

@@ -10,7 +10,6 @@ effacer`` deletes it.
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 HELP = "Enregistrer la voix de l'agent (pour savoir qui parle avec un seul micro)."
@@ -33,25 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _record(device: str | None, seconds: float, block_ms: int) -> object:
-    import numpy as np
-
     from assistant.capture import MicrophoneSource
+    from assistant.diarize.enroll import record_voice
 
-    source = MicrophoneSource(device, block_ms=block_ms)
-    source.start()
-    pieces = []
-    got = 0.0
     print(f"Parlez normalement pendant {seconds:.0f} secondes…", flush=True)
-    deadline = time.monotonic() + seconds + 5
-    try:
-        while got < seconds and time.monotonic() < deadline:
-            chunk = source.read(0.5)
-            if chunk is not None:
-                pieces.append(chunk.samples)
-                got += len(chunk.samples) / 16000
-    finally:
-        source.stop()
-    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+    return record_voice(MicrophoneSource(device, block_ms=block_ms), seconds)
 
 
 def run(args: argparse.Namespace) -> int:

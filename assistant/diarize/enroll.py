@@ -22,6 +22,7 @@ from assistant.paths import user_data_dir
 if TYPE_CHECKING:
     from assistant.diarize.labeller import VoiceModels
     from assistant.settings import Settings
+    from assistant.streaming.protocols import AudioSource
 
 VOICE_FILE = "voix-agent.json"
 MIN_SPEECH_S = 5.0
@@ -56,6 +57,27 @@ def speech_seconds(models: VoiceModels, audio: np.ndarray) -> float:
         frames = w.activity.max(axis=1) >= SPEECH_ACTIVITY
         total += float(frames.sum()) * 270 / 16000
     return total
+
+
+RECORD_S = 10.0
+"""How long the agent is asked to speak alone."""
+
+
+def record_voice(source: AudioSource, seconds: float = RECORD_S) -> np.ndarray:
+    """``seconds`` of ``source`` (a microphone), at most 5 s late: what the agent said."""
+    source.start()
+    pieces: list[np.ndarray] = []
+    got = 0.0
+    deadline = time.monotonic() + seconds + 5
+    try:
+        while got < seconds and time.monotonic() < deadline:
+            chunk = source.read(0.5)
+            if chunk is not None:
+                pieces.append(chunk.samples)
+                got += len(chunk.samples) / 16000
+    finally:
+        source.stop()
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
 def enroll(models: VoiceModels, audio: np.ndarray) -> tuple[np.ndarray, float]:

@@ -434,6 +434,17 @@ class Services:
         finally:
             source.stop()
 
+    def enroll_voice(self, device: str | None) -> float:
+        """« Enregistrer ma voix » (worker thread): about 10 s of the agent alone on
+        ``device``, kept as a voice print only; the seconds of speech heard."""
+        from assistant.diarize import enroll
+
+        models = enroll.load_voice_models(self.settings)
+        audio = enroll.record_voice(self.source_factory(device))
+        vector, speech = enroll.enroll(models, audio)
+        enroll.save_voice(enroll.voice_file(self.settings), vector, speech)
+        return speech
+
     # --- dictation ------------------------------------------------------------------------
     def start_dictation(self, engine: DictationEngine, device: str | None,
                         on_event: Callable[[PipelineEvent], None],

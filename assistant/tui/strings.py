@@ -26,6 +26,7 @@ KEY_REVEAL = "Voir NIR/IBAN"
 KEY_CONFIRM = "Confirmer"
 KEY_COPY = "Copier la fiche"
 KEY_EXPORT = "Exporter"
+KEY_VOICE = "Enregistrer ma voix"
 KEY_BACK = "Retour"
 KEY_FOLLOW = "Suivre la fin"
 KEY_HOME = "Accueil"
@@ -302,3 +303,13 @@ WORKER_FAILED_HINT = (
     "La session est enregistrée ; relancez l'écoute (p) ou redémarrez l'application."
 )
 CAPTURE_STOPPED = "Capture arrêtée (voir le message d'erreur) : p pour réessayer, q pour quitter."
+
+# --- « Enregistrer ma voix » (one-microphone speaker labels) ------------------------
+VOICE_SPEAK = ("Parlez seul, normalement, pendant 10 secondes (présentez le service à voix "
+               "haute, par exemple)…")
+VOICE_DONE = "Voix de l'agent enregistrée ({seconds} s de parole). Seule son empreinte est gardée."
+VOICE_MODE_HINT = ("Pour distinguer les voix avec un seul micro : réglage speakers.mode = "
+                   "\"voice\".")
+VOICE_NO_MIC = ("Pas de micro en relecture d'un enregistrement : « assistant voix enregistrer "
+                "FICHIER ».")
+VOICE_BUSY = "Enregistrement de votre voix en cours…"

@@ -37,12 +37,14 @@ class StartScreen(CounterScreen):
         Binding("m", "device", S.KEY_DEVICE),
         Binding("y", "copy", S.KEY_COPY),
         Binding("x", "export", S.KEY_EXPORT),
+        Binding("v", "voice", S.KEY_VOICE),
     ]
 
     def __init__(self, ctx: ScreenContext) -> None:
         super().__init__(ctx)
         self._level_generation = 0
         self._devices_shown = False
+        self._enrolling = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
@@ -161,6 +163,40 @@ class StartScreen(CounterScreen):
 
     def action_new(self) -> None:
         self.post_message(NewAppointment())
+
+    def action_voice(self) -> None:
+        """« Enregistrer ma voix »: 10 s of the agent alone on the chosen microphone."""
+        if self.ctx.config.replay is not None:
+            self.notify(S.VOICE_NO_MIC, severity="warning", timeout=10)
+            return
+        if self._enrolling:
+            self.notify(S.VOICE_BUSY)
+            return
+        self._enrolling = True
+        self._level_generation += 1  # the level meter lets the microphone go meanwhile
+        self.notify(S.VOICE_SPEAK, timeout=12)
+        self._enroll(self.ctx.state().device)
+
+    @work(thread=True, group="voice", exit_on_error=False)
+    def _enroll(self, device: str | None) -> None:
+        try:
+            speech = self.ctx.services.enroll_voice(device)
+        except AssistantError as exc:
+            self.app.call_from_thread(self._enrolled, None, str(exc), device)
+            return
+        self.app.call_from_thread(self._enrolled, speech, None, device)
+
+    def _enrolled(self, speech: float | None, error: str | None, device: str | None) -> None:
+        self._enrolling = False
+        if error is not None:
+            self.notify(error, title=S.ERROR_TITLE, severity="error", timeout=20)
+        else:
+            done = S.VOICE_DONE.format(seconds=f"{speech:.1f}".replace(".", ","))
+            if self.ctx.config.settings.speakers.mode != "voice":
+                done += " " + S.VOICE_MODE_HINT
+            self.notify(done, timeout=15)
+        if self._devices_shown:
+            self._watch_level(device)
 
     def action_device(self) -> None:
         if self.ctx.config.replay is None:
