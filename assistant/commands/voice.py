@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     if (args.file is None) == (not args.micro):
         raise InputError("Donnez soit un enregistrement de votre voix, soit --micro.",
                          "Exemple : assistant voix enregistrer --micro")
-    models = enroll.load_voice_models(settings)
+    models = enroll.load_voice_models(settings)  # missing: said before asking to speak
     if args.micro:
         audio = _record(args.device or settings.capture.device, args.seconds,
                         settings.capture.block_ms)
@@ -71,8 +71,7 @@ def run(args: argparse.Namespace) -> int:
         from assistant.audiofile import load_audio
 
         audio = load_audio(args.file)
-    vector, speech = enroll.enroll(models, audio)  # type: ignore[arg-type]
-    enroll.save_voice(path, vector, speech)
+    speech = enroll.enroll_and_keep(settings, audio, models)  # type: ignore[arg-type]
     print(f"Voix de l'agent enregistrée ({speech:.1f} s de parole) : {path}")
     if settings.speakers.mode != "voice":
         print("Pour s'en servir : réglage speakers.mode = \"voice\" "

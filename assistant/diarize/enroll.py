@@ -92,6 +92,15 @@ def enroll(models: VoiceModels, audio: np.ndarray) -> tuple[np.ndarray, float]:
     return models.encoder.embed(audio), speech
 
 
+def enroll_and_keep(settings: Settings, audio: np.ndarray,
+                    models: VoiceModels | None = None) -> float:
+    """Enrol the agent's ``audio`` and keep the voice print where ``settings`` say;
+    the seconds of speech heard (errors in French)."""
+    vector, speech = enroll(models or load_voice_models(settings), audio)
+    save_voice(voice_file(settings), vector, speech)
+    return speech
+
+
 def save_voice(path: Path, embedding: np.ndarray, speech_s: float) -> None:
     """Written atomically, readable by this user only."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -435,15 +435,12 @@ class Services:
             source.stop()
 
     def enroll_voice(self, device: str | None) -> float:
-        """« Enregistrer ma voix » (worker thread): about 10 s of the agent alone on
-        ``device``, kept as a voice print only; the seconds of speech heard."""
+        """« Enregistrer ma voix » (worker): 10 s on ``device``; the speech heard (s)."""
         from assistant.diarize import enroll
 
-        models = enroll.load_voice_models(self.settings)
+        models = enroll.load_voice_models(self.settings)  # missing: said before recording
         audio = enroll.record_voice(self.source_factory(device))
-        vector, speech = enroll.enroll(models, audio)
-        enroll.save_voice(enroll.voice_file(self.settings), vector, speech)
-        return speech
+        return enroll.enroll_and_keep(self.settings, audio, models)
 
     # --- dictation ------------------------------------------------------------------------
     def start_dictation(self, engine: DictationEngine, device: str | None,
