@@ -124,18 +124,7 @@ def change_points(windows: Sequence[Activity], active: float = ACTIVE_MIN) -> li
             points.append(float(w.times[cur[1]]))
         # Pauses too: two voices the model confuses are still parted where nobody
         # speaks, and their embeddings tell them apart.
-        silent = lead < 0
-        i = 0
-        while i < len(silent):
-            if not silent[i]:
-                i += 1
-                continue
-            j = i
-            while j < len(silent) and silent[j]:
-                j += 1
-            if i > 0 and j < len(silent) and (j - i) * hop >= PAUSE_S:
-                points.append(float(w.times[(i + j) // 2]))
-            i = j
+        points += [float(w.times[(i + j) // 2]) for i, j in _inner_pauses(lead < 0, hop, PAUSE_S)]
     points.sort()
     merged: list[float] = []
     for t in points:
@@ -149,7 +138,13 @@ def pause_points(speech: np.ndarray, hop_s: float, threshold: float = VAD_SPEECH
     """The middle of each pause (speech probability under ``threshold`` for
     ``min_pause_s`` at least) between two stretches of speech."""
     quiet = np.asarray(speech) < threshold
-    points: list[float] = []
+    return [(i + j) / 2 * hop_s for i, j in _inner_pauses(quiet, hop_s, min_pause_s)]
+
+
+def _inner_pauses(quiet: np.ndarray, hop_s: float, min_pause_s: float) -> list[tuple[int, int]]:
+    """(first, past-last) frame of each run of ``quiet`` frames at least ``min_pause_s``
+    long with speech on both sides."""
+    out: list[tuple[int, int]] = []
     i = 0
     while i < len(quiet):
         if not quiet[i]:
@@ -159,9 +154,9 @@ def pause_points(speech: np.ndarray, hop_s: float, threshold: float = VAD_SPEECH
         while j < len(quiet) and quiet[j]:
             j += 1
         if i > 0 and j < len(quiet) and (j - i) * hop_s >= min_pause_s:
-            points.append((i + j) / 2 * hop_s)
+            out.append((i, j))
         i = j
-    return points
+    return out
 
 
 def merge_points(*groups: Sequence[float]) -> list[float]:
