@@ -72,15 +72,15 @@ def test_sigkill_mid_session_keeps_every_committed_segment(tmp_path: Path) -> No
 def test_two_writers_and_a_reader_at_once(tmp_path: Path) -> None:
     db = tmp_path / "sessions.db"
     SessionStore.open(db).close()
-    writers = [_writer(db, 150, 0.0) for _ in range(2)]
+    # 150 segments each, 10 ms apart: the reader below is sure to read while they write
+    # (without the pause a loaded machine ran both writers to the end before it began).
+    writers = [_writer(db, 150, 0.01) for _ in range(2)]
     # A CLI command at the same time (as beside the TUI): it reads while they write.
-    cli = subprocess.run(
+    cli = subprocess.Popen(
         [sys.executable, "-m", "assistant", "sessions", "--json"],
-        capture_output=True, text=True, timeout=60, check=False,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "ASSISTANT_STORE__PATH": str(db)},
     )
-    assert cli.returncode == 0, cli.stderr
-    assert cli.stdout.strip().startswith("[")
     seen: list[int] = []
     with SessionStore.open(db) as reader:
         deadline = time.monotonic() + 60
@@ -94,6 +94,9 @@ def test_two_writers_and_a_reader_at_once(tmp_path: Path) -> None:
             assert w.returncode == 0, err
             assert out.strip().endswith("done")
         final = reader.sessions()
+    cli_out, cli_err = cli.communicate(timeout=60)
+    assert cli.returncode == 0, cli_err
+    assert cli_out.strip().startswith("["), cli_out
     assert [s.segment_count for s in final] == [150, 150]
     assert all(s.status is SessionStatus.ENDED for s in final)
     assert seen == sorted(seen)  # a reader never sees a count go back
