@@ -160,6 +160,16 @@ def _transcribe(model: Any, options: DecodeOptions, mono: np.ndarray, cache: Pat
     return transcript
 
 
+def _scores(timed: list[TimedTurn], segments: tuple[Segment, ...], duration: float,
+            cost: float, cpu: float) -> dict[str, float]:
+    """DER (speakers mapped for the best match, and by role), length and labelling cost."""
+    return {"der": round(der(timed, segments, duration, True), 4),
+            "role_der": round(der(timed, segments, duration, False), 4),
+            "audio_s": round(duration, 1),
+            "label_ms_per_audio_s": round(1000 * cost / duration, 2),
+            "label_cpu_ms_per_audio_s": round(1000 * cpu / duration, 2)}
+
+
 def _rss_mb() -> float:
     import psutil
 
@@ -189,13 +199,8 @@ def run_voice(dialogues: tuple[tuple[tuple[str, str], ...], ...], which: str,
                 labelled = label_transcript(transcript, mono, voice_models)
                 cost, cpu = time.perf_counter() - t0, time.process_time() - c0
                 right = turn_accuracy(tuple(timed), labelled.segments)
-                duration = len(mono) / SAMPLE_RATE
                 row = {"case": name, "pairs": kind, "turns": len(right), "right": sum(right),
-                       "der": round(der(timed, labelled.segments, duration, True), 4),
-                       "role_der": round(der(timed, labelled.segments, duration, False), 4),
-                       "audio_s": round(duration, 1),
-                       "label_ms_per_audio_s": round(1000 * cost / duration, 2),
-                       "label_cpu_ms_per_audio_s": round(1000 * cpu / duration, 2)}
+                       **_scores(timed, labelled.segments, len(mono) / SAMPLE_RATE, cost, cpu)}
                 rows.append(row)
                 print(json.dumps(row, ensure_ascii=False), flush=True)
     shared = Path(__file__).resolve().parents[2] / "shared" / "eval" / "audio" / "dialogues"
@@ -225,14 +230,9 @@ def run_voice(dialogues: tuple[tuple[tuple[str, str], ...], ...], which: str,
         voice = max(prints, key=lambda v: float(prints[v] @ agent_turn))
         with_voice = label_transcript(transcript, mono, voice_models, prints[voice])
         right_enrolled = turn_accuracy(tuple(timed), with_voice.segments)
-        duration = len(mono) / SAMPLE_RATE
         row = {"case": flac.stem, "pairs": "shared", "turns": len(right), "right": sum(right),
                "right_enrolled": sum(right_enrolled), "agent_voice": voice,
-               "der": round(der(timed, labelled.segments, duration, True), 4),
-               "role_der": round(der(timed, labelled.segments, duration, False), 4),
-               "audio_s": round(duration, 1),
-               "label_ms_per_audio_s": round(1000 * cost / duration, 2),
-               "label_cpu_ms_per_audio_s": round(1000 * cpu / duration, 2)}
+               **_scores(timed, labelled.segments, len(mono) / SAMPLE_RATE, cost, cpu)}
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     three: list[dict[str, Any]] = []
