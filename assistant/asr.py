@@ -266,7 +266,8 @@ class SpeechModel:
         return ends_with_repeat(text)
 
     def transcribe_short(self, audio: AudioArray, options: DecodeOptions, offset_s: float = 0.0,
-                         margin_s: float = 1.0, round_s: float = 1.0) -> tuple[Segment, ...]:
+                         margin_s: float = 1.0, round_s: float = 1.0,
+                         full_fallback: bool = True) -> tuple[Segment, ...]:
         """Decode a short buffer without padding the encoder input to 30 s.
 
         faster-whisper always pads the mel features to 3000 frames, and the
@@ -278,7 +279,10 @@ class SpeechModel:
         own. No VAD filter (the streaming engine gates on voice activity) and a
         single window: text after the last timestamp is kept up to the end of
         the buffer (the engine decides what to commit). Buffers too long for a
-        shortened window go through ``transcribe``.
+        shortened window go through ``transcribe``. ``full_fallback``: a
+        decoding that loops in the shortened window is decoded again in a full
+        one (False: kept as it is, for the caller's guards; that second decoding
+        can cost ten times a pass).
         """
         model = self._model
         extractor = model.feature_extractor
@@ -324,8 +328,9 @@ class SpeechModel:
         prompt = model.get_prompt(tokenizer, prompt_tokens)
         result, avg_logprob, _temperature, ratio = model.generate_with_fallback(
             encoder_output, prompt, tokenizer, fw_options)
-        if self._short_window_failed(list(result.sequences_ids[0]), ratio, tokenizer, size,
-                                     fw_options.max_new_tokens):
+        if full_fallback and self._short_window_failed(
+                list(result.sequences_ids[0]), ratio, tokenizer, size,
+                fw_options.max_new_tokens):
             # A window far shorter than the 30 s Whisper was trained on can make
             # it loop (the same words again in the zero padding): decode this
             # buffer once more in a full window rather than lose its words.

@@ -92,7 +92,8 @@ class WhisperTranscriber:
 
     def __init__(self, model: SpeechModel, language: str = "fr", beam_size: int = 1,
                  final_beam_size: int | None = None, short_encoder: bool = True,
-                 short_encoder_margin_s: float = 10.0) -> None:
+                 short_encoder_margin_s: float = 10.0,
+                 full_fallback_max_s: float = 30.0) -> None:
         self.model = model
         self.language = language
         self.beam_size = beam_size
@@ -100,6 +101,9 @@ class WhisperTranscriber:
         self.short_encoder = short_encoder
         """Encode only the buffer plus a margin (``SpeechModel.transcribe_short``)."""
         self.short_encoder_margin_s = short_encoder_margin_s
+        self.full_fallback_max_s = full_fallback_max_s
+        """Longest buffer whose looping short-window pass is decoded again in a
+        full window (a longer one keeps its pass: the guards cut the loop)."""
 
     def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
                    final: bool = False) -> tuple[Segment, ...]:
@@ -117,8 +121,9 @@ class WhisperTranscriber:
                                                                / SAMPLE_RATE))},
         )
         if self.short_encoder:
-            return self.model.transcribe_short(audio, options, offset_s,
-                                               margin_s=self.short_encoder_margin_s)
+            return self.model.transcribe_short(
+                audio, options, offset_s, margin_s=self.short_encoder_margin_s,
+                full_fallback=len(audio) / SAMPLE_RATE <= self.full_fallback_max_s)
         return self.model.transcribe(audio, options, offset_s)
 
 
@@ -137,6 +142,9 @@ def engine_config(settings: Settings) -> EngineConfig:
         commit_after_s=s.commit_after_s,
         context_s=s.context_s,
         max_delay_s=s.max_delay_s,
+        deadline_s=s.deadline_s,
+        deadline_context_s=s.deadline_context_s,
+        prompt_before_buffer=s.prompt_before_buffer,
         base_prompt=base_prompt,
     )
 
@@ -145,7 +153,8 @@ def transcriber_for(model: SpeechModel, settings: Settings) -> WhisperTranscribe
     s = settings.streaming
     return WhisperTranscriber(model, settings.decoding.language, s.beam_size, s.final_beam_size,
                               short_encoder=s.short_encoder,
-                              short_encoder_margin_s=s.short_encoder_margin_s)
+                              short_encoder_margin_s=s.short_encoder_margin_s,
+                              full_fallback_max_s=s.full_fallback_max_s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,7 +444,8 @@ class LivePipeline:
             if got:
                 started = time.monotonic()
                 passes = self.engine.passes
-                update = self.engine.process(self._step_s())
+                update = self.engine.process(
+                    self._step_s(), self._pass_s if self.source.paced else None)
                 self._emit_update(update)
                 if update is not None and update.utterance_end:
                     self._release_memory()

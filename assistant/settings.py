@@ -235,6 +235,30 @@ class StreamingSettings(BaseModel):
             "seconds ago, even in the middle of a long sentence (docs/streaming.md)."
         ),
     )
+    deadline_s: float = Field(
+        default=0.0, ge=0, le=30.0,
+        description=(
+            "Live delay bound (0: off): before a word would be committed more than this many "
+            "seconds after it was said (counting the time a pass takes), a pass runs at once, "
+            "at final_beam_size, and commits what it heard up to deadline_context_s before the "
+            "newest audio, agreed or not, never ending on a number (docs/streaming.md)."
+        ),
+    )
+    deadline_context_s: float = Field(
+        default=1.5, ge=0.3, le=10.0,
+        description="With deadline_s: audio after the last word a deadline commit takes.",
+    )
+    full_fallback_max_s: float = Field(
+        default=30.0, ge=0, le=30.0,
+        description="Longest buffer whose pass, when it loops in the short encoder window, is "
+        "decoded again in a full 30 s window (that second decoding cost up to 10 s of CPU on "
+        "a 15 s buffer); a longer one keeps its pass and the guards cut the loop.",
+    )
+    prompt_before_buffer: bool = Field(
+        default=False,
+        description="The prompt carries only committed text whose audio has left the buffer "
+        "(mid-utterance commits keep their audio as context; docs/streaming.md).",
+    )
     context_s: float = Field(
         default=0.0, ge=0, le=10,
         description="Audio of the previous utterance decoded again as context for the next.",

@@ -467,3 +467,85 @@ def test_everything_committed_means_nothing_reported_dropped() -> None:
     updates = run(StreamingEngine(ScriptedTranscriber(words), EnergyVad()), audio)
     assert " ".join(s.text for s in committed(updates)) == text
     assert [d for u in updates for d in u.dropped] == []
+
+
+@dataclass
+class TentativeGarbling(ScriptedTranscriber):
+    """Greedy (tentative) passes write every word of their last ``recent_s``
+    differently each time, so two passes never agree on them; final-beam
+    passes write the script: a recogniser that struggles on the tail."""
+
+    recent_s: float = 5.0
+
+    def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
+                   final: bool = False) -> tuple[Segment, ...]:
+        segs = super().transcribe(audio, prompt, offset_s, final)
+        if final or not segs:
+            return segs
+        end_s = offset_s + len(audio) / SAMPLE_RATE
+        n = len(self.calls)
+        words = tuple(Word(w.start, w.end, f"{w.text}~{n}") if w.end > end_s - self.recent_s
+                      else w for w in segs[0].words)
+        return (Segment(0, words[0].start, words[-1].end, join_words(words), words),)
+
+
+def _word_delays(updates: list[TranscriptUpdate]) -> list[float]:
+    return [u.audio_s - w.end for u in updates[:-1] for s in u.committed for w in s.words]
+
+
+def test_the_delay_bound_holds_when_passes_never_agree() -> None:
+    """Issue #14: with ``deadline_s``, no word waits longer than the bound
+    (plus one block here: the scripted recogniser costs no time), even when
+    no two passes agree and no sentence ends: the overdue word's pass runs at
+    the final beam and commits what it heard with ``deadline_context_s`` of
+    right context. Every commit carries its reason."""
+    audio, words = speech_and_words(sentence(" ".join(f"mot{i}" for i in range(70))))
+    cfg = EngineConfig(deadline_s=2.5)
+    engine = StreamingEngine(TentativeGarbling(words), EnergyVad(), cfg)
+    updates = run(engine, audio)
+    segs = committed(updates)
+    assert " ".join(s.text for s in segs) == " ".join(w.text for w in words)
+    worst = max(_word_delays(updates))
+    assert worst <= cfg.deadline_s + 0.15, worst
+    assert all(len(u.reasons) == len(u.committed) for u in updates)
+    reasons = [r for u in updates for r in u.reasons]
+    assert set(reasons[:-1]) == {"deadline"}  # the rest at the end of the stream
+    assert engine.words_by_reason["deadline"] >= 50
+    # Without the bound, words wait until passes agree on them (here once
+    # they are 5 s old) and the buffer holds commit_after_s.
+    engine = StreamingEngine(TentativeGarbling(words), EnergyVad(), EngineConfig())
+    assert max(_word_delays(run(engine, audio))) > 6.0
+
+
+@pytest.mark.parametrize("deadline_s", [2.0, 2.3, 2.6, 3.0])
+@pytest.mark.parametrize("parity", [0, 1])
+def test_pass_flips_never_commit_a_number_twice(deadline_s: float, parity: int) -> None:
+    """Passes that flip between "35 17 804" and "3517804" (final passes too)
+    while words are committed by deadline around the number: wherever the
+    commits fall, every word is committed once and the number once."""
+    filler = " ".join(f"m{i}" for i in range(12))
+    text = f"{filler} le numéro 35 17 804 et {filler} fin"
+    audio, words = speech_and_words(sentence(text))
+
+    def flip(n: int, heard: list[Word], end_s: float) -> list[Word]:
+        # The number's last word is timed over most of the next one ("et"),
+        # as Whisper's word times drift: a time rule alone would take it for new.
+        after = [x for x in heard if x.text == "et"]
+        out: list[Word] = []
+        for w in heard:
+            end = after[0].end - 0.1 if after else w.end
+            if n % 2 != parity:
+                out.append(Word(w.start, end, w.text) if w.text == "804" else w)
+            elif w.text == "35":
+                out.append(Word(w.start, end if after else w.end + 0.6, "3517804"))
+            elif w.text not in ("17", "804"):
+                out.append(w)
+        return out
+
+    engine = StreamingEngine(ScriptedTranscriber(words, flip), EnergyVad(),
+                             EngineConfig(deadline_s=deadline_s))
+    updates = run(engine, audio)
+    texts = [w.text for s in committed(updates) for w in s.words]
+    said = " ".join(texts).replace("35 17 804", "3517804")
+    assert said == text.replace("35 17 804", "3517804"), said
+    assert any(r == "deadline" for u in updates for r in u.reasons)

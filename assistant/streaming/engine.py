@@ -7,9 +7,10 @@ left. No thread, no clock, no I/O: the caller (``assistant.pipeline``) owns
 time and the speed of the feed.
 
 Its parts: ``streaming.vadgate`` (voice activity over the buffer, utterance
-ends) and ``streaming.hypotheses`` (words compared across passes,
-LocalAgreement, loops, overlap with the committed text); this module holds
-the buffer, the passes and the commit policy.
+ends), ``streaming.hypotheses`` (words compared across passes,
+LocalAgreement, loops, overlap with the committed text), ``streaming.policy``
+(which words of a pass settle, and why) and ``streaming.config`` (the knobs);
+this module holds the buffer and the passes.
 
 Commit policy (docs/streaming.md has the measurements behind it):
 
@@ -27,7 +28,11 @@ Commit policy (docs/streaming.md has the measurements behind it):
    (digit-by-digit dictation flips between "35 17" and "3517"); repetition
    loops are cut; segments Whisper is known to invent are dropped; words that
    lie on audio the VAD found silent are dropped.
-5. **Bounded cost.** The buffer is cut after each endpoint and at committed
+5. **Delay bound** (``deadline_s``). A word left uncommitted that long makes
+   the next pass due at once, at the final beam, and it commits what it
+   heard up to ``deadline_context_s`` before the newest audio, agreed or not
+   (``streaming.policy``).
+6. **Bounded cost.** The buffer is cut after each endpoint and at committed
    sentence ends; a buffer that reaches ``max_buffer_s`` without agreement has
    its oldest words committed by force. The caller feeds all pending audio
    before each pass, so a slow machine takes larger steps instead of lagging.
@@ -35,12 +40,10 @@ Commit policy (docs/streaming.md has the measurements behind it):
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import numpy as np
 
 from assistant.guards import is_hallucination
+from assistant.streaming.config import EngineConfig
 from assistant.streaming.events import TranscriptUpdate
 from assistant.streaming.hypotheses import (
     Hypothesis,
@@ -48,70 +51,22 @@ from assistant.streaming.hypotheses import (
     agreed_prefix,
     cut_repetition,
     drop_committed_overlap,
+    echoes,
     join_words,
     word_key,
 )
-from assistant.streaming.ledger import DroppedSpeech, DropReason, SpeechLedger
+from assistant.streaming.ledger import CommitReason, DroppedSpeech, DropReason, SpeechLedger
+from assistant.streaming.policy import (
+    SKIPPED_SPEECH_S,
+    PassView,
+    deadline_due,
+    decide,
+)
 from assistant.streaming.protocols import VAD_WINDOW, Transcriber, VoiceDetector
 from assistant.streaming.vadgate import WINDOW_S, VadGate
 from assistant.types import SAMPLE_RATE, AudioArray, AudioChunk, Segment, Word
 
-_SENTENCE_END = re.compile(r"[.!?…]$")
-
-
-SKIPPED_SPEECH_S = 1.0
-"""Speech before a hypothesis's first word beyond which the pass is taken to
-have skipped it (Whisper does, now and then, after a prompt)."""
-
-
-@dataclass(frozen=True, slots=True)
-class EngineConfig:
-    """Knobs of the commit policy (``assistant.settings.StreamingSettings`` maps here)."""
-
-    min_step_s: float = 1.0
-    """Least new audio between two passes while someone speaks."""
-    first_step_s: float = 0.5
-    """Speech needed before the first pass of an utterance (first tentative text)."""
-    max_buffer_s: float = 15.0
-    """Buffer length that forces a commit of its oldest words and a cut."""
-    vad_threshold: float = 0.5
-    """Speech probability above which a window is speech."""
-    vad_neg_threshold: float = 0.35
-    """Probability below which a window counts as silence (hysteresis)."""
-    endpoint_s: float = 0.45
-    """Silence after speech that ends an utterance (and commits it)."""
-    pre_endpoint_s: float = 0.12
-    """Silence after which the pass that will serve the endpoint commit starts."""
-    speech_pad_s: float = 0.3
-    """Audio kept before speech starts and after it ends."""
-    agreement: int = 2
-    """Hypotheses that must agree before words inside an utterance are committed."""
-    prompt_chars: int = 200
-    """Committed text carried into the prompt."""
-    base_prompt: str | None = None
-    """Fixed prompt put before the committed text (counter vocabulary)."""
-    endpoint_commit: bool = True
-    """Commit an utterance whole when voice activity ends. False gives the plain
-    LocalAgreement baseline (passes go on every step until two agree)."""
-    commit_after_s: float = 6.0
-    """Buffer length before words are committed inside an utterance (LocalAgreement)."""
-    context_s: float = 0.0
-    """Audio of the previous (committed) utterance kept before the next one, so
-    that a short turn is decoded with what was said before it."""
-    keep_context_s: float = 12.0
-    """After a commit inside an utterance, the buffer is cut only once it is
-    this long: until then the committed audio stays as context (the end of
-    the utterance is decoded better with its beginning)."""
-    tail_guard_s: float = 0.8
-    """Words ending this close to the buffer end are never committed by agreement."""
-    max_delay_s: float = 3.0
-    """Once the buffer holds ``commit_after_s`` of uncommitted speech, agreed
-    words that ended this long before the newest audio are committed at the
-    next pass even in the middle of a sentence: in a long turn without a full
-    stop, text settles as it goes instead of at the ``max_buffer_s`` bound.
-    (Words the passes do not agree on wait for the end of the utterance or for
-    ``max_buffer_s``: committing them by age committed a number twice, once in
-    groups and once glued, when the passes flipped between the two.)"""
+__all__ = ["EngineConfig", "StreamingEngine"]
 
 
 class StreamingEngine:
@@ -133,10 +88,12 @@ class StreamingEngine:
         self._hypotheses: list[Hypothesis] = []
         self._committed_end_s = 0.0
         self._committed_tail = ""
+        self._committed_log: tuple[Word, ...] = ()  # last committed words, for the prompt
         self._committed_words: tuple[Word, ...] = ()  # last few, for de-duplication
         self._tentative: tuple[Word, ...] = ()
         self._ledger = SpeechLedger()
         self._dropped: list[DroppedSpeech] = []
+        self._reasons: list[CommitReason] = []  # of the segments not yet in an update
         self._guarded = False  # a pass since the last settling dropped text
         self.passes = 0
         self.segments_committed = 0
@@ -171,6 +128,11 @@ class StreamingEngine:
     def committed_end_s(self) -> float:
         return self._committed_end_s
 
+    @property
+    def words_by_reason(self) -> dict[CommitReason, int]:
+        """Committed words so far by the reason they were committed for."""
+        return dict(self._ledger.words_by_reason)
+
     # --------------------------------------------------------------- input
     def insert_audio(self, chunk: AudioChunk) -> None:
         """Append ``chunk`` (16 kHz mono float32) and run voice activity
@@ -191,13 +153,19 @@ class StreamingEngine:
             self._trim_silence()
 
     # ------------------------------------------------------------- decoding
-    def process(self, step_s: float | None = None) -> TranscriptUpdate | None:
+    def process(self, step_s: float | None = None,
+                pass_s: float | None = None) -> TranscriptUpdate | None:
         """Run what is due: endpoint commits, then a pass if the step is reached.
         ``step_s`` widens ``min_step_s`` when the caller finds passes slow (the
         engine has no clock): tentative passes thin out, endpoint commits do
-        not. None when nothing changed."""
+        not. ``pass_s``: the caller's estimate of how long a pass takes (audio
+        goes on meanwhile): a deadline pass starts that much before a word
+        reaches ``deadline_s``, so that its commit lands within the bound.
+        None when nothing changed."""
         cfg = self.config
         min_step_s = max(cfg.min_step_s, step_s or 0.0)
+        # Stream time by which this pass's words will be committed.
+        ready_s = self._stream_end_s + min(pass_s or 0.0, cfg.deadline_s / 2)
         if not cfg.endpoint_commit:
             return self._agreement_only_step()
         committed: list[Segment] = []
@@ -206,23 +174,32 @@ class StreamingEngine:
             committed.extend(self._commit_utterance(self._gate.endpoints.pop(0)))
         if not self._gate.in_speech:
             return self._make_update(tuple(committed), utterance_end=True) if ended else None
-        due = False
-        final = False
+        due = final = deadline = False
         if self._gate.silence_s >= cfg.pre_endpoint_s:
             # Probably the end: this pass will serve the endpoint commit.
             due = not self._covers(self._gate.speech_end_s)
             final = True
+            # Words that would pass deadline_s before the endpoint commit go now.
+            deadline = deadline_due(self._tentative, ready_s + max(
+                0.0, cfg.endpoint_s - self._gate.silence_s), cfg)
         elif self._gate.silence_s > 0:
             # A pause has begun: wait to see whether it is the end rather than
             # start a pass that would delay the endpoint commit.
             due = False
         elif self._hypotheses:
-            due = self._stream_end_s - self._last_pass_end_s >= min_step_s
+            since_pass_s = self._stream_end_s - self._last_pass_end_s
+            due = since_pass_s >= min_step_s
+            # A word reaching deadline_s runs its pass at once; a pass due anyway
+            # serves it if the word would be overdue by the next step.
+            deadline = (deadline_due(self._tentative, ready_s, cfg)
+                        and since_pass_s >= cfg.deadline_min_step_s) or (
+                due and deadline_due(self._tentative, ready_s + min_step_s, cfg))
+            due = due or deadline
             # Words old enough to be committed by age come from a pass at the
             # final beam, as an utterance's words do at its end.
-            final = bool(self._tentative) and self._tentative[0].end <= (
+            final = deadline or (bool(self._tentative) and self._tentative[0].end <= (
                 self._stream_end_s - cfg.max_delay_s) and (
-                self._stream_end_s - self._boundary_s() >= cfg.commit_after_s)
+                self._stream_end_s - self._boundary_s() >= cfg.commit_after_s))
         else:
             due = self._gate.speech_end_s - self._gate.utterance_start_s >= cfg.first_step_s
         if not due:
@@ -230,11 +207,11 @@ class StreamingEngine:
         self._hypotheses.append(self._decode(len(self._buffer), final=final))
         del self._hypotheses[: -max(cfg.agreement, 2)]
         self._last_pass_end_s = self._stream_end_s
-        update = self._update_from_agreement()
+        update = self._update_from_agreement(deadline)
         if committed:
             update = TranscriptUpdate(tuple(committed) + update.committed, update.tentative,
                                       update.tentative_words, update.audio_s, ended,
-                                      update.dropped)
+                                      update.dropped, update.reasons)
         return update
 
     def _agreement_only_step(self) -> TranscriptUpdate | None:
@@ -256,7 +233,8 @@ class StreamingEngine:
             committed.extend(self._commit_utterance(self._gate.endpoints.pop(0)))
         if self._gate.in_speech or self._tentative:
             committed.extend(self._commit_utterance(
-                self._stream_end_s if self._gate.in_speech else self._gate.speech_end_s))
+                self._stream_end_s if self._gate.in_speech else self._gate.speech_end_s,
+                "end_of_stream"))
         self._tentative = ()
         self._settle(self._stream_end_s, "not_recognised")
         update = self._make_update(tuple(committed), utterance_end=True)
@@ -271,8 +249,15 @@ class StreamingEngine:
         )
 
     def _prompt(self) -> str | None:
-        parts = [p for p in (self.config.base_prompt, self._committed_tail) if p]
+        parts = [p for p in (self.config.base_prompt, self._prompt_tail()) if p]
         return " ".join(parts) if parts else None
+
+    def _prompt_tail(self) -> str:
+        """The committed text the prompt carries (see ``prompt_before_buffer``)."""
+        if not self.config.prompt_before_buffer:
+            return self._committed_tail
+        before = tuple(w for w in self._committed_log if w.end <= self._buffer_start_s + 0.05)
+        return join_words(before)[-self.config.prompt_chars :]
 
     def _decode(self, n_samples: int, final: bool = False, prompt: bool = True) -> Hypothesis:
         """One pass over the first ``n_samples`` of the buffer, cleaned by the guards.
@@ -332,10 +317,11 @@ class StreamingEngine:
         end_s = words[0].start - 0.3 if words else (up_to_s or self._stream_end_s)
         return self._gate.speech_s(self._boundary_s() + 0.1, end_s, self._buffer_start_s)
 
-    def _update_from_agreement(self) -> TranscriptUpdate:
-        """Inside an utterance: commit agreed words only once the buffer is long
-        (short utterances are committed whole at their end, from a pass that
-        saw all of them), and never the last ``tail_guard_s`` of the buffer."""
+    def _update_from_agreement(self, deadline: bool = False) -> TranscriptUpdate:
+        """Commit what the policy settles after a pass inside an utterance
+        (``streaming.policy.decide``), then cut the buffer or keep the
+        committed audio as context. ``deadline``: the pass ran at the final
+        beam for a word at (or about to reach) ``deadline_s``."""
         cfg = self.config
         current = self._hypotheses[-1].words
         agreed = 0
@@ -343,28 +329,14 @@ class StreamingEngine:
             agreed = len(current)
             for previous in self._hypotheses[-cfg.agreement : -1]:
                 agreed = min(agreed, agreed_prefix(previous.words, current))
-        utterance_s = self._stream_end_s - self._boundary_s()
-        n = agreed if utterance_s >= cfg.commit_after_s else 0
-        horizon = self._stream_end_s - cfg.tail_guard_s
-        while n > 0 and current[n - 1].end > horizon:
-            n -= 1
-        if cfg.endpoint_commit and self.buffer_s < cfg.max_buffer_s:
-            # Commit at an agreed sentence end: the buffer may be cut there, and
-            # Whisper decodes a buffer that starts mid-sentence much worse.
-            while n > 0 and not _SENTENCE_END.search(current[n - 1].text):
-                n -= 1
-        if cfg.endpoint_commit and utterance_s >= cfg.commit_after_s:
-            # Past commit_after_s of uncommitted speech, old agreed words settle
-            # whatever the sentence (not sooner: committing inside shorter turns
-            # cost 1.3 to 2.3 points of WER on the appointments, docs/streaming.md).
-            n = max(n, _ended_before(current[:agreed], self._stream_end_s - cfg.max_delay_s))
-        if n and self._speech_before(current) > SKIPPED_SPEECH_S:
-            n = 0  # the pass skipped the start of the buffer: cutting would lose it
-        if self.buffer_s >= cfg.max_buffer_s:
-            # No agreement while the buffer keeps growing: commit its older words anyway.
-            while n < len(current) and current[n].end <= horizon:
-                n += 1
-        committed = self._commit_words(current[:n])
+        decision = decide(PassView(
+            words=current, agreed=agreed, stream_end_s=self._stream_end_s,
+            uncommitted_s=self._stream_end_s - self._boundary_s(), buffer_s=self.buffer_s,
+            skipped_speech_s=self._speech_before(current) if current else 0.0,
+            echo=echoes(current, self._committed_tail),
+            deadline=deadline), cfg)
+        n = decision.n
+        committed = self._commit_words(current[:n], decision.reason or "sentence")
         self._tentative = current[n:]
         keep_s = min(cfg.keep_context_s, cfg.max_buffer_s)
         if committed and (self.buffer_s >= keep_s or not cfg.endpoint_commit):
@@ -385,7 +357,8 @@ class StreamingEngine:
             self._hypotheses = []
         return self._make_update(committed)
 
-    def _commit_utterance(self, speech_end_s: float) -> tuple[Segment, ...]:
+    def _commit_utterance(self, speech_end_s: float,
+                          reason: CommitReason = "endpoint") -> tuple[Segment, ...]:
         """Commit the utterance that ended at ``speech_end_s`` and cut it off."""
         cfg = self.config
         cut_s = min(speech_end_s + cfg.speech_pad_s, self._stream_end_s)
@@ -402,7 +375,7 @@ class StreamingEngine:
             if len(retry.words) > len(last.words):
                 last = retry
         words = tuple(w for w in last.words if w.start < speech_end_s + 0.1) if last else ()
-        committed = self._commit_words(words)
+        committed = self._commit_words(words, reason)
         self._tentative = ()
         self._hypotheses = []
         self._cut_buffer(cut_s - cfg.context_s)
@@ -411,7 +384,8 @@ class StreamingEngine:
             self._gate.utterance_start_s = max(self._gate.utterance_start_s, cut_s)
         return committed
 
-    def _commit_words(self, words: tuple[Word, ...]) -> tuple[Segment, ...]:
+    def _commit_words(self, words: tuple[Word, ...],
+                      reason: CommitReason) -> tuple[Segment, ...]:
         if not words:
             return ()
         text = join_words(words)
@@ -427,7 +401,9 @@ class StreamingEngine:
         self.segments_committed += 1
         self._committed_end_s = max(self._committed_end_s, words[-1].end)
         self._committed_words = (self._committed_words + words)[-8:]
-        self._ledger.committed(words)
+        self._committed_log = (self._committed_log + words)[-80:]
+        self._ledger.committed(words, reason)
+        self._reasons.append(reason)
         self._committed_tail = (self._committed_tail + " " + text).strip()[
             -self.config.prompt_chars :
         ]
@@ -471,6 +447,7 @@ class StreamingEngine:
     def _make_update(self, committed: tuple[Segment, ...],
                      utterance_end: bool = False) -> TranscriptUpdate:
         dropped, self._dropped = tuple(self._dropped), []
+        reasons, self._reasons = tuple(self._reasons), []
         return TranscriptUpdate(
             committed=committed,
             tentative=join_words(self._tentative),
@@ -478,12 +455,6 @@ class StreamingEngine:
             audio_s=self._stream_end_s,
             utterance_end=utterance_end,
             dropped=dropped,
+            reasons=reasons,
         )
 
-
-def _ended_before(words: tuple[Word, ...], limit_s: float) -> int:
-    """How many leading ``words`` end before ``limit_s``."""
-    n = 0
-    while n < len(words) and words[n].end <= limit_s:
-        n += 1
-    return n

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.errors import AssistantError
-from assistant.streaming.ledger import DroppedSpeech
+from assistant.streaming.ledger import CommitReason, DroppedSpeech
 from assistant.types import Segment, Word
 
 PipelineState = Literal["starting", "running", "paused", "waiting_device", "stopped"]
@@ -60,6 +60,9 @@ class TranscriptUpdate:
     dropped: tuple[DroppedSpeech, ...] = ()
     """Speech the engine let go of without committed words, with the reason
     (every stretch of speech ends up committed or here)."""
+    reasons: tuple[CommitReason, ...] = ()
+    """Why each of ``committed`` was committed (same order; empty only from
+    code that builds updates without an engine)."""
     tentative_speaker: str | None = None
     """Who is saying the tentative words, from the channels (``capture.channels``);
     it may change from step to step, a committed segment's ``speaker`` never does."""

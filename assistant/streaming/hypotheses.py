@@ -44,7 +44,8 @@ def _similar(a: str, b: str) -> bool:
     return bool(a) and bool(b) and SequenceMatcher(None, a, b).ratio() >= 0.75
 
 
-def _is_number(word: Word) -> bool:
+def is_number(word: Word) -> bool:
+    """Digits, or French number words (\"trente-cinq\")."""
     text = fold(word.text).strip(" .,;:!?…€%")
     if re.fullmatch(r"\d[\d\s.,/h-]*", text):
         return True
@@ -105,7 +106,7 @@ def agreed_prefix(previous: tuple[Word, ...], current: tuple[Word, ...]) -> int:
     while n < len(previous) and n < len(current) and word_key(previous[n]) == word_key(current[n]):
         n += 1
     # Hold back a number that is not closed by an agreed non-number word.
-    while n > 0 and _is_number(current[n - 1]):
+    while n > 0 and is_number(current[n - 1]):
         n -= 1
     return n
 
@@ -128,13 +129,18 @@ def after_committed(words: tuple[Word, ...], committed: tuple[Word, ...], commit
     if end_s <= buffer_start_s + 0.05:
         return words
     keys = [word_key(w) for w in words]
-    tail = [word_key(w) for w in committed]
+    # Number groups glued ("35 17 804" = "3517804"): a pass that writes a
+    # committed number the other way still anchors on it.
+    groups = _glued(keys)
+    tail = [key for key, _ in _glued([word_key(w) for w in committed])]
     for n in range(min(4, len(tail)), 0, -1):
         if n == 1 and len(tail[-1]) < 4:
             break  # one short word is too weak an anchor
-        for i in range(len(keys) - n, -1, -1):
-            if keys[i : i + n] == tail[-n:] and abs(words[i + n - 1].end - end_s) < 1.5:
-                return words[i + n :]
+        for i in range(len(groups) - n, -1, -1):
+            last = groups[i + n - 1][1]
+            if ([key for key, _ in groups[i : i + n]] == tail[-n:]
+                    and abs(words[last].end - end_s) < 1.5):
+                return words[last + 1 :]
     first = next((i for i, w in enumerate(words) if w.end > end_s - STRETCH_S), len(words))
     # After a skip, Whisper may time the first new word at the start of
     # the buffer: words just before the first kept one that begin the
@@ -147,16 +153,39 @@ def after_committed(words: tuple[Word, ...], committed: tuple[Word, ...], commit
     return words[first:]
 
 
+def echoes(words: tuple[Word, ...], earlier: str, n: int = 3) -> bool:
+    """Whether the first ``n`` words repeat, in a row, text committed earlier
+    (``earlier``, the prompt's committed tail): Whisper sometimes writes its
+    prompt again over the start of a new buffer."""
+    if len(words) < n:
+        return False
+    head = [word_key(w) for w in words[:n]]
+    keys = [word_key(Word(0.0, 0.0, t)) for t in earlier.split()]
+    return any(keys[i : i + n] == head for i in range(len(keys) - n + 1))
+
+
+def _glued(keys: list[str]) -> list[tuple[str, int]]:
+    """``keys`` with runs of digit groups joined: (key, index of its last word)."""
+    out: list[tuple[str, int]] = []
+    for i, key in enumerate(keys):
+        if key.isdigit() and out and out[-1][0].isdigit() and out[-1][1] == i - 1:
+            out[-1] = (out[-1][0] + key, i)
+        else:
+            out.append((key, i))
+    return out
+
+
 def drop_committed_overlap(hyp: tuple[Word, ...], committed_words: tuple[Word, ...],
                            committed_end_s: float, boundary_s: float) -> tuple[Word, ...]:
     """Remove leading words that repeat the end of the committed text (``boundary_s``:
     where uncommitted audio starts in the buffer)."""
-    committed = [word_key(w) for w in committed_words]
-    keys = [word_key(w) for w in hyp]
+    committed = [key for key, _ in _glued([word_key(w) for w in committed_words])]
+    groups = _glued([word_key(w) for w in hyp])
+    keys = [key for key, _ in groups]
     for n in range(min(3, len(committed), len(keys)), 0, -1):
         if committed[-n:] == keys[:n] and hyp[0].start < boundary_s + 0.3:
-            return hyp[n:]
+            return hyp[groups[n - 1][1] + 1 :]
     if (hyp and committed and hyp[0].end <= committed_end_s + STRETCH_S
             and _similar(keys[0], committed[-1])):
-        return hyp[1:]  # the last committed word again, spelt another way
+        return hyp[groups[0][1] + 1 :]  # the last committed word again, spelt another way
     return hyp

@@ -24,6 +24,15 @@ it wrote was dropped by the guards (an invention on noise, a loop);
 ``no_agreement``: the buffer reached its bound with nothing stable to commit;
 ``stream_gap``: the audio stream broke off before the utterance ended."""
 
+CommitReason = Literal["endpoint", "sentence", "agreed_age", "deadline", "buffer_bound",
+                       "end_of_stream"]
+"""Why words were committed: ``endpoint``: the voice stopped (the utterance
+whole); ``sentence``: an agreed sentence end inside a long utterance;
+``agreed_age``: agreed words older than ``max_delay_s``; ``deadline``: a
+word waited ``deadline_s`` (committed from a final-beam pass, agreed or
+not); ``buffer_bound``: the buffer reached ``max_buffer_s``;
+``end_of_stream``: ``finish`` (end, pause, lost device)."""
+
 COVER_MARGIN_S = 0.3
 """A speech window this close to a committed word counts as covered by it
 (word times are approximate)."""
@@ -51,9 +60,12 @@ class SpeechLedger:
     def __init__(self) -> None:
         self.settled_s = 0.0
         self._spans: list[tuple[float, float]] = []
+        self.words_by_reason: dict[CommitReason, int] = {}
+        """Committed words so far, by the reason they were committed for."""
 
-    def committed(self, words: Sequence[Word]) -> None:
+    def committed(self, words: Sequence[Word], reason: CommitReason) -> None:
         self._spans.extend((w.start, w.end) for w in words)
+        self.words_by_reason[reason] = self.words_by_reason.get(reason, 0) + len(words)
 
     def restart_at(self, start_s: float) -> None:
         self.settled_s = max(self.settled_s, start_s)
