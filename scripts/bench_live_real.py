@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_stream import run_stream, simulate_stream  # noqa: E402
+from bench_stream import late_line, run_stream, simulate_stream  # noqa: E402
 
 from assistant.asr import DecodeOptions, SpeechModel  # noqa: E402
 from assistant.audiofile import load_audio  # noqa: E402
@@ -96,6 +96,7 @@ def main() -> int:
     rows = []
     totals = {"speech": 0.0, "uncovered": 0.0, "dropped": 0.0}
     live_wer, batch_wer = WerCount(0, 0), WerCount(0, 0)
+    reasons: dict[str, int] = {}
     for item in manifest:
         audio = load_audio(REAL / item["file"])
         if args.clock == "cpu":
@@ -110,6 +111,9 @@ def main() -> int:
         speech = sum(e - s for s, e in spans)
         left = uncovered_s(spans, [(w.start, w.end) for _, w in words])
         dropped = [d for _, u in recorder.updates for d in getattr(u, "dropped", ())]
+        for _, u in recorder.updates:
+            for seg, why in zip(u.committed, getattr(u, "reasons", ()), strict=False):
+                reasons[why] = reasons.get(why, 0) + len(seg.words)
         dropped_s = sum(d.end_s - d.start_s for d in dropped)
         live = wer_count(item["reference"], recorder.text())
         batch = wer_count(item["reference"], " ".join(
@@ -137,6 +141,10 @@ def main() -> int:
           f"speech {totals['speech']:.1f} s, uncommitted {totals['uncovered']:.1f} s, "
           f"reported dropped {totals['dropped']:.1f} s; WER live {live_wer.rate:.1%} "
           f"batch {batch_wer.rate:.1%} ({live_wer.rate / max(batch_wer.rate, 1e-9):.2f}x)")
+    print(late_line(delays))
+    if reasons:
+        print("committed words by reason: " + ", ".join(
+            f"{why} {count}" for why, count in sorted(reasons.items())))
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "delays_p90": pct(delays, 0.9)},
                                         indent=1), encoding="utf-8")

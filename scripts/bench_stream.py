@@ -238,7 +238,7 @@ def simulate_stream(model: SpeechModel, settings: Settings, audio: AudioArray,
             engine.insert_audio(AudioChunk(audio[i : i + block], i / SAMPLE_RATE))
         fed = available
         passes = engine.passes
-        update = engine.process(SLOW_FACTOR * pass_s if pass_s else None)
+        update = engine.process(SLOW_FACTOR * pass_s if pass_s else None, pass_s or None)
         spent = time.process_time() - c0
         if engine.passes > passes:  # the pipeline's pacing rule, on this clock
             pass_s = spent if not pass_s else 0.7 * pass_s + 0.3 * spent
@@ -275,6 +275,20 @@ class FileResult:
     wall_s: float
     errors: int
     words: int
+    word_delays: list[float] = field(default_factory=list)
+    """Commit time minus the end of the word, for every committed word."""
+
+
+LATE_S = 4.0
+"""Issue #14's bound: no word committed more than this after it was said."""
+
+
+def late_line(delays: list[float]) -> str:
+    """The share of committed words later than ``LATE_S``, and the worst."""
+    late = sum(d > LATE_S for d in delays)
+    return (f"committed words later than {LATE_S:.0f} s: "
+            f"{100 * late / max(1, len(delays)):.1f} % ({late} of {len(delays)}), "
+            f"max {max(delays, default=float('nan')):.2f} s")
 
 
 def measure(recorder: Recorder, turns: list[Turn], name: str, duration: float,
@@ -301,7 +315,8 @@ def measure(recorder: Recorder, turns: list[Turn], name: str, duration: float,
     max_lag = max((s.lag_s for _, s in recorder.statuses), default=0.0)
     errors, words = _wer(" ".join(t.text for t in turns), recorder.text())
     return FileResult(name, duration, end_delays, first_delays, missing,
-                      end_at - duration / speed, max_lag, cpu, wall, errors, words)
+                      end_at - duration / speed, max_lag, cpu, wall, errors, words,
+                      [at - w.end / speed for at, w in recorder.committed_words()])
 
 
 def pct(values: list[float], q: float) -> float:
@@ -313,6 +328,7 @@ def pct(values: list[float], q: float) -> float:
 def summarize(label: str, results: list[FileResult], batch_wer: float | None) -> dict[str, float]:
     end = [d for r in results for d in r.end_delays]
     first = [d for r in results for d in r.first_delays]
+    word_delays = [d for r in results for d in r.word_delays]
     audio = sum(r.duration for r in results)
     cpu = sum(r.cpu_s for r in results)
     wall = sum(r.wall_s for r in results)
@@ -330,6 +346,8 @@ def summarize(label: str, results: list[FileResult], batch_wer: float | None) ->
         "lag_end_max_s": max(r.lag_end for r in results),
         "lag_max_s": max(r.max_lag for r in results),
         "stream_wer": errors / words if words else float("nan"),
+        "words_later_than_4s": sum(d > LATE_S for d in word_delays) / max(1, len(word_delays)),
+        "word_delay_max_s": max(word_delays, default=float("nan")),
     }
     print(f"\n== {label}")
     print(f"turns {summary['turns']} (no text: {summary['missing_turns']})")
@@ -337,6 +355,7 @@ def summarize(label: str, results: list[FileResult], batch_wer: float | None) ->
           f"p90 {summary['turn_end_commit_p90_s']:.2f} s")
     print(f"first text delay       p50 {summary['first_text_p50_s']:.2f} s   "
           f"p90 {summary['first_text_p90_s']:.2f} s")
+    print(late_line(word_delays))
     print(f"CPU {summary['cpu_s_per_audio_s']:.2f} s per audio s, share of the "
           f"{os.cpu_count()} cores {100 * summary['cpu_share']:.0f} %")
     print(f"lag at end (max over files) {summary['lag_end_max_s']:.2f} s, "
