@@ -354,3 +354,42 @@ def test_held_out_texts_are_not_read_by_the_tests() -> None:
     cases = load_cases(DATA / "heldout.json")
     assert len(cases) >= 8
     assert all(re.search(r"\[[^\]]+\]", c.dictated) for c in cases)
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        # Whole run by sound: the long word heard, the head within a third of its sounds.
+        ("les frais s'élèvent à 220 euros moins de suspension merci point",
+         "Les frais s'élèvent à 220 euros… Merci."),
+        ("le premier février verrait la parenthèse contrôle fermez la parenthèse point",
+         "Le 1er février (contrôle)."),
+        ("merci de votre visite point nouveau pari graphé la caisse vous contactera point",
+         "Merci de votre visite.\n\nLa caisse vous contactera."),
+        # Gender: a feminine long word after "un" is the command, its head misheard.
+        ("reprendra-t-il bientôt pour un interrogation le dossier suit point",
+         f"Reprendra-t-il bientôt{NB}? Le dossier suit."),
+        # The end of the text: a text ends with its mark.
+        ("reprendra-t-il bientôt pour l'interrogation", f"Reprendra-t-il bientôt{NB}?"),
+        ("le dossier est signalé pour un d'exclamations", f"Le dossier est signalé{NB}!"),
+        # ... and the same words as words.
+        ("pour l'interrogation du fichier virgule il faut un identifiant point",
+         "Pour l'interrogation du fichier, il faut un identifiant."),
+        ("il y a moins de suspensions de droits point", "Il y a moins de suspensions de droits."),
+        ("il n'y a pas de suspension point", "Il n'y a pas de suspension."),
+        ("pour une interrogation écrite il faut réviser point",
+         "Pour une interrogation écrite il faut réviser."),
+        ("c'est un point d'interrogation point", "C'est un point d'interrogation."),
+        ("on ouvre une parenthèse sur les loyers point", "On ouvre une parenthèse sur les loyers."),
+        ("mon interrogation reste entière point", "Mon interrogation reste entière."),
+    ],
+)
+def test_commands_heard_as_other_words_by_sound(said: str, written: str) -> None:
+    assert d(said) == written
+    for step in (1, 2, 3):
+        words = said.split()
+        live = DictationSession()
+        for k in range(0, len(words), step):
+            live.feed(" ".join(words[k : k + step]))
+        live.finish()
+        assert live.text == written, step

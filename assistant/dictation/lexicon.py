@@ -137,10 +137,16 @@ def sound_key(part: str) -> str:
     return folded
 
 
+def word_parts(word: str) -> tuple[str, ...]:
+    """The parts of a written word that ``keys_of`` keys, as written
+    ("d'interrogation" -> ("d", "interrogation"))."""
+    return tuple(p for p in _KEY_SPLIT.split(word) if fold(p))
+
+
 def heard_keys(word: str) -> tuple[str, ...]:
     """``keys_of`` for a word the recogniser wrote: a part that sounds like one
     of the commands' longer words is matched as that word ("virule" -> "virgule")."""
-    return tuple(sound_key(p) for p in _KEY_SPLIT.split(word) if fold(p))
+    return tuple(sound_key(p) for p in word_parts(word))
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +300,7 @@ _BREAK_NEXT = frozenset({
 """Beginnings of a line or paragraph command, as the keys after a match start."""
 
 
-def _ends_a_line(after: tuple[str, ...]) -> bool:
+def ends_a_line(after: tuple[str, ...]) -> bool:
     """Whether nothing is said after a match but the end of the dictation or
     a layout command: where a speaker always dictates the full stop."""
     return after[:1] == (END,) or any(after[: len(k)] == k for k in _BREAK_NEXT)
@@ -351,7 +357,7 @@ def is_word_in_context(phrase: Phrase, before: tuple[str, ...], after: tuple[str
         # dictated text ends with its full stop, so "vous sera vers ces
         # points" is Whisper hearing "versé point", and "à point" before
         # "nouveau paragraphe" is the full stop after "mois".
-        if _ends_a_line(after):
+        if ends_a_line(after):
             return False
         return (prev in _BEFORE_MASCULINE_NOUN or prev in ("a", "faire")
                 or nxt in _POINT_NOUN_NEXT)

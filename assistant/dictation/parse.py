@@ -16,12 +16,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.dictation.heard import MAX_RUN, heard_at, is_heard_word
 from assistant.dictation.lexicon import (
     END,
     QUOTE_PAREN,
     Cmd,
     Phrase,
     PhraseTable,
+    ends_a_line,
     glued_verb,
     heard_keys,
     is_word_in_context,
@@ -182,6 +184,13 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
             if n and not is_word_in_context(phrase, (*before, keys[0]),
                                             _keys_after(words, i + n, at_end, following)):
                 return phrase.cmd, n
+    # Misheard as other words: matched by sound over a run of words.
+    heard = heard_at([w.text for w in words[i : i + MAX_RUN]], 0)
+    if heard is not None:
+        after = _keys_after(words, i + heard.words, at_end, following)
+        if not is_heard_word(heard.cmd, before, after) and (
+                not heard.at_end_only or ends_a_line(after)):
+            return heard.cmd, heard.words
     return None
 
 

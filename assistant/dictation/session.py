@@ -21,6 +21,7 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.dictation.heard import may_grow
 from assistant.dictation.lexicon import Cmd, glued_verb, keys_of, phrase_table
 from assistant.dictation.numbers import numbers_as_digits
 from assistant.dictation.parse import ELISIONS, Piece, RawToken, parse, tokenize
@@ -145,7 +146,7 @@ class DictationSession:
                                               and keys[1:] in prefixes) or (
                 glued is not None and (glued, *keys[1:]) in prefixes) or all(
                 k in NUMBER_WORDS or k.isdigit() or k in ("et", "premier") for k in keys
-            )
+            ) or may_grow([tokens[idx].text for idx in tail])
             if sensitive:
                 best = n
         if best == 0:
