@@ -144,6 +144,8 @@ def engine_config(settings: Settings) -> EngineConfig:
         max_delay_s=s.max_delay_s,
         deadline_s=s.deadline_s,
         deadline_context_s=s.deadline_context_s,
+        deadline_final_beam=s.deadline_final_beam,
+        deadline_at_pause=s.deadline_at_pause,
         prompt_before_buffer=s.prompt_before_buffer,
         base_prompt=base_prompt,
     )

@@ -244,6 +244,16 @@ class StreamingSettings(BaseModel):
             "newest audio, agreed or not, never ending on a number (docs/streaming.md)."
         ),
     )
+    deadline_final_beam: bool = Field(
+        default=True,
+        description="With deadline_s: deadline passes decode at final_beam_size (false: at "
+        "beam_size, cheaper, so that a pass lands within the bound on a slow machine).",
+    )
+    deadline_at_pause: bool = Field(
+        default=False,
+        description="With deadline_s: a deadline commit ends at the widest gap between words "
+        "it may end at, rather than at the last one.",
+    )
     deadline_context_s: float = Field(
         default=1.5, ge=0.3, le=10.0,
         description="With deadline_s: audio after the last word a deadline commit takes.",

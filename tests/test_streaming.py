@@ -493,14 +493,15 @@ def _word_delays(updates: list[TranscriptUpdate]) -> list[float]:
     return [u.audio_s - w.end for u in updates[:-1] for s in u.committed for w in s.words]
 
 
-def test_the_delay_bound_holds_when_passes_never_agree() -> None:
+@pytest.mark.parametrize("at_pause", [False, True])
+def test_the_delay_bound_holds_when_passes_never_agree(at_pause: bool) -> None:
     """Issue #14: with ``deadline_s``, no word waits longer than the bound
     (plus one block here: the scripted recogniser costs no time), even when
     no two passes agree and no sentence ends: the overdue word's pass runs at
     the final beam and commits what it heard with ``deadline_context_s`` of
     right context. Every commit carries its reason."""
     audio, words = speech_and_words(sentence(" ".join(f"mot{i}" for i in range(70))))
-    cfg = EngineConfig(deadline_s=2.5)
+    cfg = EngineConfig(deadline_s=2.5, deadline_at_pause=at_pause)
     engine = StreamingEngine(TentativeGarbling(words), EnergyVad(), cfg)
     updates = run(engine, audio)
     segs = committed(updates)
@@ -549,3 +550,32 @@ def test_pass_flips_never_commit_a_number_twice(deadline_s: float, parity: int) 
     said = " ".join(texts).replace("35 17 804", "3517804")
     assert said == text.replace("35 17 804", "3517804"), said
     assert any(r == "deadline" for u in updates for r in u.reasons)
+
+
+def test_a_deadline_commit_ends_in_a_pause_when_it_may() -> None:
+    """With ``deadline_at_pause``, of the boundaries a deadline commit may use,
+    it takes the one in a pause (short of a silence that would end the
+    utterance): the next pass is least likely to write a word there differently."""
+    spec: list[tuple[str, float]] = []
+    for group in range(8):  # groups of five words, 0.25 s between groups
+        spec += [(f"g{group}m{i}" if i < 4 else f"fin{group}", 0.25 if i == 0 and group else 0.0)
+                 for i in range(5)]
+    audio, words = speech_and_words(spec, gap_s=0.02)
+
+    def deadline_ends(at_pause: bool) -> list[str]:
+        cfg = EngineConfig(deadline_s=2.5, deadline_at_pause=at_pause)
+        updates = run(StreamingEngine(TentativeGarbling(words), EnergyVad(), cfg), audio)
+        segs = committed(updates)
+        assert " ".join(s.text for s in segs) == " ".join(w.text for w in words)
+        return [s.words[-1].text for u in updates for s, r in zip(u.committed, u.reasons,
+                                                                   strict=True)
+                if r == "deadline"]
+
+    def in_pause(ends: list[str]) -> int:
+        return sum(t.startswith("fin") for t in ends)
+
+    at_pause, at_last = deadline_ends(True), deadline_ends(False)
+    # Every pause reached while the range allows it (the words that must go now
+    # may lie before the next pause: then the commit cannot wait for it).
+    assert in_pause(at_pause) >= 6, at_pause
+    assert in_pause(at_pause) > in_pause(at_last), (at_pause, at_last)

@@ -64,6 +64,14 @@ class EngineConfig:
     be growing), and later passes are re-aligned on the committed text with
     number groups glued ("35 17 804" = "3517804"), so a flip between the two
     cannot commit a number twice."""
+    deadline_final_beam: bool = True
+    """Deadline passes decode at the final beam (False: at the tentative beam,
+    cheaper: the pass must land within the bound)."""
+    deadline_at_pause: bool = False
+    """A deadline commit ends at the widest gap between words among the
+    boundaries it may use (from the words that must go now to those with
+    ``deadline_context_s`` of right context), not at the last one: a
+    boundary in a pause is one the next pass will not write differently."""
     deadline_context_s: float = 1.5
     """Audio after its last word that a deadline commit leaves uncommitted
     (the committed words were decoded with at least this much right context)."""

@@ -197,9 +197,10 @@ class StreamingEngine:
             due = due or deadline
             # Words old enough to be committed by age come from a pass at the
             # final beam, as an utterance's words do at its end.
-            final = deadline or (bool(self._tentative) and self._tentative[0].end <= (
+            aged = bool(self._tentative) and self._tentative[0].end <= (
                 self._stream_end_s - cfg.max_delay_s) and (
-                self._stream_end_s - self._boundary_s() >= cfg.commit_after_s))
+                self._stream_end_s - self._boundary_s() >= cfg.commit_after_s)
+            final = (deadline and cfg.deadline_final_beam) or aged
         else:
             due = self._gate.speech_end_s - self._gate.utterance_start_s >= cfg.first_step_s
         if not due:
@@ -207,7 +208,7 @@ class StreamingEngine:
         self._hypotheses.append(self._decode(len(self._buffer), final=final))
         del self._hypotheses[: -max(cfg.agreement, 2)]
         self._last_pass_end_s = self._stream_end_s
-        update = self._update_from_agreement(deadline)
+        update = self._update_from_agreement(deadline, ready_s - cfg.deadline_s)
         if committed:
             update = TranscriptUpdate(tuple(committed) + update.committed, update.tentative,
                                       update.tentative_words, update.audio_s, ended,
@@ -317,7 +318,8 @@ class StreamingEngine:
         end_s = words[0].start - 0.3 if words else (up_to_s or self._stream_end_s)
         return self._gate.speech_s(self._boundary_s() + 0.1, end_s, self._buffer_start_s)
 
-    def _update_from_agreement(self, deadline: bool = False) -> TranscriptUpdate:
+    def _update_from_agreement(self, deadline: bool = False,
+                               due_before_s: float = 0.0) -> TranscriptUpdate:
         """Commit what the policy settles after a pass inside an utterance
         (``streaming.policy.decide``), then cut the buffer or keep the
         committed audio as context. ``deadline``: the pass ran at the final
@@ -334,7 +336,7 @@ class StreamingEngine:
             uncommitted_s=self._stream_end_s - self._boundary_s(), buffer_s=self.buffer_s,
             skipped_speech_s=self._speech_before(current) if current else 0.0,
             echo=echoes(current, self._committed_tail),
-            deadline=deadline), cfg)
+            due_before_s=due_before_s, deadline=deadline), cfg)
         n = decision.n
         committed = self._commit_words(current[:n], decision.reason or "sentence")
         self._tentative = current[n:]

@@ -44,6 +44,9 @@ class PassView:
     echo: bool = False
     """The pass begins by repeating committed text (its prompt): nothing is
     committed by deadline from it."""
+    due_before_s: float = 0.0
+    """Words ending before this must be committed by this pass to stay within
+    ``deadline_s`` (the engine's pass estimate counted)."""
     deadline: bool = False
     """A deadline pass: decoded at the final beam because a word reached
     ``deadline_s`` (or would before the next step)."""
@@ -96,6 +99,8 @@ def decide(view: PassView, cfg: EngineConfig) -> CommitDecision:
         # with enough right context, agreed or not, never ending on a number
         # or inside a word.
         k = deadline_boundary(current, ended_before(current, end_s - cfg.deadline_context_s))
+        if cfg.deadline_at_pause:
+            k = pause_boundary(current, ended_before(current, view.due_before_s), k)
         if k > n:
             n, reason = k, "deadline"
     if n and view.skipped_speech_s > SKIPPED_SPEECH_S:
@@ -129,3 +134,17 @@ def deadline_boundary(words: tuple[Word, ...], n: int) -> int:
             n < len(words) and words[n].text.startswith(_GLUED))):
         n -= 1
     return n
+
+
+def pause_boundary(words: tuple[Word, ...], least: int, most: int) -> int:
+    """Among the boundaries ``least``..``most`` that ``deadline_boundary``
+    allows, the one at the widest gap between two words (the latest of equal
+    ones): ``most`` when ``least`` is past it."""
+    best, best_gap = most, -1.0
+    for k in range(max(1, least), most + 1):
+        if deadline_boundary(words, k) != k:
+            continue
+        gap = words[k].start - words[k - 1].end if k < len(words) else 0.0
+        if gap >= best_gap - 0.02:
+            best, best_gap = k, max(gap, best_gap)
+    return best
