@@ -372,6 +372,13 @@ def test_held_out_texts_are_not_read_by_the_tests() -> None:
         # The end of the text: a text ends with its mark.
         ("reprendra-t-il bientôt pour l'interrogation", f"Reprendra-t-il bientôt{NB}?"),
         ("le dossier est signalé pour un d'exclamations", f"Le dossier est signalé{NB}!"),
+        # ... or where Whisper ended the sentence and no mark was said.
+        ("reprendra-t-il bientôt pour une interrogation. Le dossier suit point",
+         f"Reprendra-t-il bientôt{NB}? Le dossier suit."),
+        ("merci pour votre interrogation. Point. Le dossier suit point",
+         "Merci pour votre interrogation. Le dossier suit."),
+        ("merci pour votre interrogation le dossier suit point",
+         "Merci pour votre interrogation le dossier suit."),
         # ... and the same words as words.
         ("pour l'interrogation du fichier virgule il faut un identifiant point",
          "Pour l'interrogation du fichier, il faut un identifiant."),

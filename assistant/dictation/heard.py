@@ -14,11 +14,13 @@ and tolerance of ``assistant.phonetic`` (the ones the notes use):
   within a third of the head's sounds of the head ("moins de" for "points
   de": one edit of four; "verrait la" for "ouvrez la": two of six; not "pas
   de" or "plus de", two of four);
-- **the end of the text**, as for a trailing "point": a dictated text, and
-  the line before a layout command, end with their mark, so a long word of
-  "?", "!" or "…" said there with no mark after it is the command, its head
-  one or two words that start with the head's first sound ("pour
-  l'interrogation", "pour une interrogation" before the end);
+- **the end of a sentence**, as for a trailing "point": a dictated text, the
+  line before a layout command, and a sentence where Whisper put its own
+  full stop end with a dictated mark, so a long word of "?", "!" or "…"
+  said there with no mark said after it is the command, its head one or two
+  words that start with the head's first sound ("pour l'interrogation",
+  "pour une interrogation." before the end; ``Heard.at_end_only``, the
+  caller knows what follows);
 - **gender**, as for "le virgule": "interrogation", "exclamation" and
   "suspension" are feminine, so after "un", "le", "du" or "au" they are not
   the noun but the command misheard, its head heard as that word and at most
@@ -116,7 +118,8 @@ class Heard:
     cmd: Cmd
     words: int
     at_end_only: bool = False
-    """Read so only where nothing but the end or a layout command follows."""
+    """Read so only at the end of a sentence (the end of the text, a layout
+    command or Whisper's own full stop after it, no dictated mark)."""
 
 
 def _anchor_parts(entry: _Entry, parts: Sequence[str], keys: Sequence[str]) -> int:

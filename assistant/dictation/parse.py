@@ -152,12 +152,14 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
                  line_start: bool, at_end: bool = False,
                  table: PhraseTable | None = None,
                  following: tuple[str, ...] = (),
-                 stretch: tuple[str, ...] = ()) -> tuple[Cmd, int] | None:
+                 stretch: tuple[str, ...] = (),
+                 marked: frozenset[int] = frozenset()) -> tuple[Cmd, int] | None:
     """The command said at ``words[i]`` and how many words it covers
     (``at_end``: the dictation ends after ``words``; ``table``: the spellings
     for the recogniser, by default the bundled model's; ``following``: keys
     of words already heard after ``words``, held back for later; ``stretch``:
-    the keys of the words said since the last punctuation or layout command)."""
+    the keys of the words said since the last punctuation or layout command;
+    ``marked``: the indices of the words Whisper ended a sentence after)."""
     table = table or phrase_table(DEFAULT_MODEL)
     first = words[i].keys[:1]
     if not first:
@@ -189,10 +191,14 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
     if heard is not None:
         after = _keys_after(words, i + heard.words, at_end, following)
         if not is_heard_word(heard.cmd, before, after) and (
-                not heard.at_end_only or ends_a_line(after)):
+                not heard.at_end_only or ends_a_line(after)
+                or (i + heard.words - 1 in marked and after[:1] not in _DICTATED_MARKS)):
             return heard.cmd, heard.words
     return None
 
+
+_DICTATED_MARKS = frozenset({("point",), ("points",), ("virgule",)})
+"""Beginnings of a dictated mark, as the keys after a match start."""
 
 _GLUED = frozenset({Cmd.PERIOD, Cmd.COMMA})
 
@@ -259,13 +265,17 @@ def parse(tokens: Sequence[RawToken], context: tuple[str, ...] = (),
     # First pass: commands over the words only (Whisper marks never split a phrase).
     word_pieces: list[tuple[int, Piece]] = []  # (raw index of the first word, piece)
     raw_index = [k for k, t in enumerate(tokens) if not t.mark]
+    # Words Whisper ended a sentence after (its own ". ? ! …" right after them).
+    marked = frozenset(
+        w for w, k in enumerate(raw_index)
+        if k + 1 < len(tokens) and tokens[k + 1].mark and tokens[k + 1].text in _SENTENCE_END)
     i = 0
     at_line_start = line_start
     run: list[str] = list(stretch)  # the words since the last command
     while i < len(words):
         before = _keys_before(context, words, i)
         found = find_command(words, i, before, at_line_start, at_end, table, following,
-                             tuple(run))
+                             tuple(run), marked)
         if found is not None:
             cmd, n = found
             run = []
