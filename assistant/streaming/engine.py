@@ -339,7 +339,10 @@ class StreamingEngine:
             due_before_s=due_before_s, deadline=deadline), cfg)
         n = decision.n
         committed = self._commit_words(current[:n], decision.reason or "sentence")
-        self._tentative = current[n:]
+        if current or not (cfg.deadline_s and self._gate.in_speech):
+            self._tentative = current[n:]
+        # else: a pass that wrote nothing (its text guarded away) keeps the
+        # previous tentative words, whose age still calls the deadline pass.
         keep_s = min(cfg.keep_context_s, cfg.max_buffer_s)
         if committed and (self.buffer_s >= keep_s or not cfg.endpoint_commit):
             # Cut between the last committed word and the next one: later passes
