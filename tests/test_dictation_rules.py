@@ -372,6 +372,11 @@ def test_held_out_texts_are_not_read_by_the_tests() -> None:
         # The end of the text: a text ends with its mark.
         ("reprendra-t-il bientôt pour l'interrogation", f"Reprendra-t-il bientôt{NB}?"),
         ("le dossier est signalé pour un d'exclamations", f"Le dossier est signalé{NB}!"),
+        # The content of quotation marks may start with "d'".
+        ("motif deux points ouvrant les guillemets d'office fermez les guillemets point",
+         f"Motif{NB}: «{NB}d'office{NB}»."),
+        # The verb glued to a word after an elision.
+        ("contrôle l'encourfermer la parenthèse point", "Contrôle l'encour)."),
         # ... or where Whisper ended the sentence and no mark was said.
         ("reprendra-t-il bientôt pour une interrogation. Le dossier suit point",
          f"Reprendra-t-il bientôt{NB}? Le dossier suit."),

@@ -30,7 +30,8 @@ and tolerance of ``assistant.phonetic`` (the ones the notes use):
 What the words around say still decides (``lexicon.is_word_in_context``),
 and more strictly than for a command heard as written: a long word followed
 by its complement ("de", "du", "des": "moins de suspensions de droits",
-"pour l'interrogation du fichier") is a noun; and of two runs that end on
+"pour l'interrogation du fichier") is a noun (not for the quotation marks
+and the parenthesis, whose content may start with anything); and of two runs that end on
 the same long word the shorter is taken, so that no word before the head is
 eaten and the words before the command are the context ("un point
 d'interrogation" stays the noun: the run "point d'interrogation" is read,
@@ -48,6 +49,7 @@ from dataclasses import dataclass
 
 from assistant import phonetic
 from assistant.dictation.lexicon import (
+    QUOTE_PAREN,
     Cmd,
     Phrase,
     is_word_in_context,
@@ -214,8 +216,8 @@ def heard_at(texts: Sequence[str], i: int) -> Heard | None:
 def is_heard_word(cmd: Cmd, before: tuple[str, ...], after: tuple[str, ...]) -> bool:
     """Whether a command heard by sound is, with these keys around it, words:
     the long word followed by its complement, or the written command's rules."""
-    if after[:1] and after[0] in _COMPLEMENT:
-        return True
+    if after[:1] and after[0] in _COMPLEMENT and cmd not in QUOTE_PAREN:
+        return True  # what follows "«" or "(" is anything: "« d'après lui »"
     entry = next(e for e in _entries() if e.cmd is cmd)
     return is_word_in_context(entry.phrase, before, after)
 

@@ -224,7 +224,9 @@ def _verb_glued_before(words: Sequence[RawToken], i: int,
     guillemets"): that word's head, the command, and how many words the two
     cover. Only with the quotation marks or the parenthesis said after it."""
     word = words[i]
-    form = glued_verb(word.keys[0]) if len(word.keys) == 1 else None
+    # One word, or an elided one and a word ("l'encourfermer la parenthèse").
+    one = len(word.keys) == 1 or (len(word.keys) == 2 and word.keys[0] in ELISIONS)
+    form = glued_verb(word.keys[-1]) if one else None
     if form is None:
         return None
     probe = [RawToken(form, mark=False, keys=(form,)), *words[i + 1 : i + table.max_phrase]]

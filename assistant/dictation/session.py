@@ -136,7 +136,9 @@ class DictationSession:
         for n in range(1, min(_HOLD_MAX, len(words)) + 1):
             tail = words[-n:]
             keys = tuple(k for idx in tail for k in tokens[idx].keys)
-            glued = glued_verb(keys[0]) if keys else None
+            # "l'encourfermer": the verb may be glued after an elision too
+            bare = keys[1:] if keys and keys[0] in ELISIONS else keys
+            glued = glued_verb(bare[0]) if bare else None
             prefixes = self._table.prefixes
             # a whole command then numbers: maybe a noun ("à la ligne 12 du tableau")
             numbered = any(keys[:m] in self._table.wholes and all(k.isdigit() or k in NUMBER_WORDS
@@ -144,7 +146,7 @@ class DictationSession:
                            for m in range(1, len(keys)))
             sensitive = numbered or keys in prefixes or (bool(keys) and keys[0] in ELISIONS
                                               and keys[1:] in prefixes) or (
-                glued is not None and (glued, *keys[1:]) in prefixes) or all(
+                glued is not None and (glued, *bare[1:]) in prefixes) or all(
                 k in NUMBER_WORDS or k.isdigit() or k in ("et", "premier") for k in keys
             ) or may_grow([tokens[idx].text for idx in tail])
             if sensitive:
