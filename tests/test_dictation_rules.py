@@ -366,6 +366,12 @@ def test_held_out_texts_are_not_read_by_the_tests() -> None:
          "Le 1er février (contrôle)."),
         ("merci de votre visite point nouveau pari graphé la caisse vous contactera point",
          "Merci de votre visite.\n\nLa caisse vous contactera."),
+        ("merci de votre visite point nouveau paragrapheu la caisse vous contactera point",
+         "Merci de votre visite.\n\nLa caisse vous contactera."),
+        # Whisper's full stop glued to a command's first word.
+        ("merci de votre visite.nouveau paragraphe la caisse vous contactera point",
+         "Merci de votre visite\n\nLa caisse vous contactera."),
+        ("allez sur impots.gouv.fr point", "Allez sur impots.gouv.fr."),
         # Gender: a feminine long word after "un" is the command, its head misheard.
         ("reprendra-t-il bientôt pour un interrogation le dossier suit point",
          f"Reprendra-t-il bientôt{NB}? Le dossier suit."),

@@ -125,16 +125,21 @@ class Heard:
 
 
 def _anchor_parts(entry: _Entry, parts: Sequence[str], keys: Sequence[str]) -> int:
-    """How many of the last parts carry the command's long word (0: none)."""
+    """How many of the last parts carry the command's long word (0: none):
+    its keys as heard, or, for a whole run, the last one or two parts
+    sounding like it a little more loosely than a word alone (one more edit,
+    same first sound: "paragrapheu", "pari graphé")."""
     n = len(entry.anchor)
     if len(keys) > n and tuple(keys[-n:]) == entry.anchor:
         return n
-    if n == 1 and len(parts) >= 3:
-        # The long word cut in two ("pari graphé").
-        heard = phonetic.key(" ".join(parts[-2:]))
-        if heard[:1] == entry.anchor_key[:1] and phonetic.distance(
-                heard, entry.anchor_key) <= phonetic.tolerance(entry.anchor_key) + 1:
-            return 2
+    if n == 1:
+        for cut in (1, 2):
+            if len(parts) <= cut:
+                break
+            heard = phonetic.key(" ".join(parts[-cut:]))
+            if heard[:1] == entry.anchor_key[:1] and phonetic.distance(
+                    heard, entry.anchor_key) <= phonetic.tolerance(entry.anchor_key) + 1:
+                return cut
     return 0
 
 

@@ -158,6 +158,10 @@ class Phrase:
 
 
 _COMMAND_KEYS = frozenset(k for variants in _phrases().values() for v in variants for k in v)
+COMMAND_STARTS = frozenset(v[0] for variants in _phrases().values() for v in variants
+                           if len(v[0]) >= 4)
+"""The first words of the commands as the lexicon spells them (of four
+letters or more: "point", "nouveau", "ouvrez"...)."""
 
 # A "tiret" heard as a word that sounds the same is only a dash at the start of a line.
 _LINE_START_DASH = frozenset({

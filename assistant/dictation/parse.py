@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from assistant.dictation.heard import MAX_RUN, heard_at, is_heard_word
 from assistant.dictation.lexicon import (
+    COMMAND_STARTS,
     END,
     QUOTE_PAREN,
     Cmd,
@@ -30,6 +31,7 @@ from assistant.dictation.lexicon import (
     keys_of,
     phrase_table,
 )
+from assistant.folding import fold
 from assistant.slips import DEFAULT_MODEL
 
 _TOKEN = re.compile(
@@ -71,6 +73,17 @@ class Piece:
     """How many recognised words it covers (0 for Whisper's own marks)."""
 
 
+def _split_glued_stop(tok: str) -> tuple[str, ...]:
+    """A word, or a word, Whisper's full stop and a command it glued together
+    without a space ("visite.nouveau" before "paragraphe"): only where what
+    follows the dot starts a command, so that "impots.gouv" stays whole."""
+    head, dot, rest = tok.partition(".")
+    if (dot and len(head) > 1 and head.isalpha() and rest.isalpha()
+            and fold(rest) in COMMAND_STARTS):
+        return head, ".", rest
+    return (tok,)
+
+
 def tokenize(text: str, after_sentence_end: bool = True) -> list[RawToken]:
     """Cut recognised text into raw tokens.
 
@@ -80,8 +93,7 @@ def tokenize(text: str, after_sentence_end: bool = True) -> list[RawToken]:
     """
     out: list[RawToken] = []
     sentence_start = after_sentence_end
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
+    for tok in (t for m in _TOKEN.finditer(text) for t in _split_glued_stop(m.group())):
         if tok in _WHISPER_MARKS or tok in ('"', "“", "”", "[", "]"):
             out.append(RawToken(tok, mark=True))
             if tok in _SENTENCE_END:
