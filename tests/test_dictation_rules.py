@@ -368,6 +368,14 @@ def test_held_out_texts_are_not_read_by_the_tests() -> None:
          "Merci de votre visite.\n\nLa caisse vous contactera."),
         ("merci de votre visite point nouveau paragrapheu la caisse vous contactera point",
          "Merci de votre visite.\n\nLa caisse vous contactera."),
+        # "à la ligne" run into the next word; "à l'alignement" the noun before its complement.
+        ("la demande est incomplète point à l'alignitiré une pièce d'identité point",
+         "La demande est incomplète.\nUne pièce d'identité."),
+        ("votre dossier à la lineitérae une photo point", "Votre dossier\nUne photo."),
+        ("nous procédons à l'alignement des tarifs point",
+         "Nous procédons à l'alignement des tarifs."),
+        ("nous procédons à l'alignement point", "Nous procédons à l'alignement."),
+        ("voir à l'alinéa trois point", "Voir à l'alinéa trois."),
         # Whisper's full stop glued to a command's first word.
         ("merci de votre visite.nouveau paragraphe la caisse vous contactera point",
          "Merci de votre visite\n\nLa caisse vous contactera."),

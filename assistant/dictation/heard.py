@@ -49,6 +49,7 @@ from dataclasses import dataclass
 
 from assistant import phonetic
 from assistant.dictation.lexicon import (
+    END,
     QUOTE_PAREN,
     Cmd,
     Phrase,
@@ -266,7 +267,45 @@ def may_grow(texts: Sequence[str]) -> bool:
         return False
     if any(heard_at(texts, m) is not None for m in range(len(texts) - 1)):
         return True
+    if any(line_run_into_next(texts[m:]) for m in range(len(texts))):
+        return True
     if len(texts) >= MAX_RUN:
         return False
     return _may_begin_head(texts) or (
         _may_begin_run(texts) and not (len(texts) > 1 and _may_begin_run(texts[1:], strict=True)))
+
+
+_LINE_KEY = phonetic.key("à la ligne")
+_GLUED_LINE_REST = 3
+"""Sounds a word must go on with after "à la ligne" to be read as the command
+run into the next word ("à l'alignitiré"), not a word that starts so
+("à l'alinéa", "à la lignée")."""
+_NOUN_NEXT = frozenset({
+    "de", "d", "du", "des", "sur", "avec", "entre", "a", "au", "aux", "point", "points",
+    "virgule", END,
+})
+
+
+def line_run_into_next(texts: Sequence[str]) -> int:
+    """How many words ``texts`` begins with that are "à la ligne" run into
+    the next word by Whisper ("à l'alignitiré", "à la lineitérae" for "à la
+    ligne tiret", "à l'alignement en" for "à la ligne le montant"): "à", then
+    one or two words whose sound starts with the rest of the command exactly
+    and goes on for at least three sounds (0: none). The caller checks what
+    follows (``glued_line_is_word``)."""
+    if not texts or keys_of(texts[0]) != ("a",):
+        return 0
+    for n in (2, 3):
+        key = phonetic.key(" ".join(texts[:n]))
+        if (len(texts) >= n and key.startswith(_LINE_KEY)
+                and len(key) >= len(_LINE_KEY) + _GLUED_LINE_REST
+                and (n == 3 or keys_of(texts[1])[:1] == ("l",))):
+            return n
+    return 0
+
+
+def glued_line_is_word(after: tuple[str, ...]) -> bool:
+    """Whether a word read as "à la ligne" run into the next word is, with
+    these keys after it, a noun ("à l'alignement des tarifs", "procéder à
+    l'alignement point")."""
+    return not after or after[0] in _NOUN_NEXT

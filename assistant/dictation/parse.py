@@ -16,7 +16,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.dictation.heard import MAX_RUN, heard_at, is_heard_word
+from assistant.dictation.heard import (
+    MAX_RUN,
+    glued_line_is_word,
+    heard_at,
+    is_heard_word,
+    line_run_into_next,
+)
 from assistant.dictation.lexicon import (
     COMMAND_STARTS,
     END,
@@ -198,6 +204,9 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
             if n and not is_word_in_context(phrase, (*before, keys[0]),
                                             _keys_after(words, i + n, at_end, following)):
                 return phrase.cmd, n
+    glued = line_run_into_next([w.text for w in words[i : i + 3]])
+    if glued and not glued_line_is_word(_keys_after(words, i + glued, at_end, following)):
+        return Cmd.NEWLINE, glued
     # Misheard as other words: matched by sound over a run of words.
     heard = heard_at([w.text for w in words[i : i + MAX_RUN]], 0)
     if heard is not None:
