@@ -139,3 +139,38 @@ def test_missing_file_is_a_french_error(tmp_path: Path,
     code = main(["stream", str(tmp_path / "absent.wav"), "--jsonl"])
     assert code != 0
     assert "introuvable" in capsys.readouterr().err
+
+
+def test_delay_bound_on_the_real_model_commits_each_word_once(
+        speech_model: SpeechModel, settings: Settings) -> None:
+    """``streaming.deadline_s`` on real decoding (block by block, audio time):
+    a 12 s sentence without a pause is committed as it goes, each word within
+    the bound of audio time after it was said, the number dictated in groups
+    once."""
+    from assistant.pipeline import engine_config, transcriber_for
+    from assistant.streaming.engine import StreamingEngine
+    from assistant.types import AudioChunk
+    from assistant.vad import SileroVad
+
+    phrase = ("Mon numéro d'allocataire est le 35 17 804 et je voudrais savoir pourquoi mes "
+              "droits ont été suspendus depuis le mois dernier sans aucune explication.")
+    audio = np.concatenate([silence(0.3), french_speech(phrase), silence(1.0)])
+    tuned = settings.model_copy(update={"streaming": settings.streaming.model_copy(
+        update={"deadline_s": 3.0, "deadline_context_s": 1.5})})
+    engine = StreamingEngine(transcriber_for(speech_model, tuned), SileroVad(),
+                             engine_config(tuned))
+    block = SAMPLE_RATE // 10
+    updates = []
+    for i in range(0, len(audio) - len(audio) % block, block):
+        engine.insert_audio(AudioChunk(audio[i : i + block], i / SAMPLE_RATE))
+        update = engine.process()
+        if update is not None:
+            updates.append(update)
+    updates.append(engine.finish())
+    text = " ".join(s.text for u in updates for s in u.committed)
+    assert wer(phrase, text) < 0.35, text
+    assert text.count("804") + text.count("3517804") <= 1, text
+    reasons = [r for u in updates for r in u.reasons]
+    assert "deadline" in reasons, reasons
+    delays = [u.audio_s - w.end for u in updates[:-1] for s in u.committed for w in s.words]
+    assert max(delays) <= 3.0 + 0.5, (max(delays), text)

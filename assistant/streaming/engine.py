@@ -282,7 +282,8 @@ class StreamingEngine:
         # The buffer may still hold committed audio (kept as context): only the
         # words after the committed end are new; a word cut in two at the
         # boundary can come back, and the overlap check removes it.
-        hyp = self._new_words(tuple(w for w in words if w.text))
+        hyp = self._new_words(_monotonic(tuple(w for w in words if w.text)))
+        hyp = _monotonic(hyp, self._committed_end_s)
         hyp = tuple(w for w in hyp
                     if self._gate.has_speech(w.start, w.end, self._buffer_start_s))
         kept = cut_repetition(hyp)
@@ -463,3 +464,18 @@ class StreamingEngine:
             reasons=reasons,
         )
 
+
+def _monotonic(words: tuple[Word, ...], floor_s: float | None = None) -> tuple[Word, ...]:
+    """Word times that never go back: Whisper's alignment now and then times
+    a word seconds before the one it follows, or a pass's first new word at
+    the buffer start ("mes" at 0.42 s after "pourquoi", committed at 4.48 s),
+    which would make it look long overdue; such a word is put right after
+    the previous one (``floor_s``: the end of the committed text)."""
+    out: list[Word] = []
+    last = floor_s
+    for w in words:
+        if last is not None and w.end < last:
+            w = Word(last, last, w.text, w.probability)
+        out.append(w)
+        last = w.end
+    return tuple(out)
