@@ -376,6 +376,13 @@ def test_held_out_texts_are_not_read_by_the_tests() -> None:
          "Nous procédons à l'alignement des tarifs."),
         ("nous procédons à l'alignement point", "Nous procédons à l'alignement."),
         ("voir à l'alinéa trois point", "Voir à l'alinéa trois."),
+        # "point à" heard as one word ending with its sound, a new clause after "la ligne".
+        ("votre dossier voilà la ligne le montant est versé point",
+         "Votre dossier.\nLe montant est versé."),
+        ("voilà la ligne de bus point", "Voilà la ligne de bus."),
+        ("voilà la ligne la plus courte point", "Voilà la ligne la plus courte."),
+        ("pour la ligne vous appelez le standard point",
+         "Pour la ligne vous appelez le standard."),
         # Whisper's full stop glued to a command's first word.
         ("merci de votre visite.nouveau paragraphe la caisse vous contactera point",
          "Merci de votre visite\n\nLa caisse vous contactera."),

@@ -259,15 +259,14 @@ def _may_begin_run(texts: Sequence[str], strict: bool = False) -> bool:
 
 
 def may_grow(texts: Sequence[str]) -> bool:
-    """Whether these last words of what was heard could begin (or be) a
-    command heard by sound: a live session holds them back. As ``heard_at``
-    takes the shorter of two whole runs, a word is not held for a run that
-    the words after it could begin by themselves."""
+    """Whether these last words of what was heard begin a command heard by
+    sound, whole or not yet: a live session holds them back (it asks for
+    each tail of what it holds). As ``heard_at`` takes the shorter of two
+    whole runs, a word is not held for a run that the words after it could
+    begin by themselves."""
     if not texts or len(texts) > MAX_RUN:
         return False
-    if any(heard_at(texts, m) is not None for m in range(len(texts) - 1)):
-        return True
-    if any(line_run_into_next(texts[m:]) for m in range(len(texts))):
+    if heard_at(texts, 0) is not None or line_run_into_next(texts) or _loose_line_start(texts):
         return True
     if len(texts) >= MAX_RUN:
         return False
@@ -309,3 +308,43 @@ def glued_line_is_word(after: tuple[str, ...]) -> bool:
     these keys after it, a noun ("à l'alignement des tarifs", "procéder à
     l'alignement point")."""
     return not after or after[0] in _NOUN_NEXT
+
+
+_NEW_CLAUSE = frozenset({
+    "le", "la", "les", "l", "un", "une", "c", "ce", "il", "elle", "ils", "elles", "nous",
+    "vous", "je", "j", "on",
+})
+"""Words that start a new clause or noun phrase: "la ligne" followed by one
+of them is not a noun with its complement."""
+_POINT_A = phonetic.key("point à")
+
+
+def _loose_line_start(texts: Sequence[str]) -> bool:
+    """Whether ``texts`` (one to four words) could begin "point à la ligne"
+    heard with a loose head (``line_loose_head``), or be it and the word
+    after it, one that may start a new clause (the one after that decides)."""
+    if not 1 <= len(texts) <= 4:
+        return False
+    key = phonetic.key(texts[0])
+    if len(keys_of(texts[0])) != 1 or len(key) < 2 or key[-1:] != _POINT_A[-1:]:
+        return False
+    rest = [keys_of(t) for t in texts[1:]]
+    return (rest[:1] in ([], [("la",)])
+            and (len(rest) < 2 or rest[1] in (("ligne",), ("lignes",)))
+            and (len(rest) < 3 or rest[2][:1] in [(k,) for k in _NEW_CLAUSE]))
+
+
+def line_loose_head(texts: Sequence[str]) -> int:
+    """3 when ``texts`` begins with "point à la ligne" whose head Whisper
+    heard as one other word that ends with the last sound of "point à"
+    ("voilà la ligne"), else 0; the caller checks that a new clause follows
+    (``loose_line_is_word``). A head heard with its first sound only ("pour
+    la ligne") is not read: "pour la ligne, vous appelez…" is ordinary."""
+    return 3 if len(texts) >= 3 and _loose_line_start(texts[:3]) else 0
+
+
+def loose_line_is_word(after: tuple[str, ...]) -> bool:
+    """Whether "la ligne" after a loosely heard head is, with these keys after
+    it, a noun: unless a new clause starts right after it ("voilà la ligne le
+    montant…"; not "la ligne la plus courte")."""
+    return not after or after[0] not in _NEW_CLAUSE or after[1:2] in (("plus",), ("moins",))

@@ -21,7 +21,9 @@ from assistant.dictation.heard import (
     glued_line_is_word,
     heard_at,
     is_heard_word,
+    line_loose_head,
     line_run_into_next,
+    loose_line_is_word,
 )
 from assistant.dictation.lexicon import (
     COMMAND_STARTS,
@@ -207,6 +209,9 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
     glued = line_run_into_next([w.text for w in words[i : i + 3]])
     if glued and not glued_line_is_word(_keys_after(words, i + glued, at_end, following)):
         return Cmd.NEWLINE, glued
+    loose = line_loose_head([w.text for w in words[i : i + 3]])
+    if loose and not loose_line_is_word(_keys_after(words, i + loose, at_end, following)):
+        return Cmd.PERIOD_NEWLINE, loose
     # Misheard as other words: matched by sound over a run of words.
     heard = heard_at([w.text for w in words[i : i + MAX_RUN]], 0)
     if heard is not None:
