@@ -31,14 +31,19 @@ What the words around say still decides (``lexicon.is_word_in_context``),
 and more strictly than for a command heard as written: a long word followed
 by its complement ("de", "du", "des": "moins de suspensions de droits",
 "pour l'interrogation du fichier") is a noun (not for the quotation marks
-and the parenthesis, whose content may start with anything); and of two runs that end on
-the same long word the shorter is taken, so that no word before the head is
-eaten and the words before the command are the context ("un point
-d'interrogation" stays the noun: the run "point d'interrogation" is read,
-after "un"). A head heard as other words with nothing to tell it from
-ordinary French is not read: "pour l'interrogation" inside the text, "voilà
-la ligne" (the line commands are too short to be matched by sound: "dans la
-ligne" is one edit from "à la ligne").
+and the parenthesis, whose content may start with anything); and of two
+runs that end on the same long word the shorter is taken, so that no word
+before the head is eaten and the words before the command are the context
+("un point d'interrogation" stays the noun: the run "point d'interrogation"
+is read, after "un"). A head heard as other words with nothing to tell it
+from ordinary French is not read: "pour l'interrogation" inside a sentence.
+
+The line commands are too short to be matched by sound ("dans la ligne" is
+one edit from "à la ligne"); two readings of their own, each with the
+context that tells the noun: "à la ligne" run by Whisper into the next word
+("à l'alignitiré", ``line_run_into_next``), and "point à la ligne" with its
+head heard as one word ending with its last sound ("voilà la ligne" before
+a new clause, ``line_loose_head``).
 """
 
 from __future__ import annotations
