@@ -586,3 +586,34 @@ def test_a_deadline_commit_ends_in_a_pause_when_it_may() -> None:
     # may lie before the next pause: then the commit cannot wait for it).
     assert in_pause(at_pause) >= 6, at_pause
     assert in_pause(at_pause) > in_pause(at_last), (at_pause, at_last)
+
+
+def test_a_deadline_pass_that_writes_its_prompt_again_is_decoded_without_it() -> None:
+    """Whisper sometimes writes the start of its prompt (the committed text)
+    over the start of a new utterance ("Par exemple de la capitale" after
+    "Par exemple des étudiants…"): a deadline pass that does is decoded again
+    without the prompt, and the echo is not committed."""
+    first = "par exemple des étudiants de l'école en caroline du nord visitent la ville."
+    second = "ils montent voir la capitale de l'état chaque année avec leurs professeurs de lycée"
+    audio, words = speech_and_words(sentence(first) + sentence(second, 1.5))
+    n_first = len(first.split())
+
+    class Echoing(TentativeGarbling):
+        def transcribe(self, audio: AudioArray, prompt: str | None, offset_s: float,
+                       final: bool = False) -> tuple[Segment, ...]:
+            segs = super().transcribe(audio, prompt, offset_s, final)
+            start = words[n_first]
+            if (prompt and "par exemple des" in prompt and segs
+                    and segs[0].words[0].start >= start.start - 0.05):
+                # The echo over the first two words of the new utterance.
+                span = (words[n_first + 1].end - start.start) / 3
+                echo = tuple(Word(start.start + span * i, start.start + span * (i + 1), t)
+                             for i, t in enumerate(("Par", "exemple", "de")))
+                kept = echo + segs[0].words[2:]
+                return (Segment(0, kept[0].start, kept[-1].end, join_words(kept), kept),)
+            return segs
+
+    engine = StreamingEngine(Echoing(words), EnergyVad(), EngineConfig(deadline_s=2.5))
+    updates = run(engine, audio)
+    text = " ".join(s.text for s in committed(updates))
+    assert text == " ".join(w.text for w in words), text

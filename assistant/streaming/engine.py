@@ -205,7 +205,12 @@ class StreamingEngine:
             due = self._gate.speech_end_s - self._gate.utterance_start_s >= cfg.first_step_s
         if not due:
             return self._make_update(tuple(committed), utterance_end=True) if ended else None
-        self._hypotheses.append(self._decode(len(self._buffer), final=final))
+        hyp = self._decode(len(self._buffer), final=final)
+        if deadline and echoes(hyp.words, self._committed_tail):
+            # Whisper wrote its prompt again over the start of the buffer: decode
+            # once more without it rather than commit the echo (or wait).
+            hyp = self._decode(len(self._buffer), final=final, prompt=False)
+        self._hypotheses.append(hyp)
         del self._hypotheses[: -max(cfg.agreement, 2)]
         self._last_pass_end_s = self._stream_end_s
         update = self._update_from_agreement(deadline, ready_s - cfg.deadline_s)

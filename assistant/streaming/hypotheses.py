@@ -161,7 +161,14 @@ def echoes(words: tuple[Word, ...], earlier: str, n: int = 3) -> bool:
         return False
     head = [word_key(w) for w in words[:n]]
     keys = [word_key(Word(0.0, 0.0, t)) for t in earlier.split()]
-    return any(keys[i : i + n] == head for i in range(len(keys) - n + 1))
+    for i in range(len(keys) - n + 1):
+        run = keys[i : i + n]
+        same = sum(a == b for a, b in zip(run, head, strict=True))
+        # One word may differ a little ("Par exemple de" over "Par exemple des").
+        if same == n or (same == n - 1 and all(
+                a == b or _similar(a, b) for a, b in zip(run, head, strict=True))):
+            return True
+    return False
 
 
 def _glued(keys: list[str]) -> list[tuple[str, int]]:
