@@ -11,6 +11,7 @@ and drives the same faster-whisper model through ``SpeechModel.whisper``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,20 @@ def allowed_suppression(whisper: Any, vocabulary: frozenset[str], tokenizer: Any
     return suppress
 
 
+def _encoded(whisper: Any, audio: AudioArray, margin_s: float | None) -> tuple[Any, int, int]:
+    """The encoder output of ``audio`` (at most 30 s), padded to the audio plus
+    ``margin_s`` (``None``: Whisper's 30 s window); with the window's frames
+    and the audio's own."""
+    features = whisper.feature_extractor(audio[: FULL_WINDOW_FRAMES * 160])
+    size = min(features.shape[-1] - 1, FULL_WINDOW_FRAMES)
+    frames = FULL_WINDOW_FRAMES
+    if margin_s is not None:
+        frames = min(FULL_WINDOW_FRAMES, math.ceil((size + margin_s * 100) / 100) * 100)
+    window = np.zeros((features.shape[0], frames), dtype=np.float32)
+    window[:, :size] = features[:, :size]
+    return whisper.encode(window), frames, size
+
+
 def constrained(model: SpeechModel, audio: AudioArray, vocabulary: frozenset[str], *,
                 num_hypotheses: int = 5, prompt: str | None = None,
                 prefix: str | None = None, language: str = "fr",
@@ -92,14 +107,7 @@ def constrained(model: SpeechModel, audio: AudioArray, vocabulary: frozenset[str
     tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual,
                           task="transcribe", language=language)
     suppress = allowed_suppression(whisper, vocabulary, tokenizer)
-    features = whisper.feature_extractor(audio[: FULL_WINDOW_FRAMES * 160])
-    size = min(features.shape[-1] - 1, FULL_WINDOW_FRAMES)
-    frames = FULL_WINDOW_FRAMES
-    if margin_s is not None:
-        frames = min(FULL_WINDOW_FRAMES, math.ceil((size + margin_s * 100) / 100) * 100)
-    window = np.zeros((features.shape[0], frames), dtype=np.float32)
-    window[:, :size] = features[:, :size]
-    encoder_output = whisper.encode(window)
+    encoder_output, frames, _size = _encoded(whisper, audio, margin_s)
     previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
     prompt_ids = whisper.get_prompt(tokenizer, previous, without_timestamps=True,
                                     prefix=prefix or None)
@@ -124,3 +132,35 @@ def constrained(model: SpeechModel, audio: AudioArray, vocabulary: frozenset[str
         return constrained(model, audio, vocabulary, num_hypotheses=num_hypotheses,
                            prompt=prompt, prefix=prefix, language=language)
     return tuple(out)
+
+
+SCORE_MARGIN_S = 1.0
+"""Padding of the encoder input when scoring texts against a number's audio."""
+
+
+def score_texts(model: SpeechModel, audio: AudioArray, texts: Sequence[str], *,
+                prefix: str | None = None, language: str = "fr") -> list[float]:
+    """How well each of ``texts`` matches ``audio``: the sum of its tokens' log
+    probabilities when the model is made to read exactly that text (teacher
+    forcing, CTranslate2's ``align``), the end of text included.
+
+    ``prefix``: words said at the start of ``audio`` before the text, read
+    first and shared by all texts. The audio is encoded once; each text costs
+    one pass of the decoder.
+    """
+    from faster_whisper.tokenizer import Tokenizer
+
+    if not texts:
+        return []
+    whisper = model.whisper
+    tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual,
+                          task="transcribe", language=language)
+    encoder_output, _frames, size = _encoded(whisper, audio, SCORE_MARGIN_S)
+    start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+    head = (prefix.strip() + " ") if prefix and prefix.strip() else ""
+    out: list[float] = []
+    for text in texts:
+        tokens = [*tokenizer.encode(" " + head + text.strip()), tokenizer.eot]
+        result = whisper.model.align(encoder_output, start, [tokens], [size // 2])[0]
+        out.append(round(sum(math.log(max(p, 1e-12)) for p in result.text_token_probs), 4))
+    return out

@@ -53,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     audio = load_audio(args.file)
     settings = load_settings()
     model = load_model(settings, args.model)
-    reading = read_identifier(model, audio, rule.kind)
+    reading = read_identifier(model, audio, rule.kind,
+                              rescore=settings.identify.score_neighbours)
     if args.json:
         print(json.dumps({
             "kind": rule.cli_name, "value": reading.value, "valid": reading.valid,

@@ -14,17 +14,25 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.identify.kinds import RULES, grouped
+from assistant.identify.neighbours import Candidate
 from assistant.identify.spoken import heard_groups, values_for
-from assistant.notes.models import IdentifierKind
+from assistant.notes.models import DROP_BELOW, IdentifierKind
 
 K = IdentifierKind
 
 PLAIN_WEIGHT = 0.5
 """The vote of an independent plain reading of the same audio, against 1 for
 all the constrained readings together."""
+SAID_WEIGHT = 1.0
+"""The vote of the readings and their neighbours scored in French words
+against the audio (``neighbours``), against 1 for the constrained readings."""
+SAID_TEMPERATURE = 2.0
+"""Their scores (sums of token log probabilities) are shared out as
+``softmax(score / SAID_TEMPERATURE)``: a candidate 2 nats behind the best gets
+e^-1 of its weight."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +87,15 @@ def letters_mode(kind: IdentifierKind) -> tuple[bool, bool]:
 
 
 def choose(kind: IdentifierKind, readings: Sequence[Scored],
-           plain: Sequence[str] = ()) -> Reading:
+           plain: Sequence[str] = (), said: Sequence[tuple[Candidate, float]] = ()) -> Reading:
     """The value ``readings`` (the n best of a constrained decoding) agree on.
 
     ``plain``: texts of independent readings (the ordinary transcript of the
     same audio), each voting ``PLAIN_WEIGHT`` for the first value it makes.
+    ``said``: candidates written in French words with their scores against
+    the audio (``neighbours.candidates``, ``asr_constrained.score_texts``):
+    together they vote ``SAID_WEIGHT``, shared by the softmax of their
+    scores; a candidate that makes no value keeps its share from every value.
     """
     letters, spelt = letters_mode(kind)
     decodings = [list(readings)] if readings else []
@@ -112,12 +124,30 @@ def choose(kind: IdentifierKind, readings: Sequence[Scored],
         values = values_for(kind, heard_groups(text, letters, spelt))
         if values:
             vote(values[0], PLAIN_WEIGHT)
+    if said:
+        top = max(score for _, score in said)
+        weights = [math.exp((score - top) / SAID_TEMPERATURE) for _, score in said]
+        total = sum(weights)
+        for (candidate, _), w in zip(said, weights, strict=True):
+            if candidate.value is not None and not loops(candidate.groups):
+                vote(candidate.value, SAID_WEIGHT * w / total)
     best_text = decodings[0][0].text
     if not votes:
         heard = heard_groups(best_text, letters, spelt)
         return Reading(kind, None, 0.0, best_text, heard.groups)
-    whole = len(decodings) + PLAIN_WEIGHT * len(plain)
+    whole = len(decodings) + PLAIN_WEIGHT * len(plain) + (SAID_WEIGHT if said else 0.0)
     shares = tuple((v, round(votes[v] / whole, 3)) for v in first_seen)
     value = max(first_seen, key=lambda v: votes[v])
     return Reading(kind, value, round(votes[value] / whole, 3), best_text,
                    tuple(grouped(kind, value)), shares)
+
+
+def backed(reading: Reading) -> Reading:
+    """``reading`` without its value when the readings back it less than
+    ``DROP_BELOW`` (what the drafter does not draft is not offered either):
+    the groups heard stay, for the agent to have the number said again."""
+    if reading.value is None or reading.confidence >= DROP_BELOW:
+        return reading
+    letters, spelt = letters_mode(reading.kind)
+    return replace(reading, value=None, confidence=0.0,
+                   groups=heard_groups(reading.heard, letters, spelt).groups)

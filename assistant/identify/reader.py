@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.asr import DecodeOptions, SpeechModel
-from assistant.asr_constrained import constrained
-from assistant.identify.choose import Reading, Scored, choose, letters_mode
+from assistant.asr_constrained import constrained, score_texts
+from assistant.identify.choose import Reading, Scored, backed, choose, letters_mode, loops
 from assistant.identify.kinds import RULES
-from assistant.identify.spoken import MAX_GAP_WORDS, number_runs, vocabulary
+from assistant.identify.neighbours import Candidate, candidates
+from assistant.identify.spoken import MAX_GAP_WORDS, heard_groups, number_runs, vocabulary
 from assistant.notes.models import IdentifierKind
 from assistant.types import SAMPLE_RATE, AudioArray, Word
 
@@ -50,8 +51,18 @@ def number_spans(words: Sequence[Word], letters: bool = False) -> list[NumberSpa
 
 
 def read_identifier(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
-                    prompt: str | None = None) -> Reading:
-    """The ``kind`` identifier said in ``audio`` (a value only if it reads and checks)."""
+                    prompt: str | None = None, rescore: bool = False) -> Reading:
+    """The ``kind`` identifier said in ``audio`` (a value only if it reads and checks).
+
+    A value that won less than ``DROP_BELOW`` of the readings' vote is not
+    given (as the drafter does not draft it): the reading keeps the groups
+    heard, for the agent to have the number said again.
+    """
+    return backed(_read(model, audio, kind, prompt, rescore))
+
+
+def _read(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
+          prompt: str | None, rescore: bool) -> Reading:
     if kind not in RULES:
         raise ValueError(f"not a spoken identifier kind: {kind}")
     letters, _spelt = letters_mode(kind)
@@ -60,9 +71,9 @@ def read_identifier(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
     spans = number_spans(words, letters)
     if not spans:
         whole = SpanAudio(audio, "", " ".join(s.text for s in segments))
-        return read_cut(model, whole, [kind], prompt)
+        return read_cut(model, whole, [kind], prompt, rescore)
     best = max(spans, key=lambda s: s.number_words)
-    return read_cut(model, span_audio(audio, words, best), [kind], prompt)
+    return read_cut(model, span_audio(audio, words, best), [kind], prompt, rescore)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +105,29 @@ def span_audio(audio: AudioArray, words: Sequence[Word], span: NumberSpan,
 
 
 def read_cut(model: SpeechModel, cut: SpanAudio, kinds: Sequence[IdentifierKind],
-             prompt: str | None = None) -> Reading:
+             prompt: str | None = None, rescore: bool = False) -> Reading:
     """One constrained decoding of ``cut``, read as each of ``kinds``: the reading
-    whose value won the largest share of the vote (valid ones first)."""
+    whose value won the largest share of the vote (valid ones first).
+
+    ``rescore``: the readings and their one-word neighbours
+    (``neighbours.candidates``) are also scored, in French words, against the
+    audio, and vote (``choose``).
+    """
     vocab = frozenset().union(*(vocabulary(k) for k in kinds))
     hyps = constrained(model, cut.audio, vocab, num_hypotheses=NUM_HYPOTHESES, prompt=prompt,
                        prefix=cut.prefix or None, margin_s=WINDOW_MARGIN_S)
     scored = [Scored(h.text, h.logprob) for h in hyps]
     plain = (cut.plain,) if cut.plain else ()
-    readings = [choose(k, scored, plain) for k in kinds]
+    said: dict[IdentifierKind, list[Candidate]] = {}
+    if rescore and hyps:
+        for kind in kinds:
+            letters, spelt = letters_mode(kind)
+            texts = [h.text for h in hyps] + list(plain)
+            heard = [heard_groups(text, letters, spelt) for text in texts]
+            said[kind] = candidates(kind, [h for h in heard if not loops(h.groups)])
+    to_score = sorted({c.said for found in said.values() for c in found})
+    scores = dict(zip(to_score, score_texts(model, cut.audio, to_score,
+                                            prefix=cut.prefix or None), strict=True))
+    readings = [choose(k, scored, plain, [(c, scores[c.said]) for c in said.get(k, [])])
+                for k in kinds]
     return max(readings, key=lambda r: (r.valid, r.confidence))
