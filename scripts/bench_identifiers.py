@@ -14,6 +14,10 @@ noise SNR, speaking rate), then read by one or more paths:
 - ``capture``: ``assistant.identify.reader.read_identifier`` on the usager's
   number turn cut from the recording (or, with ``--capture-source variant``,
   the value said alone, group by group);
+- ``capture-words``: the same audio read with ``identify.score_neighbours``
+  on (``read_identifier(..., rescore=True)``): the readings and the values one
+  French word away from them are also scored, in words, against the audio,
+  and vote;
 - ``live``: the exchange through ``LivePipeline`` with the second look on,
   and the time it adds to each commit it reads again.
 
@@ -86,10 +90,13 @@ from scripts.identifier_exchanges import (  # noqa: E402
 )
 from tools.tts import write_wav  # noqa: E402
 
-PATHS = ("baseline", "second", "capture", "live")
+PATHS = ("baseline", "second", "capture", "capture-words", "live")
 DEFAULT_DECODES = 60
 """Decodings in a default run (without --limit): a few minutes on 2 cores."""
 APPOINTMENT_DAY = dt.date(2026, 3, 10)
+CONFIDENCE_FLOORS = (0.0, 0.4, 0.6, 0.8)
+"""Capture: exact and wrong counted again keeping only values read with at
+least this confidence (0.4: ``DROP_BELOW``; 0.8: ``VERIFY_BELOW``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +125,8 @@ class PathResult:
     """Identifiers of other kinds the path kept (a misread kind shows here)."""
     look_s: list[float] = field(default_factory=list)
     """live: seconds the second look added to each commit it ran on."""
+    confidence: float | None = None
+    """capture: the share of the vote the value won."""
 
 
 @dataclass
@@ -207,13 +216,14 @@ def run_live(model: SpeechModel, audio: AudioArray, settings: Settings,
                       other=other, look_s=list(pipeline.look_seconds))
 
 
-def run_capture(model: SpeechModel, audio: AudioArray, kind: IdentifierKind) -> PathResult:
+def run_capture(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
+                rescore: bool = False) -> PathResult:
     """The capture path: the usager's number utterance read alone."""
     t0 = time.perf_counter()
-    result = read_identifier(model, audio, kind)
+    result = read_identifier(model, audio, kind, rescore=rescore)
     seconds = time.perf_counter() - t0
     return PathResult(got=[result.value] if result.value else [], heard=result.heard,
-                      seconds=seconds, valid=result.valid)
+                      seconds=seconds, valid=result.valid, confidence=result.confidence)
 
 
 # ---------------------------------------------------------------------------
@@ -291,6 +301,21 @@ def report(records: Sequence[Record], paths: Sequence[str]) -> None:
             print(f"  {k:{width}}" + "".join(f"{_rate(rows, p):>32}" for p in paths))
     print(f"  {'ALL':{width}}" + "".join(f"{_rate(records, p):>32}" for p in paths))
 
+    sure = [p for p in paths if any(p in r.results and r.results[p].confidence is not None
+                                    for r in records)]
+    if sure:
+        print("\nvalues kept from a confidence on (exact / wrong, of all exchanges):")
+        print(f"  {'from':{width}}" + "".join(f"{p:>32}" for p in sure))
+        for floor in CONFIDENCE_FLOORS:
+            cells = []
+            for p in sure:
+                rows = [r for r in records if p in r.results]
+                kept = [r for r in rows if (r.results[p].confidence or 0.0) >= floor]
+                ok = sum(exact(r.results[p], r.gold) for r in kept)
+                bad = sum(wrong(r.results[p], r.gold) for r in kept)
+                cells.append(f"{ok:3}/{len(rows):<3} wrong {bad:2}/{len(rows):<3}")
+            print(f"  {floor:<{width}}" + "".join(f"{c:>32}" for c in cells))
+
     print("\ntime per exchange:")
     audio = statistics.mean(r.audio_s for r in records)
     print(f"  audio per exchange: {audio:.1f} s; usager's number turn "
@@ -305,7 +330,7 @@ def report(records: Sequence[Record], paths: Sequence[str]) -> None:
             both = [r for r in rows if "baseline" in r.results]
             if both:
                 base = statistics.mean(r.results["baseline"].seconds for r in both)
-                added = mean if p == "capture" else mean - base
+                added = mean if p.startswith("capture") else mean - base
                 line += (f"; added per span vs baseline {added:+.2f} s "
                          f"(baseline {base:.2f} s on the same exchanges)")
         print(line)
@@ -428,13 +453,17 @@ def main() -> int:
                                                        baseline_look)
             if "second" in paths:
                 rec.results["second"] = run_second_look(model, wav, second_settings, ex.kind)
-            if "capture" in paths:
+            if "capture" in paths or "capture-words" in paths:
                 if args.capture_source == "span":
                     audio = cut(rendered.audio, rendered.number_span, args.span_margin)
                 else:
                     audio = render_capture(ex, cond.voice, speed, cond.noise_db,
                                            args.capture_gap)
-                rec.results["capture"] = run_capture(model, audio, ex.kind)
+                if "capture" in paths:
+                    rec.results["capture"] = run_capture(model, audio, ex.kind,
+                                                         settings.identify.score_neighbours)
+                if "capture-words" in paths:
+                    rec.results["capture-words"] = run_capture(model, audio, ex.kind, True)
             if "live" in paths:
                 rec.results["live"] = run_live(model, rendered.audio, second_settings, ex.kind)
             records.append(rec)

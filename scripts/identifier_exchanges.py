@@ -563,7 +563,9 @@ def cut(audio: AudioArray, span: tuple[float, float], margin_s: float = 0.3) -> 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true",
-                        help=f"write the set to {DEV_JSON.relative_to(ROOT)}")
+                        help=f"write the set to {DEV_JSON.relative_to(ROOT)} (or --out)")
+    parser.add_argument("--out", type=Path, default=DEV_JSON,
+                        help="where --write puts the set (another seed: a held-out set)")
     parser.add_argument("--show", type=int, metavar="N", default=0,
                         help="print N exchanges of each kind x style")
     parser.add_argument("--seed", type=int, default=SEED)
@@ -574,9 +576,9 @@ def main() -> int:
 
     exchanges = generate(args.seed, args.per_cell)
     if args.write:
-        DEV_JSON.parent.mkdir(parents=True, exist_ok=True)
-        DEV_JSON.write_text(dump_exchanges(exchanges), encoding="utf-8")
-        print(f"{len(exchanges)} exchanges -> {DEV_JSON.relative_to(ROOT)}")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(dump_exchanges(exchanges), encoding="utf-8")
+        print(f"{len(exchanges)} exchanges -> {args.out}")
     shown = [e for e in exchanges if int(e.id.rsplit("-", 1)[1]) <= args.show]
     for ex in shown:
         print(f"{ex.id} {ex.value}")
