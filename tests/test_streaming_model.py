@@ -90,6 +90,7 @@ def test_stream_command_prints_jsonl(tmp_path: Path, speech_model: SpeechModel,
         assert set(line) >= {"event", "text", "start", "end", "at"}
     commits = [line for line in lines if line["event"] == "commit"]
     assert "bonjour" in commits[0]["text"].lower()
+    assert commits[0]["reason"] in ("endpoint", "end_of_stream")
     assert all(c["start"] <= c["end"] <= len(audio) / SAMPLE_RATE + 0.1 for c in commits)
     ats = [line["at"] for line in lines]
     assert ats == sorted(ats)

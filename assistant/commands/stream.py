@@ -5,7 +5,9 @@ Prints one JSON object per line::
     {"event": "tentative"|"commit"|"status"|"end", "text", "start", "end", "at"}
 
 commit and tentative events also carry ``speaker`` ("agent", "usager",
-"autre", or null when unknown: no ``--channels``).
+"autre", or null when unknown: no ``--channels``); commit events carry
+``reason``, why the engine committed it (``endpoint``, ``deadline``…,
+``assistant.streaming.ledger.CommitReason``).
 
 ``start``/``end`` are audio seconds, ``at`` wall-clock seconds since the
 stream began; with ``--realtime`` the audio is fed at speaking pace, so
@@ -77,10 +79,12 @@ class EventPrinter:
         from assistant.streaming.events import EndEvent, ErrorEvent, StatusEvent, TranscriptUpdate
 
         if isinstance(event, TranscriptUpdate):
-            for seg in event.committed:
+            reasons = event.reasons or (None,) * len(event.committed)
+            for seg, reason in zip(event.committed, reasons, strict=True):
                 if self.jsonl:
                     self._write({"event": "commit", "text": seg.text, "start": seg.start,
-                                 "end": seg.end, "id": seg.id, "speaker": seg.speaker})
+                                 "end": seg.end, "id": seg.id, "speaker": seg.speaker,
+                                 "reason": reason})
                 else:
                     self.out.write(seg.text + "\n")
                     self.out.flush()
