@@ -131,6 +131,4 @@ def _classify_run(text: str, start: int, end: int, cues: Collection[IdentifierKi
         if K.NUMERO_ALLOCATAIRE in cues:
             return FoundIdentifier(K.NUMERO_ALLOCATAIRE, digits, start, end, 0.85)
         return None
-    if n == 8 and K.IDENTIFIANT_FRANCE_TRAVAIL in cues:
-        return FoundIdentifier(K.IDENTIFIANT_FRANCE_TRAVAIL, digits, start, end, 0.75)
     return None
