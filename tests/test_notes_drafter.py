@@ -84,6 +84,27 @@ def test_self_correction_replaces_the_number_just_said() -> None:
     assert c["amounts_eur"] == [1200]
 
 
+def test_a_group_taken_back_inside_a_number_is_replaced() -> None:
+    """« … soixante-trois, non pardon, treize … »: the group said before the
+    correction is replaced by the one after it; the number as first said (a
+    valid phone below) is never kept."""
+    assert ids("Votre numéro de sécurité sociale ?\nC'est le un, soixante et onze, douze, "
+               "soixante-trois, non pardon, treize, huit cent treize, zéro quatre-vingt-sept, "
+               "clé soixante-deux.") == [("NIR", "171121381308762")]
+    assert ids("Votre numéro de téléphone ?\nOui, c'est le zéro six, vingt-sept, quatorze, "
+               "soixante, zéro quatre, non attendez, zéro trois.") == [
+        ("TELEPHONE", "0627146003")]
+    # Whisper splits « zéro quatre » in two groups: the last digits are replaced.
+    assert ids("Votre numéro de téléphone ?\nOui, c'est le 06, 27, 14, 60, 0, 4, "
+               "nous attendez, 0, 3.") == [("TELEPHONE", "0627146003")]
+    # Taken back, and the key fails once corrected: nothing kept.
+    assert ids("Votre numéro de sécurité sociale ?\nC'est le 1, 71, 12, 63, non pardon, 13, "
+               "813, 087, clé 61.") == []
+    # Two numbers with ordinary words between them stay two numbers.
+    assert ids("Mon numéro allocataire est le 2 3 4 5 6 7 8, non ce n'est pas celui de "
+               "ma femme qui est le 2 3 4 5 6 7 9.") != []
+
+
 def test_two_numbers_without_a_correction_are_both_kept() -> None:
     c = contract("Le loyer est de 620 euros et l'APL de 234 euros.")
     assert c["amounts_eur"] == [620, 234]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import pairwise
 
 from assistant.identify.kinds import check
 from assistant.notes.models import IdentifierKind
@@ -76,6 +77,11 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
             out.append(FoundIdentifier(K.IMMATRICULATION, value, m.start(), m.end(),
                                        0.9 if K.IMMATRICULATION in cues else 0.6))
             taken.append(m.span())
+    for found, span in _corrected_runs(text, cues):
+        if free(*span):
+            if found is not None:
+                out.append(found)
+            taken.append(span)
     for m in _RUN.finditer(text):
         if not free(*m.span()):
             continue
@@ -94,6 +100,49 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
             out.append(found)
             taken.append((found.start, found.end))
     out.sort(key=lambda f: f.start)
+    return out
+
+
+_TAKE_BACK = re.compile(r"\b(?:non|pardon|attendez|plutot|trompee?|corrige|correction)\b")
+MAX_TAKE_BACK_WORDS = 4
+"""Words between two digit runs that can take back the end of the first
+(« non pardon », « euh non, pardon », « pardon, je me trompe »)."""
+
+
+def _corrected_runs(text: str, cues: Collection[IdentifierKind]
+                    ) -> list[tuple[FoundIdentifier | None, tuple[int, int]]]:
+    """Numbers said with a correction inside: « 63, non pardon, 13, 813 … ».
+
+    Two digit runs with a few words between them, one of which takes back what
+    was said (``_TAKE_BACK``): the group said just before the correction is
+    replaced by what follows it; if that makes no identifier (the recogniser
+    may split « zéro quatre » in two groups), the first run's last digits are,
+    as many as the second run holds. The first run alone is never kept: it was
+    taken back. Each result comes with the span it covers (the whole
+    correction); ``None`` when neither reading makes an identifier.
+    """
+    out: list[tuple[FoundIdentifier | None, tuple[int, int]]] = []
+    for first, second in pairwise(_RUN.finditer(text)):
+        between = text[first.end():second.start()]
+        words = re.findall(r"[a-z']+", between)
+        if not _TAKE_BACK.search(between) or len(words) > MAX_TAKE_BACK_WORDS \
+                or re.search(r"[.?!;:]", between):
+            continue
+        groups = [g for g in first.group().split(", ") if g]
+        said_after = re.sub(r"\D", "", second.group())
+        tries = [re.sub(r"\D", "", "".join(groups[:-1])) + said_after]
+        before = re.sub(r"\D", "", first.group())
+        if len(said_after) < len(before):
+            tries.append(before[: len(before) - len(said_after)] + said_after)
+        found = None
+        for digits in tries:
+            joined = digits + text[second.end():]
+            hit = _classify_run(joined, 0, len(digits), cues)
+            if hit is not None:
+                found = FoundIdentifier(hit.kind, hit.value, first.start(),
+                                        second.end() + hit.end - len(digits), hit.confidence)
+                break
+        out.append((found, (first.start(), found.end if found else second.end())))
     return out
 
 
