@@ -105,6 +105,24 @@ def test_a_group_taken_back_inside_a_number_is_replaced() -> None:
                "ma femme qui est le 2 3 4 5 6 7 9.") != []
 
 
+def test_letters_said_by_name_in_an_identifier() -> None:
+    """« lettre Q », « i grec », « F R » and plates spelt with pauses, as people say them."""
+    assert ids("Votre identifiant France Travail ?\nC'est le six cent douze, trente-sept, "
+               "cinquante-neuf, lettre Q.") == [("IDENTIFIANT_FRANCE_TRAVAIL", "6123759Q")]
+    assert ids("Votre identifiant France Travail ?\nOui alors, neuf, zéro quatre, trois six, "
+               "neuf deux, lettre i grec.") == [("IDENTIFIANT_FRANCE_TRAVAIL", "9043692Y")]
+    assert ids("Il me faut l'IBAN du compte.\nC'est F R soixante-seize, trente zéro zéro, "
+               "vingt trente-neuf, douze zéro neuf, cinq mille huit cent vingt, "
+               "quatre-vingt-dix-huit quarante-deux, sept cent quatre-vingt-deux.") == [
+        ("IBAN", "FR7630002039120958209842782")]
+    assert ids("La plaque d'immatriculation ?\nOui, c'est le B H, cent quarante-six, "
+               "W i grec.") == [("IMMATRICULATION", "BH-146-WY")]
+    assert ids("La plaque ?\nC'est le M D, cent cinquante-sept, M S.") == [
+        ("IMMATRICULATION", "MD-157-MS")]
+    # A letter after a number without « lettre » and a pause is a word, not a letter.
+    assert ids("Votre identifiant France Travail ?\nC'est le 6123759, a priori.") == []
+
+
 def test_two_numbers_without_a_correction_are_both_kept() -> None:
     c = contract("Le loyer est de 620 euros et l'APL de 234 euros.")
     assert c["amounts_eur"] == [620, 234]

@@ -36,6 +36,19 @@ LETTER_NAMES: dict[str, str] = {
 """French letter names (folded) as people spell a plate or an identifier,
 with the ordinary words that sound the same; single letters stand for themselves."""
 
+_TWO_WORD_LETTERS = re.compile(r"\b(?:(i) grec|(double) v[eé]?)\b")
+
+
+def name_two_word_letters(text: str) -> str:
+    """« i grec » -> « y », « double vé » -> « w » in folded text, padded with
+    spaces to the same length (callers keep character spans)."""
+    def one(m: re.Match[str]) -> str:
+        letter = "y" if m.group(1) else "w"
+        return letter + " " * (len(m.group()) - 1)
+
+    return _TWO_WORD_LETTERS.sub(one, text)
+
+
 _KEY_WORDS = {"cle", "cles", "cl", "clef"}
 _FIX_WORDS = {"non", "pardon", "plutot", "erreur", "attendez", "pardonnez"}
 _RESTART = re.compile(r"\bje (?:recommence|reprends)\b|\breprenons\b|\bdepuis le debut\b")
@@ -99,7 +112,8 @@ def heard_groups(text: str, letters: bool = True, spelt: bool = False) -> Heard:
     (« bé », « cé ») count anywhere (plates, spelt letter by letter); else
     only after « lettre » or beside another letter.
     """
-    folded = _repair_number_words(_mixed_to_words(fold(text, typography=True)))
+    folded = _repair_number_words(_mixed_to_words(
+        name_two_word_letters(fold(text, typography=True))))
     restarts = list(_RESTART.finditer(folded))
     if restarts:
         folded = folded[restarts[-1].end():]

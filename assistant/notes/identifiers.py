@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from assistant.identify.kinds import check
+from assistant.identify.spoken import name_two_word_letters
 from assistant.notes.models import IdentifierKind
 
 K = IdentifierKind
@@ -33,16 +34,17 @@ class FoundIdentifier:
 
 
 _EMAIL = re.compile(r"[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
-_IBAN = re.compile(r"\bfr ?\d{2}(?:[ -]?[0-9a-z]){23}\b")
+_IBAN = re.compile(r"\bf ?r,? ?\d{2}(?:(?:, |[ -])?[0-9a-z]){23}\b")
 _PLATE = re.compile(r"\b([a-z]{2})[ -]?(\d{3})[ -]?([a-z]{2})\b")
-_PLATE_SPELT = re.compile(r"\b([a-z])[ -]([a-z])[ -]?(\d{3})[ -]?([a-z])[ -]([a-z])\b")
+_PLATE_SPELT = re.compile(
+    r"\b([a-z])[ -]([a-z])(?:, |[ -])?(\d{3})(?:, |[ -])?([a-z])[ -]([a-z])\b")
 # Digit groups joined by spaces, commas, dots or hyphens ("48 21 937", "06-71-22-58-09").
 _RUN = re.compile(r"(?<![\w@.])\d+(?:(?:, |[ ,.\-])\d+)*")
 _KEY = re.compile(
     r"^[ ,.]*(?:et )?(?:la |sa |votre )?(?:cles?|que les?) "
     r"(?:c'est |est |:|a |de )?(?:le )?(\d ?\d)\b"
 )
-_LETTER_AFTER = re.compile(r"^[ -]?([a-z])\b(?!')")
+_LETTER_AFTER = re.compile(r"^(?:[ -]?|,? (?:et )?(?:la )?lettre )([a-z])\b(?!')")
 _NOT_AN_ID_AFTER = re.compile(
     r"^\s*(?:d')?(?:euros?|%|pour ?cent|ans?|mois|jours?|semaines?|heures?|h\b|minutes?|fois"
     r"|enfants?|personnes?|trimestres?|janvier|fevrier|mars|avril|mai|juin|juillet|aout"
@@ -52,6 +54,7 @@ _NOT_AN_ID_AFTER = re.compile(
 
 def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundIdentifier]:
     """Identifiers in ``text`` (a sentence's working text); ``cues``: kinds named nearby."""
+    text = name_two_word_letters(text)
     out: list[FoundIdentifier] = []
     taken: list[tuple[int, int]] = []
 
@@ -62,7 +65,7 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
         out.append(FoundIdentifier(K.EMAIL, m.group().strip("."), m.start(), m.end(), 0.95))
         taken.append(m.span())
     for m in _IBAN.finditer(text):
-        compact = re.sub(r"[ -]", "", m.group()).upper()
+        compact = re.sub(r"[ ,-]", "", m.group()).upper()
         if check(K.IBAN, compact) and free(*m.span()):
             out.append(FoundIdentifier(K.IBAN, compact, m.start(), m.end(), 0.95))
             taken.append(m.span())
