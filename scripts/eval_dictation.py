@@ -134,6 +134,19 @@ def _apply_live(raw: str, keep_whisper_marks: bool, model_name: str) -> str:
     return session.text
 
 
+def decode_options(settings: Settings, prompt: str) -> DecodeOptions:
+    """The batch decoding options for ``--prompt``: "dictation" as ``assistant
+    transcribe --dictation`` (the dictation prompt whatever the clip's length:
+    with decoding.prompt_min_s a recording said in one breath, under 10 s, was
+    decoded without it), "counter" as a plain transcription, "none" without one."""
+    options = DecodeOptions.from_settings(settings)
+    if prompt == "counter":
+        return options
+    if prompt == "none":
+        return replace(options, initial_prompt=None)
+    return replace(options, initial_prompt=DICTATION_PROMPT, prompt_min_s=0.0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4",
@@ -166,11 +179,7 @@ def main() -> int:
     settings = load_settings()
     cases = load_cases(DATA / f"{args.set}.json")
     model = load_model(settings)  # as the command: [model] settings, ASSISTANT_MODEL__* overrides
-    options = replace(DecodeOptions.from_settings(settings), initial_prompt=DICTATION_PROMPT)
-    if args.prompt == "counter":
-        options = DecodeOptions.from_settings(settings)
-    elif args.prompt == "none":
-        options = replace(options, initial_prompt=None)
+    options = decode_options(settings, args.prompt)
 
     voices = [check_voice(f"mb-{v.strip().removeprefix('mb-')}") for v in args.voices.split(",")]
     cond = "" if (args.wpm, args.noise) == (150, None) else f"|{args.wpm}|{args.noise}"
