@@ -62,9 +62,11 @@ def run(args: argparse.Namespace) -> int:
         }, ensure_ascii=False))
     if not reading.valid:
         heard = f" (entendu : « {reading.heard} »)" if reading.heard else ""
+        what = (f"La lecture de {args.file} est trop incertaine pour proposer un numéro "
+                f"({RULES[rule.kind].label}){heard}." if reading.shares else
+                f"Aucun {RULES[rule.kind].label} valide n'a été entendu dans {args.file}{heard}.")
         raise NotReadError(
-            f"Aucun {RULES[rule.kind].label} valide n'a été entendu dans {args.file}{heard}.",
-            "Faites redire le numéro groupe par groupe, ou saisissez-le à la main.")
+            what, "Faites redire le numéro groupe par groupe, ou saisissez-le à la main.")
     if not args.json:
         shown = " ".join(reading.groups)
         sure = "" if reading.confidence >= VERIFY_BELOW else "  (à vérifier)"
