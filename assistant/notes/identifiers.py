@@ -120,7 +120,8 @@ def _corrected_runs(text: str, cues: Collection[IdentifierKind]
     was said (``_TAKE_BACK``): the group said just before the correction is
     replaced by what follows it; if that makes no identifier (the recogniser
     may split « zéro quatre » in two groups), the first run's last digits are,
-    as many as the second run holds. The first run alone is never kept: it was
+    as many as the second run holds; else the second run may be the whole
+    number said again. The first run alone is never kept: it was
     taken back. Each result comes with the span it covers (the whole
     correction); ``None`` when neither reading makes an identifier.
     """
@@ -137,6 +138,7 @@ def _corrected_runs(text: str, cues: Collection[IdentifierKind]
         before = re.sub(r"\D", "", first.group())
         if len(said_after) < len(before):
             tries.append(before[: len(before) - len(said_after)] + said_after)
+        tries.append(said_after)  # the whole number said again
         found = None
         for digits in tries:
             joined = digits + text[second.end():]
