@@ -287,8 +287,12 @@ class StreamingEngine:
         # The buffer may still hold committed audio (kept as context): only the
         # words after the committed end are new; a word cut in two at the
         # boundary can come back, and the overlap check removes it.
-        hyp = self._new_words(_monotonic(tuple(w for w in words if w.text)))
-        hyp = _monotonic(hyp, self._committed_end_s)
+        timed = tuple(w for w in words if w.text)
+        if self.config.deadline_s:  # (the default path measured best without it)
+            timed = _monotonic(timed)
+        hyp = self._new_words(timed)
+        if self.config.deadline_s:
+            hyp = _monotonic(hyp, self._committed_end_s)
         hyp = tuple(w for w in hyp
                     if self._gate.has_speech(w.start, w.end, self._buffer_start_s))
         kept = cut_repetition(hyp)
