@@ -37,6 +37,8 @@ def test_check_normalises_valid_values(kind: K, raw: str, normal: str) -> None:
     (K.NUMERO_ALLOCATAIRE, "123456"),
     (K.IDENTIFIANT_FRANCE_TRAVAIL, "12345678"),
     (K.IMMATRICULATION, "AB-000-CD"),
+    (K.IMMATRICULATION, "BH-146-WI"),  # SIV plates have no I, O, U
+    (K.IMMATRICULATION, "SS-146-AB"),
     (K.IBAN, "FR76 3000 6000 0112 3456 7890 188"),
 ])
 def test_check_refuses_invalid_values(kind: K, raw: str) -> None:

@@ -72,6 +72,9 @@ data too. The other kinds (allocataire number, France Travail identifier, ...)
 stay, since the agent's systems need them."""
 
 _PLATE = re.compile(r"([A-Z]{2})-?(\d{3})-?([A-Z]{2})")
+_NOT_ON_PLATES = re.compile(r"[IOU]")
+"""SIV plates (since 2009) use neither I, O nor U (read as 1, 0, V), nor SS, nor
+000: a plate heard with one of them was misheard."""
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -80,7 +83,8 @@ def check(kind: IdentifierKind, value: str) -> str | None:
 
     Normal forms: digits only (NIR, numéro fiscal, téléphone, allocataire),
     seven digits and an upper-case letter (France Travail), the compact
-    upper-case IBAN, ``AA-123-AA`` (plates), a lower-case e-mail address.
+    upper-case IBAN, ``AA-123-AA`` (plates, with the SIV's letters), a lower-case
+    e-mail address.
     """
     compact = _SEPARATORS.sub("", value).upper()
     if kind is K.EMAIL:
@@ -100,7 +104,8 @@ def check(kind: IdentifierKind, value: str) -> str | None:
         return compact if re.fullmatch(r"\d{7}[A-Z]", compact) else None
     if kind is K.IMMATRICULATION:
         m = _PLATE.fullmatch(compact)
-        if m is None or m.group(2) == "000":
+        if m is None or m.group(2) == "000" or _NOT_ON_PLATES.search(m.group(1) + m.group(3)) \
+                or "SS" in (m.group(1), m.group(3)):
             return None
         return "-".join(m.groups())
     return None

@@ -76,7 +76,9 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
             if len(letters) != 4 or not free(*m.span()):
                 continue
             digits = next(g for g in m.groups() if g.isdigit())
-            value = f"{letters[:2]}-{digits}-{letters[2:]}".upper()
+            value = check(K.IMMATRICULATION, f"{letters[:2]}-{digits}-{letters[2:]}")
+            if value is None:
+                continue
             out.append(FoundIdentifier(K.IMMATRICULATION, value, m.start(), m.end(),
                                        0.9 if K.IMMATRICULATION in cues else 0.6))
             taken.append(m.span())
