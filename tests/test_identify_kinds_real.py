@@ -50,8 +50,6 @@ PASSIVE = {
     # Whisper writes « BH146 WI » for « B H, 146, W i grec »: no I on SIV plates.
     K.IMMATRICULATION: ("plaque-groups-03", False),
 }
-KNOWN_WRONG: dict[IdentifierKind, str] = {}
-"""Kinds drafted wrong on their exchange (a strict xfail: it fails when fixed)."""
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +72,7 @@ def test_capture_reads_the_number_said_or_nothing(speech_model: SpeechModel,
         assert reading.heard  # what was heard is there for the agent
 
 
-@pytest.mark.parametrize("kind", [
-    pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[k]))
-    if k in KNOWN_WRONG else k for k in PASSIVE], ids=lambda k: k.value)
+@pytest.mark.parametrize("kind", list(PASSIVE), ids=lambda k: k.value)
 def test_passive_path_keeps_the_number_said_or_nothing(speech_model: SpeechModel,
                                                        exchanges: dict[str, Exchange],
                                                        kind: IdentifierKind,

@@ -23,10 +23,10 @@ class SharingServices:
     """Sharing the note (issue #16); ``Services`` gives the settings and the store."""
 
     settings: Settings
-
-    @property
-    def store(self) -> SessionStore:
-        raise NotImplementedError
+    if TYPE_CHECKING:
+        # Declared for the type checker only: Services defines the real one.
+        @property
+        def store(self) -> SessionStore: ...
 
     def share_layout(self) -> NoteLayout:
         """How the note is laid out when it leaves the workstation (settings ``share``)."""
