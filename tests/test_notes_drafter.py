@@ -126,6 +126,18 @@ def test_letters_said_by_name_in_an_identifier() -> None:
     assert ids("Votre identifiant France Travail ?\nC'est le 6123759, a priori.") == []
 
 
+def test_numbers_as_the_recogniser_writes_them() -> None:
+    """How Whisper writes what was said plainly: « un » as a group of its own
+    among digit groups, a plate whose digits were taken back."""
+    assert ids("Quel est votre numéro allocataire ?\nOui, un, 68, 98, 25.") == [
+        ("NUMERO_ALLOCATAIRE", "1689825")]
+    assert ids("Il me faut l'immatriculation.\nC'est le MD 151, non pardon 157, MS.") == [
+        ("IMMATRICULATION", "MD-157-MS")]
+    assert ids("Votre plaque ?\nC'est le 151, non pardon 157, ma voiture.") == []
+    # « un » stays an article away from digit groups, and « locataire » is a tenant.
+    assert ids("J'en ai un, 2 peut-être.\nMon numéro de locataire est le 329 24 46.") == []
+
+
 def test_two_numbers_without_a_correction_are_both_kept() -> None:
     c = contract("Le loyer est de 620 euros et l'APL de 234 euros.")
     assert c["amounts_eur"] == [620, 234]

@@ -123,7 +123,8 @@ def _corrected_runs(text: str, cues: Collection[IdentifierKind]
     replaced by what follows it; if that makes no identifier (the recogniser
     may split « zéro quatre » in two groups), the first run's last digits are,
     as many as the second run holds; else the second run may be the whole
-    number said again. The first run alone is never kept: it was
+    number said again; between a plate's letters, the digits said after the
+    correction are the plate's (``_corrected_plate``). The first run alone is never kept: it was
     taken back. Each result comes with the span it covers (the whole
     correction); ``None`` when neither reading makes an identifier.
     """
@@ -141,8 +142,8 @@ def _corrected_runs(text: str, cues: Collection[IdentifierKind]
         if len(said_after) < len(before):
             tries.append(before[: len(before) - len(said_after)] + said_after)
         tries.append(said_after)  # the whole number said again
-        found = None
-        for digits in tries:
+        found = _corrected_plate(text, first, second, cues)
+        for digits in tries if found is None else ():
             joined = digits + text[second.end():]
             hit = _classify_run(joined, 0, len(digits), cues)
             if hit is not None:
@@ -151,6 +152,30 @@ def _corrected_runs(text: str, cues: Collection[IdentifierKind]
                 break
         out.append((found, (first.start(), found.end if found else second.end())))
     return out
+
+
+_SHORT_WORDS = frozenset({"le", "la", "de", "du", "un", "en", "et", "ma", "sa", "ta", "ce",
+                          "se", "ne", "me", "te", "je", "au", "on", "il", "tu", "ou", "oh",
+                          "ah", "eh", "ca", "si"})
+"""Two-letter French words: « c'est le 151, non pardon, 157 » is no plate."""
+_PLATE_HEAD = re.compile(r"\b([a-z])[ -]?([a-z])[ -]?$")
+_PLATE_TAIL = re.compile(r"^(?:, |[ -])?([a-z])[ -]?([a-z])\b")
+
+
+def _corrected_plate(text: str, first: re.Match[str], second: re.Match[str],
+                     cues: Collection[IdentifierKind]) -> FoundIdentifier | None:
+    """« M D 151, non pardon, 157, M S »: a plate whose digits were taken back."""
+    head = _PLATE_HEAD.search(text, 0, first.start())
+    tail = _PLATE_TAIL.match(text[second.end():])
+    digits = re.sub(r"\D", "", second.group())
+    if head is None or tail is None or len(digits) != 3 \
+            or head[0].strip() in _SHORT_WORDS or tail[0].strip(" ,") in _SHORT_WORDS:
+        return None
+    value = check(K.IMMATRICULATION, f"{head[1]}{head[2]}-{digits}-{tail[1]}{tail[2]}")
+    if value is None:
+        return None
+    return FoundIdentifier(K.IMMATRICULATION, value, head.start(), second.end() + tail.end(),
+                           0.9 if K.IMMATRICULATION in cues else 0.6)
 
 
 def _classify_run(text: str, start: int, end: int, cues: Collection[IdentifierKind]

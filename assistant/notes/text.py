@@ -275,7 +275,9 @@ def _numbers_to_digits(mt: MappedText) -> MappedText:
             # An article unless other numbers stand right beside it ("un deux trois").
             before = text[: m.start]
             after = text[m.end :]
-            near = bool(re.search(r"\d[ -]$", before) or re.match(r"[ -]\d", after))
+            # ("un, 68, 98, 25": a group of its own in a run said with pauses).
+            near = bool(re.search(r"\d[ -]$", before) or re.match(r"[ -]\d|, \d+, \d", after)
+                        or (re.search(r"\d, $", before) and re.match(r"[,.]|$", after)))
             if k > 0 and text[found[k - 1].end : m.start] in (" ", ", ", "-"):
                 near = True
             if k + 1 < len(found) and text[m.end : found[k + 1].start] in (" ", ", ", "-"):
