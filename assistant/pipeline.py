@@ -26,13 +26,14 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from assistant.asr import DecodeOptions, SpeechModel
 from assistant.errors import AssistantError, CaptureError
 from assistant.identify.second_look import CUE_SEGMENTS, look_segment
+from assistant.identify.verify import verify_segment
 from assistant.recent import RecentAudio
 from assistant.settings import Settings
 from assistant.speakers import ChannelLabeller
@@ -202,8 +203,8 @@ class LivePipeline:
         self.recent = RecentAudio()
         """The last minute of audio fed to the engine (the second look, the number
         dictation)."""
-        self._look_model = model if (isinstance(model, SpeechModel)
-                                     and settings.identify.second_look) else None
+        self._look_model = model if (isinstance(model, SpeechModel) and (
+            settings.identify.second_look or settings.identify.verify)) else None
         self._earlier: deque[str] = deque(maxlen=CUE_SEGMENTS)
         self.look_seconds: list[float] = []
         """Wall time the second look added to each commit it ran on (for benchmarks)."""
@@ -293,7 +294,8 @@ class LivePipeline:
 
     def _looked(self, committed: tuple[Segment, ...]) -> tuple[Segment, ...]:
         """Committed segments with their numbers read again from the recent audio
-        (``assistant.identify.second_look``), before anyone sees them."""
+        (``assistant.identify.second_look``) or checked against their neighbours
+        (``assistant.identify.verify``), before anyone sees them."""
         assert self._look_model is not None
         out: list[Segment] = []
         for seg in committed:
@@ -301,8 +303,14 @@ class LivePipeline:
                 started = time.monotonic()
                 lo = max(0.0, seg.start - 2.0)
                 audio = self.recent.between(lo, seg.end + 1.0)
-                seg, looks = look_segment(self._look_model, audio, seg, list(self._earlier),
-                                          self.settings.identify.keep_confidence, offset_s=lo)
+                looks: Sequence[object]
+                if self.settings.identify.second_look:
+                    seg, looks = look_segment(self._look_model, audio, seg, list(self._earlier),
+                                              self.settings.identify.keep_confidence,
+                                              offset_s=lo)
+                else:
+                    seg, looks = verify_segment(self._look_model, audio, seg,
+                                                list(self._earlier), offset_s=lo)
                 if looks:
                     self.look_seconds.append(time.monotonic() - started)
             self._earlier.append(seg.text)

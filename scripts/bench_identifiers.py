@@ -11,6 +11,12 @@ noise SNR, speaking rate), then read by one or more paths:
   ``Drafter``; the identifiers of the exchange's kind are read from the draft;
 - ``second``: ``assistant transcribe --second-look --format json --words``
   then ``assistant draft`` (the words' probabilities reach the drafter);
+- ``words``: ``assistant transcribe --format json --words`` then ``assistant
+  draft`` (no second look): the words' probabilities reach the drafter; the
+  fair baseline of ``verify``;
+- ``verify``: the same with ``identify.verify`` on: each value the transcript
+  wrote is scored against its valid one-word neighbours and not drafted when
+  one of them scores better (``assistant.identify.verify``);
 - ``capture``: ``assistant.identify.reader.read_identifier`` on the usager's
   number turn cut from the recording (or, with ``--capture-source variant``,
   the value said alone, group by group);
@@ -19,7 +25,10 @@ noise SNR, speaking rate), then read by one or more paths:
   French word away from them are also scored, in words, against the audio,
   and vote;
 - ``live``: the exchange through ``LivePipeline`` with the second look on,
-  and the time it adds to each commit it reads again.
+  and the time it adds to each commit it reads again; ``live-plain``: neither
+  the second look nor the check; ``live-verify``: the check alone
+  (``identify.verify``, the default), and the time it adds to each commit it
+  checks.
 
 Exact: the path holds the gold value for that kind. Wrong kept: it holds a
 different value of that kind (both can happen at once). Printed per kind, per
@@ -54,7 +63,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +99,8 @@ from scripts.identifier_exchanges import (  # noqa: E402
 )
 from tools.tts import write_wav  # noqa: E402
 
-PATHS = ("baseline", "second", "capture", "capture-words", "live")
+PATHS = ("baseline", "second", "words", "verify", "capture", "capture-words", "live",
+         "live-plain", "live-verify")
 DEFAULT_DECODES = 60
 """Decodings in a default run (without --limit): a few minutes on 2 cores."""
 APPOINTMENT_DAY = dt.date(2026, 3, 10)
@@ -189,6 +199,20 @@ def run_second_look(model: SpeechModel, wav: Path, settings: Settings,
     t0 = time.perf_counter()
     transcript = transcribe_file(model, wav, DecodeOptions.from_settings(settings), None,
                                  settings.identify)
+    doc = render(transcript, "json", words=True)
+    draft = Drafter(APPOINTMENT_DAY).add_segments(segments_from(doc, wav.name))
+    seconds = time.perf_counter() - t0
+    got, other = read_draft(draft, kind)
+    return PathResult(got=got, heard=transcript.text, seconds=seconds, other=other)
+
+
+def run_words(model: SpeechModel, wav: Path, settings: Settings,
+              kind: IdentifierKind) -> PathResult:
+    """``assistant transcribe --format json --words`` (with ``settings.identify``:
+    ``verify`` on or off, no second look) then ``assistant draft`` of that JSON."""
+    t0 = time.perf_counter()
+    options = replace(DecodeOptions.from_settings(settings), word_timestamps=True)
+    transcript = transcribe_file(model, wav, options, None, settings.identify)
     doc = render(transcript, "json", words=True)
     draft = Drafter(APPOINTMENT_DAY).add_segments(segments_from(doc, wav.name))
     seconds = time.perf_counter() - t0
@@ -334,11 +358,13 @@ def report(records: Sequence[Record], paths: Sequence[str]) -> None:
                 line += (f"; added per span vs baseline {added:+.2f} s "
                          f"(baseline {base:.2f} s on the same exchanges)")
         print(line)
-    looks = sorted(t for r in records if "live" in r.results for t in r.results["live"].look_s)
-    if looks:
-        p90 = looks[min(len(looks) - 1, int(0.9 * len(looks)))]
-        print(f"  live second look: {len(looks)} commits read again, added "
-              f"p50 {statistics.median(looks):.2f} s, p90 {p90:.2f} s, max {looks[-1]:.2f} s")
+    for path, what in (("live", "second look: {} commits read again"),
+                       ("live-verify", "check: {} commits checked")):
+        looks = sorted(t for r in records if path in r.results for t in r.results[path].look_s)
+        if looks:
+            p90 = looks[min(len(looks) - 1, int(0.9 * len(looks)))]
+            print(f"  live {what.format(len(looks))}, added p50 {statistics.median(looks):.2f}"
+                  f" s, p90 {p90:.2f} s, max {looks[-1]:.2f} s")
 
 
 def dump(records: Sequence[Record], out: Path) -> None:
@@ -409,6 +435,8 @@ def main() -> int:
 
     settings = Settings()
     second_settings = Settings(identify=IdentifySettings(second_look=True))
+    words_settings = Settings(identify=IdentifySettings(second_look=False, verify=False))
+    verify_settings = Settings(identify=IdentifySettings(second_look=False, verify=True))
     if not paths:
         print("nothing to run")
         return 1
@@ -453,6 +481,10 @@ def main() -> int:
                                                        baseline_look)
             if "second" in paths:
                 rec.results["second"] = run_second_look(model, wav, second_settings, ex.kind)
+            if "words" in paths:
+                rec.results["words"] = run_words(model, wav, words_settings, ex.kind)
+            if "verify" in paths:
+                rec.results["verify"] = run_words(model, wav, verify_settings, ex.kind)
             if "capture" in paths or "capture-words" in paths:
                 if args.capture_source == "span":
                     audio = cut(rendered.audio, rendered.number_span, args.span_margin)
@@ -466,6 +498,12 @@ def main() -> int:
                     rec.results["capture-words"] = run_capture(model, audio, ex.kind, True)
             if "live" in paths:
                 rec.results["live"] = run_live(model, rendered.audio, second_settings, ex.kind)
+            if "live-plain" in paths:
+                rec.results["live-plain"] = run_live(model, rendered.audio, words_settings,
+                                                     ex.kind)
+            if "live-verify" in paths:
+                rec.results["live-verify"] = run_live(model, rendered.audio, verify_settings,
+                                                      ex.kind)
             records.append(rec)
             marks = " ".join(
                 f"{p}={'OK' if exact(res, ex.value) else ('WRONG' if res.got else 'miss')}"

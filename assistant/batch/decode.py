@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from assistant.asr import DecodeOptions, SpeechModel
 from assistant.audiofile import load_audio, load_channels
-from assistant.identify.second_look import second_look
+from assistant.identify.second_look import CUE_SEGMENTS, second_look
+from assistant.identify.verify import verify_transcript_segments
 from assistant.settings import IdentifySettings
 from assistant.speakers import label_transcript, mix_down
 from assistant.types import SAMPLE_RATE, Segment, Transcript
@@ -34,8 +35,12 @@ def transcribe_file(model: SpeechModel, path: Path, options: DecodeOptions,
     """Transcribe one recording. Raises AudioFileError for unusable files.
 
     ``look``: with ``look.second_look``, the numbers of the transcript are read
-    again from the audio (``assistant.identify.second_look``); the decoding then
-    computes word times, whatever ``options`` says.
+    again from the audio (``assistant.identify.second_look``), and the decoding
+    then computes word times, whatever ``options`` says. With ``look.verify``
+    (and not the second look) they are checked against their one-word
+    neighbours (``assistant.identify.verify``) where the decoding computes word
+    times anyway (``transcribe --format json --words``, channels, voices): the
+    check only lowers the words' probabilities, which a txt rendering drops.
 
     ``channels``: the role of each channel (``capture.channels``); the
     recording must have that many. It is decoded once, from the mix-down, with
@@ -66,6 +71,10 @@ def transcribe_file(model: SpeechModel, path: Path, options: DecodeOptions,
                             segments=tuple(segments))
     if look is not None and look.second_look:
         transcript, _looks = second_look(model, audio, transcript, look.keep_confidence)
+    elif look is not None and look.verify and options.word_timestamps:
+        checked, _verdicts = verify_transcript_segments(model, audio, transcript.segments,
+                                                        CUE_SEGMENTS)
+        transcript = replace(transcript, segments=checked)
     if per_channel is not None:
         transcript = label_transcript(transcript, per_channel, channels)
     elif voice is not None:

@@ -66,6 +66,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="relire depuis l'audio les numéros dits après « numéro "
                              "allocataire », « sécurité sociale »… (défaut : réglage "
                              "identify.second_look, désactivé)")
+    parser.add_argument("--verify", action=argparse.BooleanOptionalAction, default=None,
+                        help="avec --format json --words : marquer peu sûr un numéro "
+                             "qu'une valeur voisine (83 pour 93) explique mieux dans "
+                             "l'audio, pour que la fiche ne le reprenne pas (défaut : "
+                             "réglage identify.verify, activé)")
     add_channels_argument(parser)
     add_speakers_argument(parser)
     parser.add_argument("--dictation", action="store_true",
@@ -109,12 +114,14 @@ def _options(args: argparse.Namespace) -> tuple[Settings, DecodeOptions]:
 
 
 def _look(args: argparse.Namespace, settings: Settings) -> IdentifySettings | None:
-    """The second-look settings, None for a dictation."""
+    """The identify settings (second look, verify), None for a dictation."""
     if getattr(args, "dictation", False):
         return None
     look = settings.identify
     if args.second_look is not None:
         look = look.model_copy(update={"second_look": args.second_look})
+    if args.verify is not None:
+        look = look.model_copy(update={"verify": args.verify})
     return look
 
 

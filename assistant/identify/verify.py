@@ -1,0 +1,122 @@
+"""Verification: is the value the transcript wrote the best way to say the audio? (edge)
+
+Whisper base mishears a French number by one word far more often than by
+several ("quatre-vingt-treize" written 83, "trente-huit" 28: see
+``neighbours``), and for the kinds without a check digit (telephone, numéro
+allocataire, France Travail, plates) any such slip makes another valid value,
+which the drafter would keep. Here the value the transcript wrote is put
+against the valid values one French word away from it: all of them, written
+in French words, are scored against the number's audio (teacher forcing,
+``asr_constrained.score_texts``). When one of them explains the audio better
+than the value written, the value is doubted: the words that say it get a
+probability under ``DROP_BELOW``, so the drafter does not draft it and the
+agent has the number said again (or takes it with the number dictation).
+
+Nothing is ever rewritten: the check can only take a value away, never put
+one in the note, so a wrong neighbour that happens to score well costs a
+right value at worst, never a wrong one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from assistant.asr import SpeechModel
+from assistant.asr_constrained import score_texts
+from assistant.identify.choose import letters_mode
+from assistant.identify.kinds import RULES, cued_kinds
+from assistant.identify.neighbours import candidates
+from assistant.identify.reader import number_spans, span_audio
+from assistant.identify.spoken import heard_groups, values_for
+from assistant.notes.models import DROP_BELOW, IdentifierKind
+from assistant.types import AudioArray, Segment
+
+MIN_NUMBER_WORDS = 2
+"""Words a number must be said in to be checked (as the second look)."""
+MARGIN = 0.0
+"""How much better (summed log probability) a neighbour must score to doubt the value."""
+DOUBTED = round(DROP_BELOW / 2, 2)
+"""The probability given to the words of a doubted value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One value checked: what was written, the best neighbour, and what it cost."""
+
+    segment_id: int
+    kind: IdentifierKind
+    value: str
+    score: float
+    rival: str | None
+    """The best-scoring valid value one word away (None: none to compare with)."""
+    rival_score: float | None
+    doubted: bool
+    candidates: int
+    seconds: float
+
+
+def verify_segment(model: SpeechModel, audio: AudioArray, seg: Segment,
+                   earlier: Sequence[str], offset_s: float = 0.0
+                   ) -> tuple[Segment, list[Verdict]]:
+    """``seg`` with the words of each value a neighbour out-scores made unsure.
+
+    Only numbers after an identifier cue (this segment or the ``earlier``
+    texts) are checked, each as every kind cued; ``audio`` starts at
+    ``offset_s`` and must cover the segment's words (word times needed)."""
+    if not seg.words:
+        return seg, []
+    kinds = cued_kinds([*earlier, seg.text])
+    if not kinds:
+        return seg, []
+    letters = any(RULES[k].letters for k in kinds)
+    verdicts: list[Verdict] = []
+    for span in number_spans(seg.words, letters):
+        if span.number_words < MIN_NUMBER_WORDS:
+            continue
+        cut = span_audio(audio, seg.words, span, offset_s)
+        doubted = False
+        for kind in kinds:
+            t0 = time.perf_counter()
+            with_letters, spelt = letters_mode(kind)
+            heard = heard_groups(cut.plain, with_letters, spelt)
+            values = values_for(kind, heard)
+            if not values:
+                continue
+            found = candidates(kind, [heard])
+            written = found[0]
+            rivals = [c for c in found[1:] if c.value is not None and c.value != values[0]]
+            if not rivals:
+                verdicts.append(Verdict(seg.id, kind, values[0], 0.0, None, None, False, 0,
+                                        round(time.perf_counter() - t0, 3)))
+                continue
+            scores = score_texts(model, cut.audio, [written.said, *(c.said for c in rivals)],
+                                 prefix=cut.prefix or None)
+            best = max(range(len(rivals)), key=lambda i: scores[i + 1])
+            lost = scores[best + 1] > scores[0] + MARGIN
+            doubted = doubted or lost
+            verdicts.append(Verdict(seg.id, kind, values[0], scores[0], rivals[best].value,
+                                    scores[best + 1], lost, len(rivals) + 1,
+                                    round(time.perf_counter() - t0, 3)))
+        if doubted:
+            words = tuple(replace(w, probability=min(w.probability, DOUBTED))
+                          if span.first <= k <= span.last else w
+                          for k, w in enumerate(seg.words))
+            seg = replace(seg, words=words)
+    return seg, verdicts
+
+
+def verify_transcript_segments(model: SpeechModel, audio: AudioArray,
+                               segments: Sequence[Segment], context: int
+                               ) -> tuple[tuple[Segment, ...], list[Verdict]]:
+    """Every segment of a decoded recording checked (``context``: earlier
+    segments whose cues still count)."""
+    out: list[Segment] = []
+    verdicts: list[Verdict] = []
+    for i, seg in enumerate(segments):
+        earlier = [s.text for s in segments[max(0, i - context):i]]
+        checked, found = verify_segment(model, audio, seg, earlier)
+        out.append(checked)
+        verdicts.extend(found)
+    return tuple(out), verdicts

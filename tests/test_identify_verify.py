@@ -1,0 +1,126 @@
+"""The check of a written value against its one-word neighbours, on the real model
+(``assistant.identify.verify``): a number said by an MBROLA voice, the
+transcript's words for it replaced by the value said or by a value one French
+word away, as Whisper base mishears it ("quatre-vingt-treize" written 83)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.asr import DecodeOptions, SpeechModel
+from assistant.batch import transcribe_file
+from assistant.commands.draft import segments_from
+from assistant.formats import render
+from assistant.identify.reader import number_spans
+from assistant.identify.verify import DOUBTED, verify_segment
+from assistant.notes.drafter import Drafter
+from assistant.notes.models import IdentifierKind
+from assistant.pipeline import LivePipeline
+from assistant.replay import FileSource
+from assistant.settings import IdentifySettings, Settings
+from assistant.streaming.events import PipelineEvent, TranscriptUpdate
+from assistant.types import AudioArray, Segment, Word
+from scripts.bench_identifiers import APPOINTMENT_DAY
+from tests.conftest import french_speech
+from tools.tts import write_wav
+
+pytestmark = pytest.mark.model
+
+K = IdentifierKind
+SAID = ("Mon numéro de téléphone, c'est le zéro sept, quarante et un, cinquante-neuf, "
+        "cinquante-sept, quatre-vingt-treize.")
+RIGHT = ("07", "41", "59", "57", "93")
+
+
+@pytest.fixture(scope="module")
+def said(speech_model: SpeechModel) -> tuple[AudioArray, Segment]:
+    audio = french_speech(SAID)
+    segments = speech_model.transcribe(audio, DecodeOptions(word_timestamps=True))
+    words = tuple(w for s in segments for w in s.words)
+    return audio, Segment(0, words[0].start, words[-1].end,
+                          " ".join(w.text for w in words), words=words)
+
+
+def written_as(seg: Segment, groups: tuple[str, ...]) -> Segment:
+    """``seg`` with the words of its number replaced by ``groups`` (times spread)."""
+    span = max(number_spans(seg.words), key=lambda s: s.number_words)
+    step = (span.end - span.start) / len(groups)
+    new = tuple(Word(span.start + i * step, span.start + (i + 1) * step,
+                     g + ("," if i < len(groups) - 1 else "."), 0.9)
+                for i, g in enumerate(groups))
+    words = (*seg.words[:span.first], *new, *seg.words[span.last + 1:])
+    return replace(seg, text=" ".join(w.text for w in words), words=words)
+
+
+def test_the_value_said_is_kept(speech_model: SpeechModel,
+                                said: tuple[AudioArray, Segment]) -> None:
+    audio, seg = said
+    right = written_as(seg, RIGHT)
+    checked, verdicts = verify_segment(speech_model, audio, right, [])
+    tel = [v for v in verdicts if v.kind is K.TELEPHONE]
+    assert tel and tel[0].value == "0741595793" and tel[0].rival is not None
+    assert not tel[0].doubted, tel[0]
+    assert checked == right
+
+
+def test_a_value_one_word_away_from_what_was_said_is_doubted(
+        speech_model: SpeechModel, said: tuple[AudioArray, Segment]) -> None:
+    audio, seg = said
+    for misheard in (("07", "41", "59", "57", "83"), ("07", "41", "69", "57", "93")):
+        wrong = written_as(seg, misheard)
+        checked, verdicts = verify_segment(speech_model, audio, wrong, [])
+        tel = next(v for v in verdicts if v.kind is K.TELEPHONE)
+        assert tel.doubted, tel
+        assert tel.rival == "0741595793", tel
+        # Only the number's words are made unsure, and no word is rewritten.
+        changed = [b for a, b in zip(wrong.words, checked.words, strict=True) if a != b]
+        assert [w.text.rstrip(",.") for w in changed] == list(misheard)
+        assert all(w.probability == DOUBTED for w in changed)
+        assert checked.text == wrong.text
+
+
+def test_a_number_without_a_cue_is_not_checked(speech_model: SpeechModel,
+                                               said: tuple[AudioArray, Segment]) -> None:
+    audio, seg = said
+    plain = written_as(seg, RIGHT)
+    words = tuple(w for w in plain.words if w.text[:1].isdigit())
+    uncued = replace(plain, text=" ".join(w.text for w in words), words=words)
+    assert verify_segment(speech_model, audio, uncued, []) == (uncued, [])
+
+
+def test_batch_with_verify_drafts_no_doubted_value(speech_model: SpeechModel,
+                                                   tmp_path: Path) -> None:
+    """``assistant transcribe --format json --words`` (word times on) with
+    ``identify.verify``, then ``assistant draft``: what is drafted is the value
+    said or nothing."""
+    wav = tmp_path / "tel.wav"
+    write_wav(wav, french_speech("Vous me laissez un numéro de portable ? " + SAID))
+    look = IdentifySettings(verify=True)
+    options = replace(DecodeOptions.from_settings(Settings()), word_timestamps=True)
+    transcript = transcribe_file(speech_model, wav, options, None, look)
+    assert any(w.probability for s in transcript.segments for w in s.words)  # word times on
+    doc = render(transcript, "json", words=True)
+    draft = Drafter(APPOINTMENT_DAY).add_segments(segments_from(doc, wav.name))
+    phones = [d.value.value for d in draft.identifiers if d.value.kind is K.TELEPHONE]
+    assert phones in ([], ["0741595793"]), (phones, transcript.text)
+
+
+def test_live_verify_runs_on_each_committed_number(speech_model: SpeechModel) -> None:
+    """The live path checks a committed number before it is shown; what the
+    drafter then keeps is the value said or nothing."""
+    events: list[PipelineEvent] = []
+    audio = french_speech("Vous me laissez un numéro de portable ? " + SAID)
+    settings = Settings(identify=IdentifySettings(verify=True))
+    pipeline = LivePipeline(FileSource(audio, "telephone"), speech_model, settings,
+                            events.append)
+    pipeline.start()
+    assert pipeline.wait(180)
+    pipeline.stop()
+    assert pipeline.look_seconds, "the check never ran"
+    segments = [s for e in events if isinstance(e, TranscriptUpdate) for s in e.committed]
+    draft = Drafter(APPOINTMENT_DAY).add_segments(segments)
+    phones = [d.value.value for d in draft.identifiers if d.value.kind is K.TELEPHONE]
+    assert phones in ([], ["0741595793"]), (phones, [s.text for s in segments])
