@@ -205,7 +205,7 @@ class LivePipeline:
         dictation)."""
         self._look_model = model if (isinstance(model, SpeechModel) and (
             settings.identify.second_look or settings.identify.verify)) else None
-        self._earlier: deque[str] = deque(maxlen=CUE_SEGMENTS)
+        self._earlier: deque[Segment] = deque(maxlen=CUE_SEGMENTS)
         self.look_seconds: list[float] = []
         """Wall time the second look added to each commit it ran on (for benchmarks)."""
         self.speakers: ChannelLabeller | LiveVoiceLabeller | None = None
@@ -305,7 +305,8 @@ class LivePipeline:
                 audio = self.recent.between(lo, seg.end + 1.0)
                 looks: Sequence[object]
                 if self.settings.identify.second_look:
-                    seg, looks = look_segment(self._look_model, audio, seg, list(self._earlier),
+                    seg, looks = look_segment(self._look_model, audio, seg,
+                                              [s.text for s in self._earlier],
                                               self.settings.identify.keep_confidence,
                                               offset_s=lo)
                 else:
@@ -313,7 +314,7 @@ class LivePipeline:
                                                 list(self._earlier), offset_s=lo)
                 if looks:
                     self.look_seconds.append(time.monotonic() - started)
-            self._earlier.append(seg.text)
+            self._earlier.append(seg)
             out.append(seg)
         return tuple(out)
 

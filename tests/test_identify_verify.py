@@ -15,7 +15,7 @@ from assistant.batch import transcribe_file
 from assistant.commands.draft import segments_from
 from assistant.formats import render
 from assistant.identify.reader import number_spans
-from assistant.identify.verify import DOUBTED, verify_segment
+from assistant.identify.verify import DOUBTED, cues, verify_segment
 from assistant.notes.drafter import Drafter
 from assistant.notes.models import IdentifierKind
 from assistant.pipeline import LivePipeline
@@ -89,6 +89,20 @@ def test_a_number_without_a_cue_is_not_checked(speech_model: SpeechModel,
     words = tuple(w for w in plain.words if w.text[:1].isdigit())
     uncued = replace(plain, text=" ".join(w.text for w in words), words=words)
     assert verify_segment(speech_model, audio, uncued, []) == (uncued, [])
+
+
+def test_cues_are_read_as_the_drafter_reads_them() -> None:
+    """A cue Whisper was unsure of may be one it sounds less like, as in the
+    drafter (« numéro à l'occateur »): the check then runs where the drafter
+    would draft."""
+    def question(probability: float) -> Segment:
+        texts = ["Quel", "est", "votre", "numéro", "à", "l'occateur", "?"]
+        words = tuple(Word(i * 0.3, i * 0.3 + 0.25, t, probability if i == 5 else 0.9)
+                      for i, t in enumerate(texts))
+        return Segment(3, 0.0, 2.0, " ".join(texts), words=words)
+
+    assert cues([question(0.3)]) == [K.NUMERO_ALLOCATAIRE]
+    assert cues([question(0.95)]) == []
 
 
 def test_batch_with_verify_drafts_no_doubted_value(speech_model: SpeechModel,

@@ -10,7 +10,7 @@ masked, on screen and in shared output (``HIDDEN_ON_SCREEN``,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from stdnum import iban as std_iban
@@ -111,12 +111,17 @@ def check(kind: IdentifierKind, value: str) -> str | None:
     return None
 
 
-def cued_kinds(texts: Sequence[str]) -> list[IdentifierKind]:
+def cued_kinds(texts: Sequence[str],
+               heard: Sequence[Callable[[int, int], float | None] | None] = ()
+               ) -> list[IdentifierKind]:
     """The kinds named in ``texts`` (« votre numéro de téléphone ? »), the last
-    named first: the latest text first, and in a text the cue said last first."""
+    named first: the latest text first, and in a text the cue said last first.
+    ``heard``: for each text, how sure the recogniser was of its words (as the
+    drafter reads them: an unsure word may be a cue it sounds less like)."""
     out: list[IdentifierKind] = []
-    for text in reversed(texts):
-        repaired = normalise(text).text
+    for i in reversed(range(len(texts))):
+        text = texts[i]
+        repaired = normalise(text, heard=heard[i] if i < len(heard) else None).text
         found: list[tuple[int, IdentifierKind]] = []
         for cue in IDENTIFIER_CUES:
             if cue.code in RULES:

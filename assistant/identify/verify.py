@@ -30,11 +30,14 @@ from assistant.identify.kinds import RULES, cued_kinds
 from assistant.identify.neighbours import candidates
 from assistant.identify.reader import number_spans, span_audio
 from assistant.identify.spoken import heard_groups, values_for
+from assistant.notes.heard import HeardConfidence
 from assistant.notes.models import DROP_BELOW, IdentifierKind
 from assistant.types import AudioArray, Segment
 
 MIN_NUMBER_WORDS = 2
-"""Words a number must be said in to be checked (as the second look)."""
+"""Words a number must be said in to be checked (as the second look)..."""
+MIN_DIGITS = 5
+"""... or digits it must hold ("185-26-79" is one word)."""
 MARGIN = 0.0
 """How much better (summed log probability) a neighbour must score to doubt the value."""
 DOUBTED = round(DROP_BELOW / 2, 2)
@@ -52,28 +55,41 @@ class Verdict:
     rival: str | None
     """The best-scoring valid value one word away (None: none to compare with)."""
     rival_score: float | None
+    rival_words: int
+    """Words the rival is said in, less those of the value written."""
     doubted: bool
     candidates: int
     seconds: float
 
 
+def cues(segments: Sequence[Segment]) -> list[IdentifierKind]:
+    """The kinds ``segments`` name, read as the drafter reads them: where
+    Whisper was unsure of a word, it may be a cue it sounds less like
+    (« numéro à l'occateur »)."""
+    heard = HeardConfidence()
+    for seg in segments:
+        heard.add(seg)
+    return cued_kinds([s.text for s in segments], [heard.at(s.id) for s in segments])
+
+
 def verify_segment(model: SpeechModel, audio: AudioArray, seg: Segment,
-                   earlier: Sequence[str], offset_s: float = 0.0
+                   earlier: Sequence[Segment], offset_s: float = 0.0
                    ) -> tuple[Segment, list[Verdict]]:
     """``seg`` with the words of each value a neighbour out-scores made unsure.
 
-    Only numbers after an identifier cue (this segment or the ``earlier``
-    texts) are checked, each as every kind cued; ``audio`` starts at
-    ``offset_s`` and must cover the segment's words (word times needed)."""
+    Each number is checked as every kind cued in ``seg`` or the ``earlier``
+    segments; ``audio`` starts at ``offset_s`` and must cover the segment's
+    words (word times needed)."""
     if not seg.words:
         return seg, []
-    kinds = cued_kinds([*earlier, seg.text])
+    kinds = cues([*earlier, seg])
     if not kinds:
         return seg, []
     letters = any(RULES[k].letters for k in kinds)
     verdicts: list[Verdict] = []
     for span in number_spans(seg.words, letters):
-        if span.number_words < MIN_NUMBER_WORDS:
+        plain = " ".join(w.text for w in seg.words[span.first:span.last + 1])
+        if span.number_words < MIN_NUMBER_WORDS and sum(c.isdigit() for c in plain) < MIN_DIGITS:
             continue
         cut = span_audio(audio, seg.words, span, offset_s)
         doubted = False
@@ -88,7 +104,7 @@ def verify_segment(model: SpeechModel, audio: AudioArray, seg: Segment,
             written = found[0]
             rivals = [c for c in found[1:] if c.value is not None and c.value != values[0]]
             if not rivals:
-                verdicts.append(Verdict(seg.id, kind, values[0], 0.0, None, None, False, 0,
+                verdicts.append(Verdict(seg.id, kind, values[0], 0.0, None, None, 0, False, 0,
                                         round(time.perf_counter() - t0, 3)))
                 continue
             scores = score_texts(model, cut.audio, [written.said, *(c.said for c in rivals)],
@@ -96,9 +112,11 @@ def verify_segment(model: SpeechModel, audio: AudioArray, seg: Segment,
             best = max(range(len(rivals)), key=lambda i: scores[i + 1])
             lost = scores[best + 1] > scores[0] + MARGIN
             doubted = doubted or lost
-            verdicts.append(Verdict(seg.id, kind, values[0], scores[0], rivals[best].value,
-                                    scores[best + 1], lost, len(rivals) + 1,
-                                    round(time.perf_counter() - t0, 3)))
+            rival = rivals[best]
+            verdicts.append(Verdict(seg.id, kind, values[0], scores[0], rival.value,
+                                    scores[best + 1],
+                                    _count(rival.said) - _count(written.said), lost,
+                                    len(rivals) + 1, round(time.perf_counter() - t0, 3)))
         if doubted:
             words = tuple(replace(w, probability=min(w.probability, DOUBTED))
                           if span.first <= k <= span.last else w
@@ -115,8 +133,12 @@ def verify_transcript_segments(model: SpeechModel, audio: AudioArray,
     out: list[Segment] = []
     verdicts: list[Verdict] = []
     for i, seg in enumerate(segments):
-        earlier = [s.text for s in segments[max(0, i - context):i]]
-        checked, found = verify_segment(model, audio, seg, earlier)
+        checked, found = verify_segment(model, audio, seg, segments[max(0, i - context):i])
         out.append(checked)
         verdicts.extend(found)
     return tuple(out), verdicts
+
+
+def _count(said: str) -> int:
+    """French words in ``said`` (« quatre-vingt-treize »: three)."""
+    return len(said.replace("-", " ").split())
