@@ -138,6 +138,16 @@ SCORE_MARGIN_S = 1.0
 """Padding of the encoder input when scoring texts against a number's audio."""
 
 
+def count_tokens(model: SpeechModel, texts: Sequence[str], language: str = "fr") -> list[int]:
+    """How many tokens each of ``texts`` is written in (as ``score_texts`` reads it)."""
+    from faster_whisper.tokenizer import Tokenizer
+
+    whisper = model.whisper
+    tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual,
+                          task="transcribe", language=language)
+    return [len(tokenizer.encode(" " + text.strip())) for text in texts]
+
+
 def score_texts(model: SpeechModel, audio: AudioArray, texts: Sequence[str], *,
                 prefix: str | None = None, language: str = "fr") -> list[float]:
     """How well each of ``texts`` matches ``audio``: the sum of its tokens' log

@@ -379,6 +379,15 @@ class IdentifySettings(BaseModel):
             "(docs/identifiers.md)."
         ),
     )
+    verify_capture: bool = Field(
+        default=False,
+        description=(
+            "Number dictation and `assistant identify`: the same check as `verify` on the "
+            "value read, which is then not offered. Off: there the agent reads the value "
+            "back to the usager, and the check also withholds right values "
+            "(docs/identifiers.md)."
+        ),
+    )
     score_neighbours: bool = Field(
         default=False,
         description=(

@@ -19,7 +19,9 @@ noise SNR, speaking rate), then read by one or more paths:
   one of them scores better (``assistant.identify.verify``);
 - ``capture``: ``assistant.identify.reader.read_identifier`` on the usager's
   number turn cut from the recording (or, with ``--capture-source variant``,
-  the value said alone, group by group);
+  the value said alone, group by group), with the product's settings;
+  ``capture-checked``: the same with ``identify.verify_capture`` on (a value a
+  one-word neighbour out-scores is withheld);
 - ``capture-words``: the same audio read with ``identify.score_neighbours``
   on (``read_identifier(..., rescore=True)``): the readings and the values one
   French word away from them are also scored, in words, against the audio,
@@ -99,8 +101,8 @@ from scripts.identifier_exchanges import (  # noqa: E402
 )
 from tools.tts import write_wav  # noqa: E402
 
-PATHS = ("baseline", "second", "words", "verify", "capture", "capture-words", "live",
-         "live-plain", "live-verify")
+PATHS = ("baseline", "second", "words", "verify", "capture", "capture-checked",
+         "capture-words", "live", "live-plain", "live-verify")
 DEFAULT_DECODES = 60
 """Decodings in a default run (without --limit): a few minutes on 2 cores."""
 APPOINTMENT_DAY = dt.date(2026, 3, 10)
@@ -241,10 +243,10 @@ def run_live(model: SpeechModel, audio: AudioArray, settings: Settings,
 
 
 def run_capture(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
-                rescore: bool = False) -> PathResult:
+                rescore: bool = False, verify: bool = False) -> PathResult:
     """The capture path: the usager's number utterance read alone."""
     t0 = time.perf_counter()
-    result = read_identifier(model, audio, kind, rescore=rescore)
+    result = read_identifier(model, audio, kind, rescore=rescore, verify=verify)
     seconds = time.perf_counter() - t0
     return PathResult(got=[result.value] if result.value else [], heard=result.heard,
                       seconds=seconds, valid=result.valid, confidence=result.confidence)
@@ -485,7 +487,7 @@ def main() -> int:
                 rec.results["words"] = run_words(model, wav, words_settings, ex.kind)
             if "verify" in paths:
                 rec.results["verify"] = run_words(model, wav, verify_settings, ex.kind)
-            if "capture" in paths or "capture-words" in paths:
+            if any(p.startswith("capture") for p in paths):
                 if args.capture_source == "span":
                     audio = cut(rendered.audio, rendered.number_span, args.span_margin)
                 else:
@@ -493,7 +495,11 @@ def main() -> int:
                                            args.capture_gap)
                 if "capture" in paths:
                     rec.results["capture"] = run_capture(model, audio, ex.kind,
-                                                         settings.identify.score_neighbours)
+                                                         settings.identify.score_neighbours,
+                                                         settings.identify.verify_capture)
+                if "capture-checked" in paths:
+                    rec.results["capture-checked"] = run_capture(
+                        model, audio, ex.kind, settings.identify.score_neighbours, True)
                 if "capture-words" in paths:
                     rec.results["capture-words"] = run_capture(model, audio, ex.kind, True)
             if "live" in paths:

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.identify.choose import Scored, choose, loops
 from assistant.identify.kinds import RULES, check, grouped
-from assistant.identify.reader import number_spans
+from assistant.identify.spans import number_spans
 from assistant.identify.spoken import heard_groups, is_number_word, nearest_number_word, values_for
 from assistant.notes.models import IdentifierKind as K
 from assistant.types import Word

@@ -14,8 +14,10 @@ from assistant.asr import DecodeOptions, SpeechModel
 from assistant.batch import transcribe_file
 from assistant.commands.draft import segments_from
 from assistant.formats import render
-from assistant.identify.reader import number_spans
-from assistant.identify.verify import DOUBTED, cues, verify_segment
+from assistant.identify.choose import Reading
+from assistant.identify.reader import read_identifier
+from assistant.identify.spans import number_spans, span_audio
+from assistant.identify.verify import DOUBTED, checked_reading, cues, verify_segment
 from assistant.notes.drafter import Drafter
 from assistant.notes.models import IdentifierKind
 from assistant.pipeline import LivePipeline
@@ -138,3 +140,28 @@ def test_live_verify_runs_on_each_committed_number(speech_model: SpeechModel) ->
     draft = Drafter(APPOINTMENT_DAY).add_segments(segments)
     phones = [d.value.value for d in draft.identifiers if d.value.kind is K.TELEPHONE]
     assert phones in ([], ["0741595793"]), (phones, [s.text for s in segments])
+
+
+def test_capture_withholds_a_value_a_neighbour_explains_better(
+        speech_model: SpeechModel, said: tuple[AudioArray, Segment]) -> None:
+    """The number dictation and `assistant identify`: a value read one word
+    away from what was said is not offered; the groups heard stay."""
+    audio, seg = said
+    cut = span_audio(audio, seg.words, max(number_spans(seg.words), key=lambda s: s.number_words))
+    misread = Reading(K.TELEPHONE, "0741595783", 0.9, "07, 41, 59, 57, 83",
+                      ("07", "41", "59", "57", "83"))
+    withheld = checked_reading(speech_model, cut, misread)
+    assert withheld.value is None and withheld.confidence == 0.0
+    assert withheld.groups == ("07", "41", "59", "57", "83")
+    right = replace(misread, value="0741595793", heard="07, 41, 59, 57, 93",
+                    groups=RIGHT)
+    assert checked_reading(speech_model, cut, right) == right
+
+
+def test_capture_with_the_check_reads_the_number_said_or_nothing(
+        speech_model: SpeechModel) -> None:
+    audio = french_speech("zéro sept, quarante et un, cinquante-neuf, cinquante-sept, "
+                          "quatre-vingt-treize.")
+    reading = read_identifier(speech_model, audio, K.TELEPHONE, verify=True)
+    assert reading.value in ("0741595793", None), reading
+    assert reading.heard

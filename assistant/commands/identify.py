@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     model = load_model(settings, args.model)
     reading = read_identifier(model, audio, rule.kind,
-                              rescore=settings.identify.score_neighbours)
+                              rescore=settings.identify.score_neighbours,
+                              verify=settings.identify.verify_capture)
     if args.json:
         print(json.dumps({
             "kind": rule.cli_name, "value": reading.value, "valid": reading.valid,

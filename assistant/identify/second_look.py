@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 from assistant.asr import SpeechModel
 from assistant.identify.choose import Reading, letters_mode
 from assistant.identify.kinds import RULES, cued_kinds, grouped
-from assistant.identify.reader import NumberSpan, number_spans, read_cut, span_audio
+from assistant.identify.reader import read_cut
+from assistant.identify.spans import NumberSpan, number_spans, span_audio
 from assistant.identify.spoken import heard_groups, values_for
 from assistant.notes.models import IdentifierKind
 from assistant.types import AudioArray, Segment, Transcript, Word

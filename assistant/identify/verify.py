@@ -8,7 +8,8 @@ which the drafter would keep. Here the value the transcript wrote is put
 against the valid values one French word away from it: all of them, written
 in French words, are scored against the number's audio (teacher forcing,
 ``asr_constrained.score_texts``). When one of them explains the audio better
-than the value written, the value is doubted: the words that say it get a
+than the value written (and is written in as many tokens or more: a summed
+log probability favours shorter texts), the value is doubted: the words that say it get a
 probability under ``DROP_BELOW``, so the drafter does not draft it and the
 agent has the number said again (or takes it with the number dictation).
 
@@ -24,11 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.asr import SpeechModel
-from assistant.asr_constrained import score_texts
-from assistant.identify.choose import letters_mode
+from assistant.asr_constrained import count_tokens, score_texts
+from assistant.identify.choose import Reading, letters_mode
 from assistant.identify.kinds import RULES, cued_kinds
 from assistant.identify.neighbours import candidates
-from assistant.identify.reader import number_spans, span_audio
+from assistant.identify.spans import SpanAudio, number_spans, span_audio
 from assistant.identify.spoken import heard_groups, values_for
 from assistant.notes.heard import HeardConfidence
 from assistant.notes.models import DROP_BELOW, IdentifierKind
@@ -92,37 +93,61 @@ def verify_segment(model: SpeechModel, audio: AudioArray, seg: Segment,
         if span.number_words < MIN_NUMBER_WORDS and sum(c.isdigit() for c in plain) < MIN_DIGITS:
             continue
         cut = span_audio(audio, seg.words, span, offset_s)
-        doubted = False
-        for kind in kinds:
-            t0 = time.perf_counter()
-            with_letters, spelt = letters_mode(kind)
-            heard = heard_groups(cut.plain, with_letters, spelt)
-            values = values_for(kind, heard)
-            if not values:
-                continue
-            found = candidates(kind, [heard])
-            written = found[0]
-            rivals = [c for c in found[1:] if c.value is not None and c.value != values[0]]
-            if not rivals:
-                verdicts.append(Verdict(seg.id, kind, values[0], 0.0, None, None, 0, False, 0,
-                                        round(time.perf_counter() - t0, 3)))
-                continue
-            scores = score_texts(model, cut.audio, [written.said, *(c.said for c in rivals)],
-                                 prefix=cut.prefix or None)
-            best = max(range(len(rivals)), key=lambda i: scores[i + 1])
-            lost = scores[best + 1] > scores[0] + MARGIN
-            doubted = doubted or lost
-            rival = rivals[best]
-            verdicts.append(Verdict(seg.id, kind, values[0], scores[0], rival.value,
-                                    scores[best + 1],
-                                    _count(rival.said) - _count(written.said), lost,
-                                    len(rivals) + 1, round(time.perf_counter() - t0, 3)))
+        found = [v for v in (check(model, cut, kind, seg.id) for kind in kinds) if v is not None]
+        verdicts.extend(found)
+        doubted = any(v.doubted for v in found)
         if doubted:
             words = tuple(replace(w, probability=min(w.probability, DOUBTED))
                           if span.first <= k <= span.last else w
                           for k, w in enumerate(seg.words))
             seg = replace(seg, words=words)
     return seg, verdicts
+
+
+def check(model: SpeechModel, cut: SpanAudio, kind: IdentifierKind,
+          segment_id: int = -1) -> Verdict | None:
+    """The value ``cut.plain`` makes as ``kind``, scored against its valid
+    one-word neighbours on ``cut.audio`` (None: it makes no value of that kind)."""
+    t0 = time.perf_counter()
+    with_letters, spelt = letters_mode(kind)
+    heard = heard_groups(cut.plain, with_letters, spelt)
+    values = values_for(kind, heard)
+    if not values:
+        return None
+    found = candidates(kind, [heard])
+    written = found[0]
+    rivals = [c for c in found[1:] if c.value is not None and c.value != values[0]]
+    # A summed log probability favours a shorter text: a rival written in fewer
+    # tokens would win partly by its length, so it may not veto.
+    tokens = count_tokens(model, [written.said, *(c.said for c in rivals)])
+    rivals = [c for c, n in zip(rivals, tokens[1:], strict=True) if n >= tokens[0]]
+    if not rivals:
+        return Verdict(segment_id, kind, values[0], 0.0, None, None, 0, False, 0,
+                       round(time.perf_counter() - t0, 3))
+    scores = score_texts(model, cut.audio, [written.said, *(c.said for c in rivals)],
+                         prefix=cut.prefix or None)
+    best = max(range(len(rivals)), key=lambda i: scores[i + 1])
+    rival = rivals[best]
+    return Verdict(segment_id, kind, values[0], scores[0], rival.value, scores[best + 1],
+                   _count(rival.said) - _count(written.said),
+                   scores[best + 1] > scores[0] + MARGIN, len(rivals) + 1,
+                   round(time.perf_counter() - t0, 3))
+
+
+def checked_reading(model: SpeechModel, cut: SpanAudio, reading: Reading) -> Reading:
+    """The capture path's ``reading`` of ``cut``, without its value when a valid
+    value one word from it scores better on the audio (the groups heard stay,
+    for the agent to have the number said again). Checked as the best reading
+    wrote it, when that makes the value chosen."""
+    if reading.value is None:
+        return reading
+    said = SpanAudio(cut.audio, cut.prefix, reading.heard)
+    verdict = check(model, said, reading.kind)
+    if verdict is None or verdict.value != reading.value or not verdict.doubted:
+        return reading
+    letters, spelt = letters_mode(reading.kind)
+    return replace(reading, value=None, confidence=0.0,
+                   groups=heard_groups(reading.heard, letters, spelt).groups)
 
 
 def verify_transcript_segments(model: SpeechModel, audio: AudioArray,

@@ -335,12 +335,13 @@ class Services(SharingServices):
 
         before, after = UTTERANCE_MARGIN_S
         rescore = self.settings.identify.score_neighbours
+        verify = self.settings.identify.verify_capture
 
         def read(start_s: float, end_s: float, kind: IdentifierKind, words: str) -> Reading:
             audio = pipeline.audio(max(0.0, start_s - before), end_s + after)
             if len(audio) < int(0.2 * SAMPLE_RATE):
                 raise CaptureError(S.NUMBER_NO_AUDIO.format(text=words), S.NUMBER_NO_AUDIO_HINT)
-            return read_identifier(model, audio, kind, rescore=rescore)
+            return read_identifier(model, audio, kind, rescore=rescore, verify=verify)
 
         return read
 
