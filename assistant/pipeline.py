@@ -207,7 +207,8 @@ class LivePipeline:
             settings.identify.second_look or settings.identify.verify)) else None
         self._earlier: deque[Segment] = deque(maxlen=CUE_SEGMENTS)
         self.look_seconds: list[float] = []
-        """Wall time the second look added to each commit it ran on (for benchmarks)."""
+        """Wall time the second look or the check added to each commit it ran on
+        (for benchmarks)."""
         self.speakers: ChannelLabeller | LiveVoiceLabeller | None = None
         """Who said each segment: from the source's channels (``assistant.speakers``),
         or by voice on one microphone (``assistant.diarize``, speakers.mode = voice)."""

@@ -9,9 +9,10 @@ against the valid values one French word away from it: all of them, written
 in French words, are scored against the number's audio (teacher forcing,
 ``asr_constrained.score_texts``). When one of them explains the audio better
 than the value written (and is written in as many tokens or more: a summed
-log probability favours shorter texts), the value is doubted: the words that say it get a
-probability under ``DROP_BELOW``, so the drafter does not draft it and the
-agent has the number said again (or takes it with the number dictation).
+log probability favours shorter texts), the value is doubted: the words
+that say it get a probability under ``DROP_BELOW``, so the drafter does not
+draft it and the agent has the number said again (or takes it with the
+number dictation).
 
 Nothing is ever rewritten: the check can only take a value away, never put
 one in the note, so a wrong neighbour that happens to score well costs a
