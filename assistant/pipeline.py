@@ -204,7 +204,7 @@ class LivePipeline:
         """The last minute of audio fed to the engine (the second look, the number
         dictation)."""
         self._look_model = model if (isinstance(model, SpeechModel) and (
-            settings.identify.second_look or settings.identify.verify)) else None
+            settings.identify.second_look or settings.identify.verify_live)) else None
         self._earlier: deque[Segment] = deque(maxlen=CUE_SEGMENTS)
         self.look_seconds: list[float] = []
         """Wall time the second look or the check added to each commit it ran on

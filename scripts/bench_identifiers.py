@@ -29,7 +29,7 @@ noise SNR, speaking rate), then read by one or more paths:
 - ``live``: the exchange through ``LivePipeline`` with the second look on,
   and the time it adds to each commit it reads again; ``live-plain``: neither
   the second look nor the check; ``live-verify``: the check alone
-  (``identify.verify``, the default), and the time it adds to each commit it
+  (``identify.verify_live``), and the time it adds to each commit it
   checks.
 
 Exact: the path holds the gold value for that kind. Wrong kept: it holds a
@@ -438,7 +438,8 @@ def main() -> int:
     settings = Settings()
     second_settings = Settings(identify=IdentifySettings(second_look=True))
     words_settings = Settings(identify=IdentifySettings(second_look=False, verify=False))
-    verify_settings = Settings(identify=IdentifySettings(second_look=False, verify=True))
+    verify_settings = Settings(identify=IdentifySettings(second_look=False, verify=True,
+                                                         verify_live=True))
     if not paths:
         print("nothing to run")
         return 1

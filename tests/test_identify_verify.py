@@ -129,7 +129,7 @@ def test_live_verify_runs_on_each_committed_number(speech_model: SpeechModel) ->
     drafter then keeps is the value said or nothing."""
     events: list[PipelineEvent] = []
     audio = french_speech("Vous me laissez un numéro de portable ? " + SAID)
-    settings = Settings(identify=IdentifySettings(verify=True))
+    settings = Settings(identify=IdentifySettings(verify_live=True))
     pipeline = LivePipeline(FileSource(audio, "telephone"), speech_model, settings,
                             events.append)
     pipeline.start()
