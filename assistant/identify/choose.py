@@ -148,6 +148,12 @@ def backed(reading: Reading) -> Reading:
     the groups heard stay, for the agent to have the number said again."""
     if reading.value is None or reading.confidence >= DROP_BELOW:
         return reading
+    return withheld(reading)
+
+
+def withheld(reading: Reading) -> Reading:
+    """``reading`` without its value: the groups heard stay, for the agent to
+    have the number said again."""
     letters, spelt = letters_mode(reading.kind)
     return replace(reading, value=None, confidence=0.0,
                    groups=heard_groups(reading.heard, letters, spelt).groups)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from assistant.asr import SpeechModel
 from assistant.asr_constrained import count_tokens, score_texts
-from assistant.identify.choose import Reading, letters_mode
+from assistant.identify.choose import Reading, letters_mode, withheld
 from assistant.identify.kinds import RULES, cued_kinds
 from assistant.identify.neighbours import candidates
 from assistant.identify.spans import SpanAudio, number_spans, span_audio
@@ -146,9 +146,7 @@ def checked_reading(model: SpeechModel, cut: SpanAudio, reading: Reading) -> Rea
     verdict = check(model, said, reading.kind)
     if verdict is None or verdict.value != reading.value or not verdict.doubted:
         return reading
-    letters, spelt = letters_mode(reading.kind)
-    return replace(reading, value=None, confidence=0.0,
-                   groups=heard_groups(reading.heard, letters, spelt).groups)
+    return withheld(reading)
 
 
 def verify_transcript_segments(model: SpeechModel, audio: AudioArray,
