@@ -139,6 +139,9 @@ class PathResult:
     """live: seconds the second look added to each commit it ran on."""
     confidence: float | None = None
     """capture: the share of the vote the value won."""
+    asked_again: bool | None = None
+    """Drafting paths: the draft tells the agent to have a number of the
+    exchange's kind said again (``CaseNoteDraft.to_ask_again``)."""
 
 
 @dataclass
@@ -169,11 +172,14 @@ def wrong(r: PathResult, gold: str) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def read_draft(draft: CaseNoteDraft, kind: IdentifierKind
-               ) -> tuple[list[str], list[dict[str, str]]]:
+def read_draft(draft: CaseNoteDraft, kind: IdentifierKind, **result: Any) -> PathResult:
+    """The values of ``kind`` a draft holds, the others, and whether it asks for
+    a number of that kind to be said again."""
     ids = [d.value for d in draft.identifiers]
-    return ([i.value for i in ids if i.kind is kind],
-            [{"kind": i.kind.value, "value": i.value} for i in ids if i.kind is not kind])
+    return PathResult(
+        got=[i.value for i in ids if i.kind is kind],
+        other=[{"kind": i.kind.value, "value": i.value} for i in ids if i.kind is not kind],
+        asked_again=any(d.value is kind for d in draft.to_ask_again), **result)
 
 
 def run_baseline(model: SpeechModel, wav: Path, options: DecodeOptions,
@@ -188,9 +194,7 @@ def run_baseline(model: SpeechModel, wav: Path, options: DecodeOptions,
     text = render(transcript, "txt")
     draft = Drafter(APPOINTMENT_DAY).add_segments(segments_from(text, wav.name))
     seconds = time.perf_counter() - t0
-    got, other = read_draft(draft, kind)
-    return PathResult(got=got, heard=text.strip().replace("\n", " | "), seconds=seconds,
-                      other=other)
+    return read_draft(draft, kind, heard=text.strip().replace("\n", " | "), seconds=seconds)
 
 
 def run_second_look(model: SpeechModel, wav: Path, settings: Settings,
@@ -204,8 +208,7 @@ def run_second_look(model: SpeechModel, wav: Path, settings: Settings,
     doc = render(transcript, "json", words=True)
     draft = Drafter(APPOINTMENT_DAY).add_segments(segments_from(doc, wav.name))
     seconds = time.perf_counter() - t0
-    got, other = read_draft(draft, kind)
-    return PathResult(got=got, heard=transcript.text, seconds=seconds, other=other)
+    return read_draft(draft, kind, heard=transcript.text, seconds=seconds)
 
 
 def run_words(model: SpeechModel, wav: Path, settings: Settings,
@@ -218,8 +221,7 @@ def run_words(model: SpeechModel, wav: Path, settings: Settings,
     doc = render(transcript, "json", words=True)
     draft = Drafter(APPOINTMENT_DAY).add_segments(segments_from(doc, wav.name))
     seconds = time.perf_counter() - t0
-    got, other = read_draft(draft, kind)
-    return PathResult(got=got, heard=transcript.text, seconds=seconds, other=other)
+    return read_draft(draft, kind, heard=transcript.text, seconds=seconds)
 
 
 def run_live(model: SpeechModel, audio: AudioArray, settings: Settings,
@@ -237,9 +239,8 @@ def run_live(model: SpeechModel, audio: AudioArray, settings: Settings,
     seconds = time.perf_counter() - t0
     segments = [s for e in events if isinstance(e, TranscriptUpdate) for s in e.committed]
     draft = Drafter(APPOINTMENT_DAY).add_segments(segments)
-    got, other = read_draft(draft, kind)
-    return PathResult(got=got, heard=" ".join(s.text for s in segments), seconds=seconds,
-                      other=other, look_s=list(pipeline.look_seconds))
+    return read_draft(draft, kind, heard=" ".join(s.text for s in segments), seconds=seconds,
+                      look_s=list(pipeline.look_seconds))
 
 
 def run_capture(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
@@ -341,6 +342,24 @@ def report(records: Sequence[Record], paths: Sequence[str]) -> None:
                 bad = sum(wrong(r.results[p], r.gold) for r in kept)
                 cells.append(f"{ok:3}/{len(rows):<3} wrong {bad:2}/{len(rows):<3}")
             print(f"  {floor:<{width}}" + "".join(f"{c:>32}" for c in cells))
+
+    asking = [p for p in paths if any(p in r.results and r.results[p].asked_again is not None
+                                      for r in records)]
+    if asking:
+        print("\nnumber to have said again (the draft asks for the exchange's kind):")
+        print(f"  {'':{width}}" + "".join(f"{p:>32}" for p in asking))
+        picks: list[tuple[str, Callable[[PathResult, str], bool]]] = [
+            ("no value kept", lambda res, gold: not res.got),
+            ("a wrong value kept", wrong),
+            ("the right value kept", exact),
+        ]
+        for label, pick in picks:
+            cells = []
+            for p in asking:
+                asked = [r.results[p].asked_again for r in records
+                         if p in r.results and pick(r.results[p], r.gold)]
+                cells.append(f"{sum(bool(a) for a in asked):3}/{len(asked):<3}")
+            print(f"  {label:{width}}" + "".join(f"{c:>32}" for c in cells))
 
     print("\ntime per exchange:")
     audio = statistics.mean(r.audio_s for r in records)

@@ -46,6 +46,21 @@ def test_plain_text_to_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert any(f["who"] == "USAGER" and f["due"] == "2026-12-15" for f in note["follow_ups"])
 
 
+def test_a_number_heard_but_not_kept_is_listed_never_its_value(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "rdv.txt"
+    path.write_text("Quel est votre numéro de téléphone ?\nC'est le 06 12 48 97.\n",
+                    encoding="utf-8")
+    code, out, _ = run_cli(["draft", str(path), "--json"], capsys)
+    note = json.loads(out)
+    assert code == 0 and note["identifiers"] == []
+    assert note["to_ask_again"] == [
+        {"kind": "TELEPHONE", "evidence": [{"segment_id": 1, "start": 9, "end": 20}]}]
+    code, out, _ = run_cli(["draft", str(path)], capsys)
+    assert "Numéros entendus mais non retenus (à faire redire) :" in out
+    assert "  - téléphone  ← « 06 12 48 97 »" in out
+
+
 def test_transcribe_json_gives_the_same_note_with_segment_ids(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = [ln for ln in TRANSCRIPT.splitlines() if ln]

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from assistant.notes.drafter import Drafter, draft_from_text
 from assistant.notes.models import Organization, Reason
-from assistant.types import Segment
+from assistant.types import Segment, Word
 
 DAY = dt.date(2026, 5, 20)
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+APPOINTMENTS = ROOT / "tests" / "data" / "appointments"
 
 
 def contract(text: str, day: dt.date = DAY) -> dict[str, object]:
@@ -343,3 +347,62 @@ def test_draft_json_is_the_contract() -> None:
     doc = json.loads(json.dumps(d.to_contract()))
     assert doc["identifiers"] == [{"kind": "NUMERO_ALLOCATAIRE", "value": "4821937"}]
     assert doc["amounts_eur"] == [250]
+
+
+# --- numbers heard but not kept: to have said again ------------------------------------------
+
+def _asked_again(text: str) -> list[tuple[str, str]]:
+    draft = draft_from_text(text, DAY)
+    return [(h.value.value, h.evidence[0].quote) for h in draft.to_ask_again]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        # Too short for a phone, a key that fails: heard where one was asked, not kept.
+        ("Quel est votre numéro de téléphone ?\nC'est le 06 12 48 97.",
+         [("TELEPHONE", "06 12 48 97")]),
+        ("Votre numéro de sécurité sociale ?\n1 85 05 78 006 084 clé 92.",
+         [("NIR", "1 85 05 78 006 084")]),
+        # Of the kinds cued, the one whose length is nearest.
+        ("Il me faut votre téléphone et votre numéro allocataire.\nAlors 48 21 93.",
+         [("NUMERO_ALLOCATAIRE", "48 21 93")]),
+        # Said again right: nothing left to ask.
+        ("Votre numéro allocataire ?\n48 21 93.\nPardon, 48 21 937.", []),
+        ("Votre téléphone ?\n06 12 48 97.\nJe répète : 06 12 48 97 30.", []),
+        # Amounts, dates, addresses, counts, and numbers with no identifier asked.
+        ("Votre téléphone ?\nJ'ai payé 12 500 euros le 15 mars 2024.", []),
+        ("Il habite au 12 rue des Lilas, 75011 Paris.", []),
+        ("Votre numéro allocataire ?\nJ'ai 3 enfants.", []),
+    ],
+)
+def test_a_number_heard_but_not_kept_is_to_be_said_again(
+        text: str, asked: list[tuple[str, str]]) -> None:
+    assert _asked_again(text) == asked
+
+
+def test_a_number_the_recogniser_was_unsure_of_is_to_be_said_again() -> None:
+    question = Segment(0, 0.0, 2.0, "Quel est votre numéro de téléphone ?")
+    text = "C'est le 06 12 48 97 30."
+    words = tuple(Word(0.0, 0.0, w, 0.2 if w[:1].isdigit() else 0.9) for w in text.split())
+    answer = Segment(1, 2.0, 5.0, text, words)
+    draft = Drafter(DAY).add_segments([question, answer])
+    assert draft.note().identifiers == ()  # not drafted: DROP_BELOW
+    assert [h.value.value for h in draft.to_ask_again] == ["TELEPHONE"]
+    assert draft.to_ask_again[0].evidence[0].quote == "06 12 48 97 30"
+    assert draft.to_ask_again[0].confidence < 0.4
+    assert "to_ask_again" not in draft.to_contract()  # never a field of the note
+
+
+def test_no_number_to_say_again_on_the_gold_appointments() -> None:
+    # Every identifier of these transcripts is said plainly: asking for one again
+    # would be a false alarm (70 appointments, written by hand).
+    if not (SHARED / "eval" / "dialogues.json").exists():
+        pytest.skip("../shared/eval is not beside this checkout")
+    cases = [*json.loads((SHARED / "eval" / "dialogues.json").read_text(encoding="utf-8"))]
+    for name in ("dev", "heldout", "heldout2"):
+        cases += json.loads((APPOINTMENTS / f"{name}.json").read_text(encoding="utf-8"))
+    assert len(cases) >= 70
+    for case in cases:
+        text = "\n".join(t[1] if isinstance(t, list) else t["text"] for t in case["turns"])
+        assert draft_from_text(text, DAY).to_ask_again == (), case["id"]

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_tui_support import ScriptedTranscriber, make_app
+from test_tui_support import ScriptedTranscriber, make_app, spoken_appointment
 from textual.pilot import Pilot
 from textual.widgets import Digits, OptionList, Static
 
@@ -40,6 +40,7 @@ from assistant.tui.numberentry import (
     number_span,
 )
 from assistant.tui.review import EvidenceSpan, ReviewState, RowStatus
+from assistant.tui.screens.dialogs import EditDialog
 from assistant.tui.screens.number import NumberDialog
 from assistant.tui.screens.session import SessionScreen
 from assistant.tui.services import Engine, Services
@@ -250,6 +251,74 @@ async def test_dictation_needs_listening_and_a_nir_shown_is_reported(
         await pilot.press("backspace", "enter")
         assert not dialog.is_attached
         assert results == [CapturedNumber(K.NIR, "185057800608491", said.evidence(K.NIR), 1.0)]
+
+
+# --- a number heard but not kept: Enter on its row has it said again ---------------------------
+
+ASK_AGAIN_LINES = (
+    "Quel est votre numéro de téléphone ?",
+    "C'est le 06 12 48 97.",  # two digits short: not drafted, to be said again
+    "Et votre numéro allocataire ?",  # the last cue heard is another kind
+)
+
+
+async def _to_row(pilot: Pilot[None], screen: SessionScreen, key: str) -> None:
+    panel = screen.query_one(DraftPanel)
+    panel.focus()
+    await pilot.press("home")
+    for _ in range(len(panel.rows) + 1):
+        if panel.current_key == key:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"no row {key} in {[r.key for r in panel.rows]}")
+
+
+@pytest.mark.anyio
+async def test_a_number_to_say_again_opens_the_dictation_of_its_kind_or_the_edit_line(
+        settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    audio, lines = spoken_appointment(ASK_AGAIN_LINES, gap_s=1.0)
+    audio = np.concatenate([audio, np.zeros(12 * SAMPLE_RATE, dtype=np.float32)])
+    engine = Engine("scripté", ScriptedTranscriber(lines))
+    monkeypatch.setattr(Services, "number_reader", lambda self, engine, pipeline: _never_read)
+    app = make_app(settings, tmp_path / "s.db", audio, engine, realtime=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, SessionScreen), 20, "session screen")
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await _wait(pilot, lambda: screen.review.row("ask:TELEPHONE") is not None
+                    and "allocataire" in _said(screen), 30, "the number to say again")
+        panel = screen.query_one(DraftPanel)
+        assert [(r.status, r.value) for r in panel.rows if r.field == "identifiers"] == [
+            (RowStatus.EMPTY, ""), (RowStatus.ASK_AGAIN, "TELEPHONE")]
+        await _to_row(pilot, screen, "ask:TELEPHONE")
+        shown = str(panel.get_option_at_index(panel.highlighted or 0).prompt)
+        assert "Téléphone" in shown and S.ASK_AGAIN in shown
+        assert "06 12 48 97" in str(screen.query_one("#evidence", Static).render())
+
+        # Listening: Enter opens « Dictée d'un numéro » on the row's kind, not the last cue's.
+        assert screen.state == S.STATE_LISTENING
+        await pilot.press("enter")
+        await _wait(pilot, lambda: isinstance(app.screen, NumberDialog), 5, "the dialog")
+        dialog = app.screen
+        assert isinstance(dialog, NumberDialog)
+        assert _kind_highlighted(dialog) is K.TELEPHONE
+        await pilot.press("escape")
+        await _wait(pilot, lambda: app.screen is screen, 5, "the dialog closed")
+
+        # Reviewing after the appointment: Enter opens the edit line on the kind.
+        await pilot.press("t")
+        assert screen.state == S.STATE_ENDED
+        await _to_row(pilot, screen, "ask:TELEPHONE")
+        await pilot.press("enter")
+        await _wait(pilot, lambda: isinstance(app.screen, EditDialog), 5, "the edit line")
+        assert "Téléphone" in str(app.screen.query_one("#edit-title", Static).render())
+        await pilot.press(*[{" ": "space"}.get(c, c) for c in "06 12 48 97 30"])
+        await pilot.press("enter")
+        await _wait(pilot, lambda: app.screen is screen, 5, "the edit line closed")
+        row = screen.review.row("identifiers:TELEPHONE 0612489730")
+        assert row is not None and row.status is RowStatus.ADDED
+        assert screen.review.row("ask:TELEPHONE") is None
+        assert screen.review.final_values()["identifiers"] == ["TELEPHONE 0612489730"]
 
 
 # --- the dialog in the live app, on the real model ----------------------------------------------

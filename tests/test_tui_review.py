@@ -13,8 +13,8 @@ from assistant.errors import InputError
 from assistant.notes.drafter import Drafter
 from assistant.settings import Settings
 from assistant.tui.labels import device_label, model_status, source_label
-from assistant.tui.notebridge import confirm, items_from_draft, normalise
-from assistant.tui.review import DraftItem, ReviewState, RowStatus
+from assistant.tui.notebridge import ask_again_from_draft, confirm, items_from_draft, normalise
+from assistant.tui.review import AskAgain, DraftItem, ReviewState, RowStatus
 from assistant.tui.services import Engine
 from assistant.tui.state import AppConfig, CounterState
 from assistant.tui.viewmodel import display_value, masked_text, render_text
@@ -77,6 +77,39 @@ def test_decisions_survive_a_new_draft() -> None:
     state.update_draft([DraftItem("amounts_eur", "30")])
     assert state.final_values()["amounts_eur"] == ["560"]
     assert [e.action for e in state.edits] == ["edit", "accept", "remove"]
+
+
+def test_a_number_to_say_again_is_a_row_but_never_a_value() -> None:
+    drafter = Drafter(DAY)
+    for i, text in enumerate(["Quel est votre numéro de téléphone ?", "C'est le 06 12 48 97.",
+                              "Et votre numéro allocataire, c'est le 52 14 368."]):
+        draft = drafter.add_segment(Segment(i, i * 4.0, i * 4.0 + 3.0, text))
+    state = ReviewState(normalise)
+    state.update_draft(items_from_draft(draft), ask_again_from_draft(draft))
+    ids = [(r.status, r.value) for r in state.rows() if r.field == "identifiers"]
+    assert ids == [(RowStatus.DRAFT, "NUMERO_ALLOCATAIRE 5214368"),
+                   (RowStatus.ASK_AGAIN, "TELEPHONE")]
+    ask = state.row("ask:TELEPHONE")
+    assert ask is not None and ask.evidence[0].quote == "06 12 48 97"
+    assert not ask.is_value
+    # Not confirmed, and accepting the values of the field accepts the field.
+    assert state.final_values()["identifiers"] == ["NUMERO_ALLOCATAIRE 5214368"]
+    state.accept("identifiers:NUMERO_ALLOCATAIRE 5214368")
+    assert state.accept("ask:TELEPHONE").status is RowStatus.ASK_AGAIN  # nothing to accept
+    note = confirm(state, draft, "agent.test")
+    assert note.changed_fields == ()
+    # The number said again and typed (Enter on the row): the row gives way to the value.
+    row = state.edit("ask:TELEPHONE", "Téléphone 06 12 48 97 30")
+    assert (row.status, row.value) == (RowStatus.ADDED, "TELEPHONE 0612489730")
+    assert state.row("ask:TELEPHONE") is None
+    assert sorted(state.final_values()["identifiers"]) == [
+        "NUMERO_ALLOCATAIRE 5214368", "TELEPHONE 0612489730"]
+    # Set aside by the agent: gone, and it stays gone with the next draft.
+    state = ReviewState(normalise)
+    state.update_draft([], [AskAgain("NIR")])
+    state.reject("ask:NIR")
+    state.update_draft([], [AskAgain("NIR")])
+    assert state.row("ask:NIR") is None and state.edits == []
 
 
 def test_confirmed_note_records_what_the_agent_changed() -> None:

@@ -154,7 +154,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         draft = Drafter(day, model=_model_name()).add_segments(segments)
     if args.json:
-        print(json.dumps(draft.to_contract(), ensure_ascii=False, indent=2))
+        doc = draft.to_contract()
+        # Beyond the contract: the kinds heard but not kept, where (never a value).
+        doc["to_ask_again"] = [
+            {"kind": h.value.value,
+             "evidence": [e.model_dump(exclude={"quote"}) for e in h.evidence]}
+            for h in draft.to_ask_again]
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(render_text(draft))
     return 0

@@ -28,7 +28,7 @@ from assistant.notes.fields.documents import requested_documents
 from assistant.notes.fields.follow_ups import follow_up
 from assistant.notes.fields.summary import compose as compose_summary
 from assistant.notes.heard import HeardConfidence
-from assistant.notes.identifiers import find_identifiers
+from assistant.notes.identifiers import find_identifiers, likely_kind, unread_numbers
 from assistant.notes.models import (
     DROP_BELOW,
     CaseNoteDraft,
@@ -123,6 +123,8 @@ class Drafter:
         self._reasons: dict[Reason, _Tally] = {}
         self._docs: dict[DocumentKind, _Item] = {}
         self._ids: dict[tuple[IdentifierKind, str], _Item] = {}
+        # Numbers heard where an identifier was asked, none drafted: the last one per kind.
+        self._unread: dict[IdentifierKind, _Item] = {}
         self._amounts: dict[float, _Item] = {}
         self._dates: dict[dt.date, _Item] = {}
         self._follow_ups: dict[int, tuple[FollowUp, Evidence]] = {}
@@ -194,10 +196,7 @@ class Drafter:
         try:
             text = mt.text
             corrected = lx.CORRECTION.search(text)
-            context: set[IdentifierKind] = set()
-            for _idx, kinds, _q in self._recent:
-                context |= kinds
-            context |= {c.code for c in lx.IDENTIFIER_CUES if c.pattern.search(text)}
+            context = self._cued(_cues_in(text))
             self._read_documents(sentence, joined.virtual)
             self._read_identifiers(sentence, joined.virtual, context, corrected)
             self._read_amounts(sentence, joined.virtual, corrected)
@@ -236,13 +235,9 @@ class Drafter:
         if not bodies.alternatives_only(s):
             self._read_orgs(s, original)
             self._read_reason(s, original)
-        cues = frozenset(
-            c.code for c in lx.IDENTIFIER_CUES if c.pattern.search(text)
-        )
+        cues = _cues_in(text)
         if values:
-            context: set[IdentifierKind] = set(cues)
-            for _idx, kinds, _q in self._recent:
-                context |= kinds
+            context = self._cued(cues)
             self._read_documents(s, original)
             self._read_identifiers(s, original, context, corrected)
             self._read_amounts(s, original, corrected)
@@ -250,7 +245,7 @@ class Drafter:
         self._read_complex(s, original)
         self._read_referral(s, original)
         self._read_follow_up(s, original)
-        self._recent.append((s.index, cues, s.question))
+        self._recent.append((s.index, frozenset(cues), s.question))
 
     def _read_orgs(self, s: Sentence, original: str) -> None:
         for org, motif in bodies.organizations(s):
@@ -292,9 +287,18 @@ class Drafter:
             if item.sentence == index:
                 del store[key]
 
-    def _read_identifiers(self, s: Sentence, original: str, cues: set[IdentifierKind],
+    def _cued(self, cues: Iterable[IdentifierKind]) -> tuple[IdentifierKind, ...]:
+        """The identifier kinds named in this sentence (``cues``), then in the
+        recent ones, nearest first."""
+        ordered = list(cues)
+        for _idx, kinds, _q in reversed(self._recent):
+            ordered.extend(sorted(kinds))
+        return tuple(dict.fromkeys(ordered))
+
+    def _read_identifiers(self, s: Sentence, original: str, cues: Sequence[IdentifierKind],
                           corrected: re.Match[str] | None) -> None:
-        for f in find_identifiers(s.text, cues):
+        found = find_identifiers(s.text, cues)
+        for f in found:
             if f.end <= self._min_end:
                 continue
             key = (f.kind, f.value)
@@ -304,10 +308,28 @@ class Drafter:
             ev = self._evidence(s, f.start, f.end, original)
             confidence = self._heard.weigh(f.confidence, ev)
             if confidence < DROP_BELOW:
+                self._unread[f.kind] = _Item([ev], confidence, s.index)
                 continue
             if key not in self._ids:
                 self._ids[key] = _Item([ev], confidence, s.index)
             self._last[field_name] = (key, s.index)
+        for n in unread_numbers(s.text, found):
+            kind = likely_kind(cues, n.digits)
+            if kind is None or n.end <= self._min_end:
+                continue
+            ev = self._evidence(s, n.start, n.end, original)
+            self._unread[kind] = _Item([ev], self._heard.weigh(0.5, ev), s.index)
+
+    def _to_ask_again(self) -> tuple[Drafted[IdentifierKind], ...]:
+        """The kinds heard but not drafted, unless a value of that kind was drafted
+        since (said again, or read at last)."""
+        out = []
+        for kind, item in self._unread.items():
+            if any(k == kind and i.sentence >= item.sentence for (k, _v), i in self._ids.items()):
+                continue
+            out.append(Drafted[IdentifierKind](value=kind, evidence=tuple(item.evidence),
+                                               confidence=round(item.confidence, 3)))
+        return tuple(out)
 
     def _read_amounts(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
         for m, value in find_amounts(s.text):
@@ -408,6 +430,7 @@ class Drafter:
             ),
             complex_situation=complex_,
             referral=referral,
+            to_ask_again=self._to_ask_again(),
         )
         # Composed from the fields, never quoted (notes.fields.summary).
         return draft.model_copy(update={"summary": compose_summary(draft)})
@@ -436,6 +459,11 @@ class Drafter:
         total = sum(t.score for t in self._reasons.values())
         return Drafted[Reason](value=code, evidence=tuple(tally.evidence),
                                confidence=round(min(0.95, tally.score / total), 3))
+
+
+def _cues_in(text: str) -> tuple[IdentifierKind, ...]:
+    """The identifier kinds a sentence's working text names (« votre numéro allocataire »)."""
+    return tuple(dict.fromkeys(c.code for c in lx.IDENTIFIER_CUES if c.pattern.search(text)))
 
 
 def _drafted_document(key: DocumentKind, i: _Item) -> Drafted[DocumentKind]:

@@ -11,7 +11,7 @@ around it. A number that fails its check is not kept as that kind.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -106,6 +106,55 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
             taken.append((found.start, found.end))
     out.sort(key=lambda f: f.start)
     return out
+
+
+UNREAD_MIN_DIGITS = 5
+"""Digits a number must hold to be worth having said again when no identifier
+could be read from it: fewer is a count, a year, a street number."""
+EXPECTED_DIGITS: dict[IdentifierKind, int] = {
+    K.NIR: 15, K.NUMERO_FISCAL: 13, K.TELEPHONE: 10, K.IDENTIFIANT_FRANCE_TRAVAIL: 8,
+    K.NUMERO_ALLOCATAIRE: 7, K.IBAN: 25,
+}
+"""About how many digits each numeric kind is said with (an IBAN's 27 characters
+hold two letters): the kind a number was probably meant as, among those cued."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadNumber:
+    """A number said where an identifier was asked or named, from which no
+    identifier could be read (wrong length, failed check): ``[start, end)``
+    in the sentence's working text, and its digits counted."""
+
+    start: int
+    end: int
+    digits: int
+
+
+def unread_numbers(text: str, found: Collection[FoundIdentifier]) -> list[UnreadNumber]:
+    """The digit runs of ``text`` outside ``found`` that hold at least
+    ``UNREAD_MIN_DIGITS`` digits and are not an amount, a date or a count
+    (« 12 500 euros », « 15 mars 2024 » are not); the caller decides whether
+    an identifier was asked for (its cues)."""
+    text = name_two_word_letters(text)
+    out = []
+    for m in _RUN.finditer(text):
+        if any(m.start() < f.end and f.start < m.end() for f in found):
+            continue
+        if _NOT_AN_ID_AFTER.match(text[m.end():]):
+            continue
+        digits = sum(c.isdigit() for c in m.group())
+        if digits >= UNREAD_MIN_DIGITS:
+            out.append(UnreadNumber(m.start(), m.end(), digits))
+    return out
+
+
+def likely_kind(cued: Sequence[IdentifierKind], digits: int) -> IdentifierKind | None:
+    """Of the kinds ``cued`` (nearest cue first), the numeric one whose length is
+    nearest ``digits`` (the first on a tie); None when none is numeric."""
+    numeric = [k for k in cued if k in EXPECTED_DIGITS]
+    if not numeric:
+        return None
+    return min(numeric, key=lambda k: abs(EXPECTED_DIGITS[k] - digits))
 
 
 _TAKE_BACK = re.compile(r"\b(?:non|pardon|attendez|plutot|trompee?|corrige|correction)\b")

@@ -102,7 +102,7 @@ def _quote(evidence: tuple[Evidence, ...]) -> str:
 def render_text(draft: CaseNoteDraft) -> str:
     """The draft as a readable French note, each value with the words it came from."""
     lines = [f"Fiche de rendez-vous du {draft.appointment_date:%d/%m/%Y} (brouillon, à vérifier)"]
-    if draft.is_empty:
+    if draft.is_empty and not draft.to_ask_again:
         lines.append("Rien à noter : la transcription est vide ou ne contient aucun élément.")
         return "\n".join(lines) + "\n"
 
@@ -125,6 +125,10 @@ def render_text(draft: CaseNoteDraft) -> str:
     block(NoteField.IDENTIFIERS,
           [f"{IDENTIFIER_LABELS[i.value.kind]} {i.value.value}" + _quote(i.evidence)
            for i in draft.identifiers])
+    if draft.to_ask_again:
+        lines.append("Numéros entendus mais non retenus (à faire redire) :")
+        lines.extend(f"  - {IDENTIFIER_LABELS[h.value]}" + _quote(h.evidence)
+                     for h in draft.to_ask_again)
     block(NoteField.AMOUNTS_EUR, [euros(a.value) + _quote(a.evidence) for a in draft.amounts_eur])
     block(NoteField.DATES, [f"{d.value:%d/%m/%Y}" + _quote(d.evidence) for d in draft.dates])
     follow = []

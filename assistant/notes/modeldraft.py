@@ -278,8 +278,13 @@ def reconcile(answer: ModelNote, segments: Sequence[Segment], rules: CaseNoteDra
             referral = Drafted[Organization | None](
                 value=answer.referral.code, evidence=(f_ev,),
                 confidence=_confidence(answer.referral.code == rules.referral.value))
+    # A number the rules could not keep stays to be said again, unless the model read one
+    # of that kind (checked, quoted) that the rules did not.
+    model_kinds = ({d.value.kind for d in ids.values()}
+                   - {d.value.kind for d in rules.identifiers})
     draft = CaseNoteDraft(
         appointment_date=appointment_date, segments_seen=len(segments),
+        to_ask_again=tuple(h for h in rules.to_ask_again if h.value not in model_kinds),
         organizations=tuple(orgs.values()), reason=reason,
         documents_requested=tuple(docs.values()), identifiers=tuple(ids.values()),
         amounts_eur=tuple(amounts.values()), dates=tuple(dates.values()),

@@ -222,6 +222,13 @@ class CaseNoteDraft(BaseModel):
     referral: Drafted[Organization | None] = Drafted[Organization | None](
         value=None, confidence=0.0
     )
+    to_ask_again: tuple[Drafted[IdentifierKind], ...] = ()
+    """Identifiers heard but not drafted: a number said where one was asked or
+    named that failed its check, or whose words the recogniser was unsure of
+    (``DROP_BELOW``). No value is kept (a wrong dossier number is worse than
+    none); the evidence shows where it was said, and the agent has it said
+    again (the app proposes « Dictée d'un numéro » of that kind). Not a field
+    of the note: never confirmed, never exported."""
 
     def note(self) -> CaseNote:
         """The drafted values alone."""

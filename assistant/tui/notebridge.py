@@ -34,7 +34,14 @@ from assistant.notes.models import (
     Reason,
 )
 from assistant.tui import strings as S
-from assistant.tui.review import LIST_FIELDS, DraftItem, EvidenceSpan, ReviewState, RowStatus
+from assistant.tui.review import (
+    LIST_FIELDS,
+    AskAgain,
+    DraftItem,
+    EvidenceSpan,
+    ReviewState,
+    RowStatus,
+)
 
 
 def _evidence(drafted: Drafted[Any]) -> tuple[EvidenceSpan, ...]:
@@ -79,11 +86,22 @@ def items_from_draft(draft: CaseNoteDraft) -> list[DraftItem]:
     return items
 
 
+def ask_again_from_draft(draft: CaseNoteDraft) -> list[AskAgain]:
+    """The numbers the drafter heard and did not keep, for the agent to have said again."""
+    return [AskAgain(d.value.value, _evidence(d)) for d in draft.to_ask_again]
+
+
 # --- what the agent types -----------------------------------------------------------
+
+def of_kind(kind: str, text: str) -> str:
+    """An identifier typed for a known kind (a number to have said again): the
+    kind put before the value unless the agent typed one."""
+    return text if _split_identifier(text) is not None else f"{kind} {text.strip()}"
+
 
 def _code(text: str) -> str:
     plain = fold(text.strip(), lower=False)
-    return re.sub(r"[\s\-']+", "_", plain).upper().strip("_")
+    return re.sub(r"[\s\-'°]+", "_", plain).upper().strip("_")
 
 
 _STOP_WORDS = {"DE", "D", "DU", "DES", "LA", "LE", "LES", "L", "OU", "ET", "A", "AU"}
@@ -270,8 +288,7 @@ def note_review(state: ReviewState, draft: CaseNoteDraft) -> NoteReview:
     finals = state.final_values()
     touched = set(state.changed_fields())
     for field in NoteField:
-        rows = [r for r in state.rows() if r.field == field.value and r.status is not
-                RowStatus.EMPTY]
+        rows = [r for r in state.rows() if r.field == field.value and r.is_value]
         if field.value in touched:
             review = review.edit(field, contract_value(field.value, finals[field.value]))
         elif rows and all(r.status is RowStatus.ACCEPTED for r in rows):

@@ -67,6 +67,7 @@ class RowStatus(StrEnum):
     EDITED = "edited"
     ADDED = "added"
     EMPTY = "empty"  # a field with no value yet: a row to add to
+    ASK_AGAIN = "ask_again"  # a number heard, not drafted: to have said again (no value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,11 @@ class Row:
     status: RowStatus
     evidence: tuple[EvidenceSpan, ...] = ()
     confidence: float | None = None
+
+    @property
+    def is_value(self) -> bool:
+        """A value of the note (not the empty field's row, nor a number to have said again)."""
+        return self.status not in (RowStatus.EMPTY, RowStatus.ASK_AGAIN)
 
     @property
     def sensitive(self) -> bool:
@@ -105,6 +111,20 @@ class ReviewEdit:
     """Where an added value was heard (a number dictated), for the audit trail."""
 
 
+@dataclass(frozen=True, slots=True)
+class AskAgain:
+    """A number heard where an identifier was asked or named, that the drafter
+    did not keep (failed its check, or its words were unsure): the agent has it
+    said again. ``kind``: the identifier kind's code; no value is carried."""
+
+    kind: str
+    evidence: tuple[EvidenceSpan, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"ask:{self.kind}"
+
+
 def item_key(field: str, value: str) -> str:
     return field if field not in LIST_FIELDS else f"{field}:{value}"
 
@@ -127,11 +147,15 @@ class ReviewState:
         self._override: dict[str, str] = {}  # scalar field -> agent's value
         self._added: dict[str, DraftItem] = {}  # key -> item the agent typed
         self._removed: set[str] = set()
+        self._ask_again: dict[str, AskAgain] = {}
+        self._dismissed: set[str] = set()  # numbers to have said again the agent set aside
         self.edits: list[ReviewEdit] = []
 
     # --- the drafter's side ---------------------------------------------------------
-    def update_draft(self, items: Iterable[DraftItem]) -> None:
+    def update_draft(self, items: Iterable[DraftItem], ask_again: Iterable[AskAgain] = ()
+                     ) -> None:
         self._drafted = {item.key: item for item in items}
+        self._ask_again = {a.key: a for a in ask_again}
 
     # --- what is shown ---------------------------------------------------------------
     def rows(self) -> tuple[Row, ...]:
@@ -141,7 +165,18 @@ class ReviewState:
             if not rows:
                 rows = [Row(key=f"{field}:", field=field, value="", status=RowStatus.EMPTY)]
             out.extend(rows)
+            if field == "identifiers":
+                out.extend(self._ask_again_rows(rows))
         return tuple(out)
+
+    def _ask_again_rows(self, values: Sequence[Row]) -> list[Row]:
+        """The numbers to have said again, once per kind, until the agent adds or
+        edits a value of that kind or sets the row aside."""
+        mine = {r.value.split(" ", 1)[0] for r in values
+                if r.status in (RowStatus.ADDED, RowStatus.EDITED)}
+        return [Row(a.key, "identifiers", a.kind, RowStatus.ASK_AGAIN, a.evidence)
+                for a in self._ask_again.values()
+                if a.kind not in mine and a.key not in self._dismissed]
 
     def _field_rows(self, field: str) -> list[Row]:
         rows: list[Row] = []
@@ -167,6 +202,8 @@ class ReviewState:
     # --- the agent's side --------------------------------------------------------------
     def edit(self, key: str, text: str) -> Row:
         row = self._need(key)
+        if row.status is RowStatus.ASK_AGAIN:
+            return self.add(row.field, text)
         value = self._validate(row.field, text)
         if row.field not in LIST_FIELDS:
             self._override[row.field] = value
@@ -204,6 +241,9 @@ class ReviewState:
 
     def remove(self, key: str) -> None:
         row = self._need(key)
+        if row.status is RowStatus.ASK_AGAIN:
+            self._dismissed.add(key)
+            return
         if row.status is RowStatus.EMPTY:
             return
         self._removed.add(key)
@@ -218,7 +258,10 @@ class ReviewState:
 
     def _set_status(self, key: str, status: RowStatus, action: str) -> Row:
         row = self._need(key)
-        if row.status is RowStatus.EMPTY:
+        if row.status is RowStatus.ASK_AGAIN and status is RowStatus.REJECTED:
+            self._dismissed.add(key)  # set aside: nothing to have said again
+            return row
+        if not row.is_value:
             return row
         new_status = RowStatus.DRAFT if row.status is status else status
         self._status[key] = new_status
@@ -249,7 +292,7 @@ class ReviewState:
         """Field -> the values the agent keeps (rejected and removed ones left out)."""
         out: dict[str, list[str]] = {field: [] for field in FIELD_ORDER}
         for row in self.rows():
-            if row.status in (RowStatus.REJECTED, RowStatus.EMPTY) or not row.value:
+            if row.status is RowStatus.REJECTED or not row.is_value or not row.value:
                 continue
             out[row.field].append(row.value)
         return out

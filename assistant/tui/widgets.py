@@ -247,6 +247,10 @@ class DraftPanel(OptionList):
         if row.status is RowStatus.EMPTY:
             text.append(S.FIELD_NONE, style="dim")
             return text
+        if row.status is RowStatus.ASK_AGAIN:
+            kind = S.IDENTIFIER_LABELS.get(row.value, row.value)
+            text.append(f"{kind} — {S.ASK_AGAIN}", style="bold yellow")
+            return text
         style = "strike dim" if row.status is RowStatus.REJECTED else ""
         shown = display_value(row.field, row.value)
         if row.key in self.revealed:

@@ -40,6 +40,7 @@ class DraftReviewScreen(CounterScreen):
         super().__init__(ctx)
         self.session_id = session_id
         self.review = ReviewState(notebridge.normalise)
+        self._recorded = 0  # the review's edits already written to the store
         self.draft: CaseNoteDraft | None = None
         self._saved_note: CaseNote | None = None
         self._appointment_date = dt.date.today()
@@ -48,7 +49,8 @@ class DraftReviewScreen(CounterScreen):
         """A committed segment (already in the store): update and keep the draft."""
         with self._reported():
             self.draft = self._drafter.add_segment(segment)
-            self.review.update_draft(notebridge.items_from_draft(self.draft))
+            self.review.update_draft(notebridge.items_from_draft(self.draft),
+                                     notebridge.ask_again_from_draft(self.draft))
             note = self.draft.note()
             if self.session_id is not None and note != self._saved_note:
                 # A new version only when a value changed (not on every segment):
@@ -112,6 +114,9 @@ class DraftReviewScreen(CounterScreen):
         row = self._current()
         if row is None:
             return
+        if row.status is RowStatus.ASK_AGAIN:
+            self._ask_again(row)
+            return
 
         def done(text: str | None) -> None:
             if text is None:
@@ -127,6 +132,24 @@ class DraftReviewScreen(CounterScreen):
             self._after_decision(new.key)
 
         self._ask(S.EDIT_TITLE, row.field, row.value, done)
+
+    def _ask_again(self, row: Row) -> None:
+        """A number heard but not kept: the agent types it as the usager says it again
+        (the session screen, while listening, has it dictated instead)."""
+        kind = S.IDENTIFIER_LABELS.get(row.value, row.value)
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                new = self.review.add(row.field, notebridge.of_kind(row.value, text))
+            except AssistantError as exc:
+                self.notify(str(exc), title=S.ERROR_TITLE, severity="error", timeout=10)
+                return
+            self._after_decision(new.key)
+
+        self.app.push_screen(EditDialog(S.ASK_AGAIN_TITLE.format(kind=kind), row.field, ""),
+                             done)
 
     def action_add(self) -> None:
         row = self._current()
@@ -169,9 +192,13 @@ class DraftReviewScreen(CounterScreen):
             self._after_decision(self.review.reject(row.key).key)
 
     def _after_decision(self, key: str | None) -> None:
-        if self.session_id is not None and self.review.edits:
+        # Only the decisions made since the last one: accepting an empty row or
+        # setting aside a number to say again records nothing.
+        new, self._recorded = self.review.edits[self._recorded:], len(self.review.edits)
+        if self.session_id is not None:
             with self._reported():
-                self.ctx.services.record_edit(self.session_id, self.review.edits[-1])
+                for edit in new:
+                    self.ctx.services.record_edit(self.session_id, edit)
         panel = self.query_one("#draft", DraftPanel)
         self._show_rows()
         if key is not None:

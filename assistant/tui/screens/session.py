@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
 from assistant.errors import AssistantError
+from assistant.notes.models import IdentifierKind
 from assistant.streaming.events import (
     EndEvent,
     ErrorEvent,
@@ -25,6 +26,7 @@ from assistant.tui import strings as S
 from assistant.tui.labels import device_label, model_status, source_label
 from assistant.tui.messages import DeviceChosen, GoHome, NextAppointment, PipelineMessage
 from assistant.tui.numberentry import KINDS, CapturedNumber, Utterance, cued_kind, kind_label
+from assistant.tui.review import Row
 from assistant.tui.screens.dialogs import DeviceDialog
 from assistant.tui.screens.draft import DraftReviewScreen
 from assistant.tui.screens.number import NumberDialog
@@ -33,7 +35,7 @@ from assistant.tui.viewmodel import format_clock, level_fraction
 from assistant.tui.widgets import DraftPanel, LevelMeter, SessionHeader, TranscriptView
 
 if TYPE_CHECKING:
-    from assistant.notes.models import ConfirmedNote, IdentifierKind
+    from assistant.notes.models import ConfirmedNote
     from assistant.notetext import SharedNote
     from assistant.tui.services import PipelineHandle
 
@@ -272,9 +274,11 @@ class SessionScreen(DraftReviewScreen):
         for segment in loaded.segments:
             self.draft = self._drafter.add_segment(segment)
         if self.draft is not None:
-            self.review.update_draft(notebridge.items_from_draft(self.draft))
+            self.review.update_draft(notebridge.items_from_draft(self.draft),
+                                     notebridge.ask_again_from_draft(self.draft))
         for edit in loaded.edits:
             self.review.replay(edit)
+        self._recorded = len(self.review.edits)  # already in the store
         self._confirmed = loaded.confirmed
         self.state = S.STATE_ENDED
         self._status(S.SESSION_ENDED)
@@ -307,9 +311,17 @@ class SessionScreen(DraftReviewScreen):
         self._refresh_header()
 
     # --- number dictation --------------------------------------------------------------
-    def action_number(self) -> None:
+    def _ask_again(self, row: Row) -> None:
+        """While listening, a number to have said again opens « Dictée d'un numéro »
+        of its kind; otherwise the agent types it."""
+        if self._pipeline is None or self.state != S.STATE_LISTENING:
+            super()._ask_again(row)
+            return
+        self.action_number(IdentifierKind(row.value))
+
+    def action_number(self, kind: IdentifierKind | None = None) -> None:
         """« Dictée d'un numéro »: the next utterances are read again as a number of
-        the kind chosen (the kind of the last cue heard is proposed)."""
+        the kind chosen (``kind``, or the kind of the last cue heard)."""
         engine = self.ctx.state().engine
         if self._pipeline is None or self.state != S.STATE_LISTENING:
             self.notify(S.NUMBER_NOT_LISTENING, severity="warning")
@@ -320,7 +332,7 @@ class SessionScreen(DraftReviewScreen):
             self.notify(S.NUMBER_NO_MODEL, severity="warning")
             return
         segments = self.query_one("#transcript", TranscriptView).segments
-        kind = cued_kind(segments) or KINDS[0]
+        kind = kind or cued_kind(segments) or KINDS[0]
         self._number = NumberDialog(kind, read, on_shown=self._number_shown)
         self.app.push_screen(self._number, self._number_done)
 
