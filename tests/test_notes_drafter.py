@@ -58,11 +58,19 @@ def seg(i: int, text: str) -> Segment:
         ("L'IBAN c'est FR76 3000 6000 0112 3456 7890 189.",
          ("IBAN", "FR7630006000011234567890189")),
         ("La plaque d'immatriculation ?\nG H 215 T B.", ("IMMATRICULATION", "GH-215-TB")),
+        # A plate's groups written as Whisper writes digit groups, where one was asked.
+        ("C'est quoi le numéro de la plaque ?\nMH-446, CH.", ("IMMATRICULATION", "MH-446-CH")),
+        ("L'immatriculation ?\nOui, RM8, 6, 2, MZ. Merci.", ("IMMATRICULATION", "RM-862-MZ")),
     ],
 )
 def test_identifiers_are_found_joined_and_normalised(text: str,
                                                       expected: tuple[str, str]) -> None:
     assert ids(text) == [expected]
+
+
+def test_a_plates_loose_groups_need_a_plate_asked_and_no_french_word() -> None:
+    assert ids("Alors MH-446, CH.") == []
+    assert ids("La plaque ?\nC'est le 151, 7 de la rue.") == []
 
 
 def test_a_number_that_fails_its_check_is_not_kept() -> None:
@@ -364,6 +372,7 @@ def _asked_again(text: str) -> list[tuple[str, str]]:
          [("TELEPHONE", "06 12 48 97")]),
         ("Votre numéro de sécurité sociale ?\n1 85 05 78 006 084 clé 92.",
          [("NIR", "1 85 05 78 006 084")]),
+        ("Votre numéro fiscale ?\n30 23 217 600.", [("NUMERO_FISCAL", "30 23 217 600")]),
         # Of the kinds cued, the one whose length is nearest.
         ("Il me faut votre téléphone et votre numéro allocataire.\nAlors 48 21 93.",
          [("NUMERO_ALLOCATAIRE", "48 21 93")]),

@@ -38,6 +38,10 @@ _IBAN = re.compile(r"\bf ?r,? ?\d{2}(?:(?:, |[ -])?[0-9a-z]){23}\b")
 _PLATE = re.compile(r"\b([a-z]{2})[ -]?(\d{3})[ -]?([a-z]{2})\b")
 _PLATE_SPELT = re.compile(
     r"\b([a-z])[ -]([a-z])(?:, |[ -])?(\d{3})(?:, |[ -])?([a-z])[ -]([a-z])\b")
+# Where a plate was asked for, its groups as Whisper writes digit groups: commas
+# between them, the digits said one by one ("MH-446, CH", "RM8, 6, 2, MZ").
+_PLATE_LOOSE = re.compile(
+    r"\b([a-z])[ -]?([a-z])(?:, |[ -])?(\d(?:(?:, |[ -])?\d){2})(?:, |[ -])?([a-z])[ -]?([a-z])\b")
 # Digit groups joined by spaces, commas, dots or hyphens ("48 21 937", "06-71-22-58-09").
 _RUN = re.compile(r"(?<![\w@.])\d+(?:(?:, |[ ,.\-])\d+)*")
 _KEY = re.compile(
@@ -69,13 +73,16 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
         if check(K.IBAN, compact) and free(*m.span()):
             out.append(FoundIdentifier(K.IBAN, compact, m.start(), m.end(), 0.95))
             taken.append(m.span())
-    plate_patterns = [_PLATE, _PLATE_SPELT] if K.IMMATRICULATION in cues else [_PLATE]
+    plate_patterns = ([_PLATE, _PLATE_SPELT, _PLATE_LOOSE] if K.IMMATRICULATION in cues
+                      else [_PLATE])
     for pat in plate_patterns:
         for m in pat.finditer(text):
             letters = "".join(g for g in m.groups() if g.isalpha())
             if len(letters) != 4 or not free(*m.span()):
                 continue
-            digits = next(g for g in m.groups() if g.isdigit())
+            if pat is _PLATE_LOOSE and _short_word_around(m):
+                continue
+            digits = re.sub(r"\D", "", next(g for g in m.groups() if g[:1].isdigit()))
             value = check(K.IMMATRICULATION, f"{letters[:2]}-{digits}-{letters[2:]}")
             if value is None:
                 continue
@@ -209,6 +216,15 @@ _SHORT_WORDS = frozenset({"le", "la", "de", "du", "un", "en", "et", "ma", "sa", 
 """Two-letter French words: « c'est le 151, non pardon, 157 » is no plate."""
 _PLATE_HEAD = re.compile(r"\b([a-z])[ -]?([a-z])[ -]?$")
 _PLATE_TAIL = re.compile(r"^(?:, |[ -])?([a-z])[ -]?([a-z])\b")
+
+
+def _short_word_around(m: re.Match[str]) -> bool:
+    """Whether a loosely read plate's letters are a two-letter French word
+    (« le 151, 7 de … » is no plate)."""
+    text = m.string
+    head = text[m.start():m.start(3)].strip(" ,-")
+    tail = text[m.end(3):m.end()].strip(" ,-")
+    return head in _SHORT_WORDS or tail in _SHORT_WORDS
 
 
 def _corrected_plate(text: str, first: re.Match[str], second: re.Match[str],

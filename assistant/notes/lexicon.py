@@ -217,7 +217,7 @@ IDENTIFIER_CUES: list[Cue[IdentifierKind]] = [
            r"numero de dossier caf"),
     *_cues(Ik.NIR, r"securite sociale", r"\bsecu\b", r"\bnir\b", r"numero de carte vitale",
            r"numero d'assure", r"\bcle\b"),
-    *_cues(Ik.NUMERO_FISCAL, r"\bfiscal\b", r"\bspi\b", r"numero d'impot"),
+    *_cues(Ik.NUMERO_FISCAL, r"\bfiscal(?:e|es|aux)?\b", r"\bspi\b", r"numero d'impot"),
     *_cues(Ik.IDENTIFIANT_FRANCE_TRAVAIL, r"identifiant", r"france travail", r"pole emploi"),
     *_cues(Ik.TELEPHONE, r"telephone", r"\bportable\b", r"\btel\b", r"\bjoindre\b",
            r"\brappeler\b", r"\bmobile\b", r"\bfixe\b"),
