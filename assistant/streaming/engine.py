@@ -7,10 +7,12 @@ left. No thread, no clock, no I/O: the caller (``assistant.pipeline``) owns
 time and the speed of the feed.
 
 Its parts: ``streaming.vadgate`` (voice activity over the buffer, utterance
-ends), ``streaming.hypotheses`` (words compared across passes,
-LocalAgreement, loops, overlap with the committed text), ``streaming.policy``
-(which words of a pass settle, and why) and ``streaming.config`` (the knobs);
-this module holds the buffer and the passes.
+ends), ``streaming.schedule`` (whether a pass is due now, at which beam),
+``streaming.passes`` (one pass's segments made a hypothesis by the guards),
+``streaming.hypotheses`` (words compared across passes, LocalAgreement,
+loops, overlap with the committed text), ``streaming.policy`` (which words
+of a pass settle, and why) and ``streaming.config`` (the knobs); this module
+holds the buffer and the state, calls the recogniser and commits.
 
 Commit policy (docs/streaming.md has the measurements behind it):
 
@@ -42,27 +44,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.guards import is_hallucination
 from assistant.streaming.config import EngineConfig
 from assistant.streaming.events import TranscriptUpdate
-from assistant.streaming.hypotheses import (
-    Hypothesis,
-    after_committed,
-    agreed_prefix,
-    cut_repetition,
-    drop_committed_overlap,
-    echoes,
-    join_words,
-    word_key,
-)
+from assistant.streaming.hypotheses import Hypothesis, agreed_prefix, echoes, join_words
 from assistant.streaming.ledger import CommitReason, DroppedSpeech, DropReason, SpeechLedger
-from assistant.streaming.policy import (
-    SKIPPED_SPEECH_S,
-    PassView,
-    deadline_due,
-    decide,
-)
+from assistant.streaming.passes import PassContext, clean_pass, new_words
+from assistant.streaming.policy import SKIPPED_SPEECH_S, PassView, decide
 from assistant.streaming.protocols import VAD_WINDOW, Transcriber, VoiceDetector
+from assistant.streaming.schedule import ScheduleView, plan
 from assistant.streaming.vadgate import WINDOW_S, VadGate
 from assistant.types import SAMPLE_RATE, AudioArray, AudioChunk, Segment, Word
 
@@ -174,46 +163,25 @@ class StreamingEngine:
             committed.extend(self._commit_utterance(self._gate.endpoints.pop(0)))
         if not self._gate.in_speech:
             return self._make_update(tuple(committed), utterance_end=True) if ended else None
-        due = final = deadline = False
-        if self._gate.silence_s >= cfg.pre_endpoint_s:
-            # Probably the end: this pass will serve the endpoint commit.
-            due = not self._covers(self._gate.speech_end_s)
-            final = True
-            # Words that would pass deadline_s before the endpoint commit go now.
-            deadline = deadline_due(self._tentative, ready_s + max(
-                0.0, cfg.endpoint_s - self._gate.silence_s), cfg)
-        elif self._gate.silence_s > 0:
-            # A pause has begun: wait to see whether it is the end rather than
-            # start a pass that would delay the endpoint commit.
-            due = False
-        elif self._hypotheses:
-            since_pass_s = self._stream_end_s - self._last_pass_end_s
-            due = since_pass_s >= min_step_s
-            # A word reaching deadline_s runs its pass at once; a pass due anyway
-            # serves it if the word would be overdue by the next step.
-            deadline = (deadline_due(self._tentative, ready_s, cfg)
-                        and since_pass_s >= cfg.deadline_min_step_s) or (
-                due and deadline_due(self._tentative, ready_s + min_step_s, cfg))
-            due = due or deadline
-            # Words old enough to be committed by age come from a pass at the
-            # final beam, as an utterance's words do at its end.
-            aged = bool(self._tentative) and self._tentative[0].end <= (
-                self._stream_end_s - cfg.max_delay_s) and (
-                self._stream_end_s - self._boundary_s() >= cfg.commit_after_s)
-            final = (deadline and cfg.deadline_final_beam) or aged
-        else:
-            due = self._gate.speech_end_s - self._gate.utterance_start_s >= cfg.first_step_s
-        if not due:
+        planned = plan(ScheduleView(
+            stream_end_s=self._stream_end_s, silence_s=self._gate.silence_s,
+            speech_end_s=self._gate.speech_end_s,
+            utterance_start_s=self._gate.utterance_start_s,
+            last_pass_end_s=self._last_pass_end_s,
+            heard_until_s=self._hypotheses[-1].audio_end_s if self._hypotheses else None,
+            tentative=self._tentative, boundary_s=self._boundary_s(),
+            min_step_s=min_step_s, ready_s=ready_s), cfg)
+        if not planned.due:
             return self._make_update(tuple(committed), utterance_end=True) if ended else None
-        hyp = self._decode(len(self._buffer), final=final)
-        if deadline and echoes(hyp.words, self._committed_tail):
+        hyp = self._decode(len(self._buffer), final=planned.final)
+        if planned.deadline and echoes(hyp.words, self._committed_tail):
             # Whisper wrote its prompt again over the start of the buffer: decode
             # once more without it rather than commit the echo (or wait).
-            hyp = self._decode(len(self._buffer), final=final, prompt=False)
+            hyp = self._decode(len(self._buffer), final=planned.final, prompt=False)
         self._hypotheses.append(hyp)
         del self._hypotheses[: -max(cfg.agreement, 2)]
         self._last_pass_end_s = self._stream_end_s
-        update = self._update_from_agreement(deadline, ready_s - cfg.deadline_s)
+        update = self._update_from_agreement(planned.deadline, ready_s - cfg.deadline_s)
         if committed:
             update = TranscriptUpdate(tuple(committed) + update.committed, update.tentative,
                                       update.tentative_words, update.audio_s, ended,
@@ -248,12 +216,6 @@ class StreamingEngine:
         return update
 
     # -------------------------------------------------------------- helpers
-    def _covers(self, speech_end_s: float) -> bool:
-        """Whether the last pass heard the speech up to ``speech_end_s``."""
-        return bool(self._hypotheses) and (
-            self._hypotheses[-1].audio_end_s >= min(speech_end_s + 0.05, self._stream_end_s)
-        )
-
     def _prompt(self) -> str | None:
         parts = [p for p in (self.config.base_prompt, self._prompt_tail()) if p]
         return " ".join(parts) if parts else None
@@ -272,44 +234,17 @@ class StreamingEngine:
         self.passes += 1
         segments = self.transcriber.transcribe(audio, self._prompt() if prompt else None,
                                                self._buffer_start_s, final=final)
-        words: list[Word] = []
-        previous = ""
-        for seg in segments:
-            if is_hallucination(seg.text, seg.no_speech_prob, seg.avg_logprob):
-                self._guarded = True
-                continue
-            key = " ".join(word_key(Word(0.0, 0.0, t)) for t in seg.text.split())
-            if key and key == previous:
-                self._guarded = True
-                continue  # the same sentence twice in a row: a loop, not speech
-            previous = key
-            words.extend(seg.words or self._words_of(seg))
-        # The buffer may still hold committed audio (kept as context): only the
-        # words after the committed end are new; a word cut in two at the
-        # boundary can come back, and the overlap check removes it.
-        timed = tuple(w for w in words if w.text)
-        if self.config.deadline_s:  # (the default path measured best without it)
-            timed = _monotonic(timed)
-        hyp = self._new_words(timed)
-        if self.config.deadline_s:
-            hyp = _monotonic(hyp, self._committed_end_s)
-        hyp = tuple(w for w in hyp
-                    if self._gate.has_speech(w.start, w.end, self._buffer_start_s))
-        kept = cut_repetition(hyp)
-        self._guarded = self._guarded or len(kept) < len(hyp)
-        hyp = kept
-        return Hypothesis(hyp, self._buffer_start_s + len(audio) / SAMPLE_RATE)
+        cleaned = clean_pass(segments, self._pass_context())
+        self._guarded = self._guarded or cleaned.guarded
+        return Hypothesis(cleaned.words, self._buffer_start_s + len(audio) / SAMPLE_RATE)
 
-    @staticmethod
-    def _words_of(seg: Segment) -> tuple[Word, ...]:
-        """Words of a segment decoded without word times (spread evenly)."""
-        tokens = seg.text.split()
-        if not tokens:
-            return ()
-        span = (seg.end - seg.start) / len(tokens)
-        return tuple(
-            Word(seg.start + i * span, seg.start + (i + 1) * span, t) for i, t in enumerate(tokens)
-        )
+    def _pass_context(self) -> PassContext:
+        """What ``streaming.passes`` needs of the state to clean a pass."""
+        return PassContext(
+            buffer_start_s=self._buffer_start_s, committed_end_s=self._committed_end_s,
+            committed_words=self._committed_words, tentative=self._tentative,
+            speech_probs=self._gate.probs, neg_threshold=self._gate.neg_threshold,
+            monotonic=bool(self.config.deadline_s))
 
     def _boundary_s(self) -> float:
         """Where new (uncommitted) audio starts in the buffer."""
@@ -317,10 +252,7 @@ class StreamingEngine:
 
     def _new_words(self, words: tuple[Word, ...]) -> tuple[Word, ...]:
         """``words`` after the committed text (the buffer may still hold it)."""
-        words = after_committed(words, self._committed_words, self._committed_end_s,
-                                self._buffer_start_s, self._tentative)
-        return drop_committed_overlap(words, self._committed_words, self._committed_end_s,
-                                      self._boundary_s())
+        return new_words(words, self._pass_context())
 
     def _speech_before(self, words: tuple[Word, ...], up_to_s: float | None = None) -> float:
         """Seconds of VAD speech in the buffer before the first word (or before
@@ -473,18 +405,3 @@ class StreamingEngine:
             reasons=reasons,
         )
 
-
-def _monotonic(words: tuple[Word, ...], floor_s: float | None = None) -> tuple[Word, ...]:
-    """Word times that never go back: Whisper's alignment now and then times
-    a word seconds before the one it follows, or a pass's first new word at
-    the buffer start ("mes" at 0.42 s after "pourquoi", committed at 4.48 s),
-    which would make it look long overdue; such a word is put right after
-    the previous one (``floor_s``: the end of the committed text)."""
-    out: list[Word] = []
-    last = floor_s
-    for w in words:
-        if last is not None and w.end < last:
-            w = Word(last, last, w.text, w.probability)
-        out.append(w)
-        last = w.end
-    return tuple(out)

@@ -13,6 +13,7 @@ skipped. Pure: no clock, times are stream seconds.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from assistant.streaming.protocols import VAD_WINDOW, VoiceDetector
 from assistant.types import SAMPLE_RATE, AudioArray
@@ -68,11 +69,7 @@ class VadGate:
 
     def has_speech(self, start_s: float, end_s: float, buffer_start_s: float) -> bool:
         """Whether speech was seen under (or right around) ``[start_s, end_s]``."""
-        lo = max(0, int((start_s - 0.2 - buffer_start_s) / WINDOW_S))
-        hi = min(len(self.probs), int((end_s + 0.2 - buffer_start_s) / WINDOW_S) + 1)
-        if hi <= lo:
-            return True  # beyond what the VAD has seen yet: keep it
-        return bool(np.max(self.probs[lo:hi]) >= self.neg_threshold)
+        return speech_around(self.probs, self.neg_threshold, start_s, end_s, buffer_start_s)
 
     def speech_s(self, from_s: float, to_s: float, buffer_start_s: float) -> float:
         """Seconds of speech between ``from_s`` and ``to_s``."""
@@ -94,3 +91,15 @@ class VadGate:
         self.endpoints = []
         self.silence_s = 0.0
         self.detector.reset()
+
+
+def speech_around(probs: npt.NDArray[np.float32], neg_threshold: float, start_s: float,
+                  end_s: float, buffer_start_s: float) -> bool:
+    """Whether a window of ``probs`` (one per VAD window from ``buffer_start_s``)
+    under or within 0.2 s of ``[start_s, end_s]`` reaches ``neg_threshold``;
+    True beyond the windows seen yet. Pure, for ``streaming.passes``."""
+    lo = max(0, int((start_s - 0.2 - buffer_start_s) / WINDOW_S))
+    hi = min(len(probs), int((end_s + 0.2 - buffer_start_s) / WINDOW_S) + 1)
+    if hi <= lo:
+        return True  # beyond what the VAD has seen yet: keep it
+    return bool(np.max(probs[lo:hi]) >= neg_threshold)
