@@ -34,8 +34,10 @@ ROLE_PROBES = _load("notes_roles.json")
 
 
 def _drafted(text: str) -> dict[str, Any]:
-    c = draft_from_text(text, DAY).to_contract()
+    draft = draft_from_text(text, DAY)
+    c = draft.to_contract()
     return {
+        "to_ask_again": [h.value.value for h in draft.to_ask_again],
         "organizations": sorted(c["organizations"]),
         "reason": c["reason"],
         "documents_requested": sorted(c["documents_requested"]),
@@ -49,7 +51,8 @@ def _drafted(text: str) -> dict[str, Any]:
 
 
 _NOTHING: dict[str, Any] = {
-    "organizations": [], "reason": "AUTRE", "documents_requested": [], "identifiers": [],
+    "to_ask_again": [], "organizations": [], "reason": "AUTRE", "documents_requested": [],
+    "identifiers": [],
     "amounts_eur": [], "dates": [], "follow_ups": [], "complex_situation": False,
     "referral": None,
 }

@@ -126,6 +126,11 @@ EXPECTED_DIGITS: dict[IdentifierKind, int] = {
 hold two letters): the kind a number was probably meant as, among those cued."""
 
 
+_POSTAL_CODE = re.compile(r"\d{5}")
+"""Five digits written as one group: a postal code (« 69003 Lyon »); an
+identifier is said, and written, in groups."""
+
+
 @dataclass(frozen=True, slots=True)
 class UnreadNumber:
     """A number said where an identifier was asked or named, from which no
@@ -139,15 +144,16 @@ class UnreadNumber:
 
 def unread_numbers(text: str, found: Collection[FoundIdentifier]) -> list[UnreadNumber]:
     """The digit runs of ``text`` outside ``found`` that hold at least
-    ``UNREAD_MIN_DIGITS`` digits and are not an amount, a date or a count
-    (« 12 500 euros », « 15 mars 2024 » are not); the caller decides whether
+    ``UNREAD_MIN_DIGITS`` digits and are not an amount, a date, a count or a
+    postal code (« 12 500 euros », « 15 mars 2024 », « 69003 Lyon » are not);
+    the caller decides whether
     an identifier was asked for (its cues)."""
     text = name_two_word_letters(text)
     out = []
     for m in _RUN.finditer(text):
         if any(m.start() < f.end and f.start < m.end() for f in found):
             continue
-        if _NOT_AN_ID_AFTER.match(text[m.end():]):
+        if _NOT_AN_ID_AFTER.match(text[m.end():]) or _POSTAL_CODE.fullmatch(m.group()):
             continue
         digits = sum(c.isdigit() for c in m.group())
         if digits >= UNREAD_MIN_DIGITS:

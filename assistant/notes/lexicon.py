@@ -135,10 +135,13 @@ REASONS: list[Cue[Reason]] = [
            r"naturalisation", r"\bsuccession\b", r"\bamende\b", r"\bsurendettement\b", weight=2),
     *_cues(R.NUMERIQUE, r"mot de passe", r"franceconnect", r"\bse connecter\b",
            r"\bme connecter\b", r"\bconnexion\b(?! entre)", r"compte (?:en ligne|ameli|caf|impots)",
-           r"creer (?:un|mon|votre) compte", r"\bidentifiants?\b(?! france travail)",
+           r"creer (?:un|mon|votre) compte",
            r"code (?:de (?:connexion|confirmation|securite)|recu par sms|provisoire)",
            r"adresse (?:mail|e-mail|email) (?:a change|ne marche)", r"\bbloque mon compte\b",
            r"compte (?:est )?bloque", weight=2),
+    # An identifier is as often the dossier number asked for (« il me faut votre
+    # identifiant ») as the login: alone it does not make the motif.
+    *_cues(R.NUMERIQUE, r"\bidentifiants?\b(?! france travail)", weight=0.9),
 ]
 
 D = DocumentKind

@@ -19,7 +19,7 @@ _FOLLOW_USAGER = re.compile(
 )
 AGENT_ACTION = re.compile(
     r"\b(?:je (?:vais |vous )?(?:signale|transmets|transmettre|relance|relancer|contacte|contacter"
-    r"|appelle|appeler|rappelle|rappeler|imprime|imprimer|enregistre|note|envoie|envoyer"
+    r"|appelle|appeler|rappelle|rappeler|imprime|imprimer|enregistre|envoie|envoyer"
     r"|fais remonter|faire remonter|inscris|prepare|joins|scanne)"
     r"|je (?:vais )?(?:fais|faire) (?:une|la|le|votre|les) (?:demande|declaration|reclamation"
     r"|recours|contestation|signalement|modulation|inscription|dossier)"
