@@ -146,8 +146,7 @@ def unread_numbers(text: str, found: Collection[FoundIdentifier]) -> list[Unread
     """The digit runs of ``text`` outside ``found`` that hold at least
     ``UNREAD_MIN_DIGITS`` digits and are not an amount, a date, a count or a
     postal code (« 12 500 euros », « 15 mars 2024 », « 69003 Lyon » are not);
-    the caller decides whether
-    an identifier was asked for (its cues)."""
+    the caller decides whether an identifier was asked for (its cues)."""
     text = name_two_word_letters(text)
     out = []
     for m in _RUN.finditer(text):
