@@ -9,6 +9,9 @@ of the session.
 The drafter records what was said. It never decides, nor suggests, whether
 someone is entitled to anything: the summary is composed from the fields
 (never quoted from the transcript) and no field says it.
+
+The running stores and their conversion to drafted values are in
+``notes.tallies``; plain-text transcripts become segments in ``notes.plaintext``.
 """
 
 from __future__ import annotations
@@ -16,8 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from assistant.notes import lexicon as lx
@@ -36,10 +38,25 @@ from assistant.notes.models import (
     Drafted,
     Evidence,
     FollowUp,
-    Identifier,
     IdentifierKind,
     Organization,
     Reason,
+)
+from assistant.notes.plaintext import segments_from_text
+from assistant.notes.tallies import (
+    Item,
+    ListFields,
+    Tail,
+    Tally,
+    cues_in,
+    drafted_amount,
+    drafted_complex,
+    drafted_date,
+    drafted_document,
+    drafted_identifier,
+    drafted_organizations,
+    drafted_reason,
+    to_ask_again,
 )
 from assistant.notes.text import Sentence, normalise, sentences
 from assistant.slips import DEFAULT_MODEL
@@ -51,60 +68,10 @@ CORRECTION_WINDOW = 3
 """A self-correction may revise a value said up to this many sentences earlier."""
 MAX_TAIL_SEGMENTS = 8
 """An unfinished sentence is carried over at most this many segments."""
-ORG_THRESHOLD = 1.0
-COMPLEX_THRESHOLD = 2.0
-REASON_MIN_SCORE = 1.0
-"""Below this, no motif was clearly said: the reason is AUTRE."""
 USAGER_MOTIF_WEIGHT = 1.5
 """When the speakers are known, the usager's own account of why they came weighs more than
 the agent's words (which list options, explain procedures, mention other démarches)."""
 MAX_FOLLOW_UPS = 12
-
-@dataclass(slots=True)
-class _Tally:
-    """Running evidence for one code."""
-
-    score: float = 0.0
-    evidence: list[Evidence] = field(default_factory=list)
-    first: int = 1 << 30
-
-    top: float = 0.0
-
-    def add(self, weight: float, ev: Evidence, index: int) -> None:
-        self.score += weight
-        if weight > self.top:  # the strongest words first: what the agent checks
-            self.top = weight
-            self.evidence.insert(0, ev)
-            del self.evidence[4:]
-        elif len(self.evidence) < 4:
-            self.evidence.append(ev)
-        self.first = min(self.first, index)
-
-
-@dataclass(slots=True)
-class _Item:
-    """One value of a list field, with where it was said."""
-
-    evidence: list[Evidence]
-    confidence: float
-    sentence: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Tail:
-    """An unfinished sentence over one or more segments: the pieces of their original texts,
-    joined by spaces into ``virtual``; ``parts``: (segment id, start in ``virtual``, start in
-    the segment, length)."""
-
-    parts: tuple[tuple[int, int, int, int], ...]
-    virtual: str
-    speaker: str | None = None
-    """Who said it, when every piece was said by the same known speaker."""
-
-    @classmethod
-    def of(cls, s: Sentence, original: str, speaker: str | None) -> _Tail:
-        a, b = s.mapped.span(s.offset, s.offset + len(s.text))
-        return cls(((s.segment_id, 0, a, b - a),), original[a:b], speaker)
 
 
 class Drafter:
@@ -119,28 +86,28 @@ class Drafter:
         self._recent: deque[tuple[int, frozenset[IdentifierKind], bool]] = deque(
             maxlen=CONTEXT_SENTENCES
         )
-        self._orgs: dict[Organization, _Tally] = {}
-        self._reasons: dict[Reason, _Tally] = {}
-        self._docs: dict[DocumentKind, _Item] = {}
-        self._ids: dict[tuple[IdentifierKind, str], _Item] = {}
+        self._orgs: dict[Organization, Tally] = {}
+        self._reasons: dict[Reason, Tally] = {}
+        self._docs: dict[DocumentKind, Item] = {}
+        self._ids: dict[tuple[IdentifierKind, str], Item] = {}
         # Numbers heard where an identifier was asked, none drafted: the last one per kind.
-        self._unread: dict[IdentifierKind, _Item] = {}
-        self._amounts: dict[float, _Item] = {}
-        self._dates: dict[dt.date, _Item] = {}
+        self._unread: dict[IdentifierKind, Item] = {}
+        self._amounts: dict[float, Item] = {}
+        self._dates: dict[dt.date, Item] = {}
         self._follow_ups: dict[int, tuple[FollowUp, Evidence]] = {}
-        self._complex = _Tally()
+        self._complex = Tally()
         self._referral: tuple[Organization, Evidence] | None = None
         # last value per field, for self-corrections: (key, sentence index)
         self._last: dict[str, tuple[object, int]] = {}
         # A date without a year that ended the last segment: its year may open the next one.
         self._open_date: dt.date | None = None
         # The unfinished sentence that ended the last segment(s): segments are cut anywhere.
-        self._tail: _Tail | None = None
+        self._tail: Tail | None = None
         # While reading such a sentence joined to the next segment, the segments it spans:
         # evidence is mapped back to the right one.
         self._join: tuple[tuple[int, int, int, int], ...] | None = None
         self._min_end = 0  # values ending before this were read with the tail already
-        self._built: dict[tuple[str, object], tuple[tuple[int, float], Drafted[Any]]] = {}
+        self._list_fields = ListFields()
         self._draft = CaseNoteDraft(appointment_date=appointment_date)
         self._heard = HeardConfidence()
         # Who said the sentence being read ("agent", "usager"…), None when unknown.
@@ -176,18 +143,18 @@ class Drafter:
         elif joined is not None and len(found) == 1 and len(joined.parts) < MAX_TAIL_SEGMENTS:
             self._tail = joined
         else:
-            self._tail = _Tail.of(found[-1], segment.text, segment.speaker)
+            self._tail = Tail.of(found[-1], segment.text, segment.speaker)
         self._draft = self._build()
         return self._draft
 
-    def _read_across(self, tail: _Tail, head: Sentence, original: str) -> _Tail:
+    def _read_across(self, tail: Tail, head: Sentence, original: str) -> Tail:
         """A sentence cut between segments ("C'est le 35 17" | "804."): read, in the pieces
         put together again, the values that only the whole says (numbers, dates, papers)."""
         ha, hb = head.mapped.span(head.offset, head.offset + len(head.text))
         base = len(tail.virtual) + 1
         speaker = tail.speaker if tail.speaker == self._speaker else None
-        joined = _Tail((*tail.parts, (head.segment_id, base, ha, hb - ha)),
-                       tail.virtual + " " + original[ha:hb], speaker)
+        joined = Tail((*tail.parts, (head.segment_id, base, ha, hb - ha)),
+                      tail.virtual + " " + original[ha:hb], speaker)
         mt = normalise(joined.virtual, self.model)
         sentence = Sentence(head.segment_id, head.index, mt.text, 0, mt, head.question)
         self._join = joined.parts
@@ -196,7 +163,7 @@ class Drafter:
         try:
             text = mt.text
             corrected = lx.CORRECTION.search(text)
-            context = self._cued(_cues_in(text))
+            context = self._cued(cues_in(text))
             self._read_documents(sentence, joined.virtual)
             self._read_identifiers(sentence, joined.virtual, context, corrected)
             self._read_amounts(sentence, joined.virtual, corrected)
@@ -235,7 +202,7 @@ class Drafter:
         if not bodies.alternatives_only(s):
             self._read_orgs(s, original)
             self._read_reason(s, original)
-        cues = _cues_in(text)
+        cues = cues_in(text)
         if values:
             context = self._cued(cues)
             self._read_documents(s, original)
@@ -250,14 +217,14 @@ class Drafter:
     def _read_orgs(self, s: Sentence, original: str) -> None:
         for org, motif in bodies.organizations(s):
             ev = self._evidence(s, org.start, org.end, original)
-            self._orgs.setdefault(org.code, _Tally()).add(org.weight, ev, s.index)
+            self._orgs.setdefault(org.code, Tally()).add(org.weight, ev, s.index)
             if motif is not None:
-                self._reasons.setdefault(motif.code, _Tally()).add(motif.weight, ev, s.index)
+                self._reasons.setdefault(motif.code, Tally()).add(motif.weight, ev, s.index)
 
     def _read_reason(self, s: Sentence, original: str) -> None:
         factor = USAGER_MOTIF_WEIGHT if self._speaker == "usager" else 1.0
         for hit in bodies.reasons(s):
-            self._reasons.setdefault(hit.code, _Tally()).add(
+            self._reasons.setdefault(hit.code, Tally()).add(
                 hit.weight * factor, self._evidence(s, hit.start, hit.end, original), s.index)
 
     def _read_documents(self, s: Sentence, original: str) -> None:
@@ -270,13 +237,13 @@ class Drafter:
             ev = self._evidence(s, start, end, original)
             item = self._docs.get(code)
             if item is None:
-                self._docs[code] = _Item([ev], 0.8, s.index)
+                self._docs[code] = Item([ev], 0.8, s.index)
             elif len(item.evidence) < 4:
                 item.evidence.append(ev)
                 item.confidence = min(0.95, item.confidence + 0.05)
 
     def _correct(self, field_name: str, s: Sentence, corrected: re.Match[str] | None,
-                 at: int, store: dict[Any, _Item]) -> None:
+                 at: int, store: dict[Any, Item]) -> None:
         """Drop the value a self-correction takes back ("non attendez, c'est ...")."""
         last = self._last.get(field_name)
         if corrected is None or last is None or corrected.start() > at:
@@ -308,28 +275,17 @@ class Drafter:
             ev = self._evidence(s, f.start, f.end, original)
             confidence = self._heard.weigh(f.confidence, ev)
             if confidence < DROP_BELOW:
-                self._unread[f.kind] = _Item([ev], confidence, s.index)
+                self._unread[f.kind] = Item([ev], confidence, s.index)
                 continue
             if key not in self._ids:
-                self._ids[key] = _Item([ev], confidence, s.index)
+                self._ids[key] = Item([ev], confidence, s.index)
             self._last[field_name] = (key, s.index)
         for n in unread_numbers(s.text, found):
             kind = likely_kind(cues, n.digits)
             if kind is None or n.end <= self._min_end:
                 continue
             ev = self._evidence(s, n.start, n.end, original)
-            self._unread[kind] = _Item([ev], self._heard.weigh(0.5, ev), s.index)
-
-    def _to_ask_again(self) -> tuple[Drafted[IdentifierKind], ...]:
-        """The kinds heard but not drafted, unless a value of that kind was drafted
-        since (said again, or read at last)."""
-        out = []
-        for kind, item in self._unread.items():
-            if any(k == kind and i.sentence >= item.sentence for (k, _v), i in self._ids.items()):
-                continue
-            out.append(Drafted[IdentifierKind](value=kind, evidence=tuple(item.evidence),
-                                               confidence=round(item.confidence, 3)))
-        return tuple(out)
+            self._unread[kind] = Item([ev], self._heard.weigh(0.5, ev), s.index)
 
     def _read_amounts(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
         for m, value in find_amounts(s.text):
@@ -339,7 +295,7 @@ class Drafter:
                           self._amounts)
             ev = self._evidence(s, m.start(), m.end(), original)
             if value not in self._amounts:
-                self._amounts[value] = _Item([ev], self._heard.weigh(0.9, ev), s.index)
+                self._amounts[value] = Item([ev], self._heard.weigh(0.9, ev), s.index)
             self._last["amount"] = (value, s.index)
 
     def _read_dates(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
@@ -349,8 +305,8 @@ class Drafter:
             self._correct("date", s, corrected, m.start(), self._dates)
             ev = self._evidence(s, m.start(), m.end(), original)
             if value not in self._dates:
-                self._dates[value] = _Item([ev], self._heard.weigh(0.9 if m.group(3) else 0.8, ev),
-                                           s.index)
+                self._dates[value] = Item([ev], self._heard.weigh(0.9 if m.group(3) else 0.8, ev),
+                                          s.index)
             self._last["date"] = (value, s.index)
             ends_segment = not s.text[m.end() :].strip(" .,;") and (
                 s.offset + len(s.text) >= len(s.mapped.text.rstrip()))
@@ -391,12 +347,7 @@ class Drafter:
     # -- building the draft ------------------------------------------------------
 
     def _build(self) -> CaseNoteDraft:
-        orgs = [
-            Drafted[Organization](value=code, evidence=tuple(t.evidence),
-                                  confidence=min(0.95, 0.5 + 0.15 * t.score))
-            for code, t in sorted(self._orgs.items(), key=lambda kv: kv[1].first)
-            if t.score >= ORG_THRESHOLD
-        ]
+        orgs = drafted_organizations(self._orgs)
         referral: Drafted[Organization | None]
         if self._referral is not None:
             code, ev = self._referral
@@ -405,108 +356,36 @@ class Drafter:
                 orgs.append(Drafted[Organization](value=code, evidence=(ev,), confidence=0.6))
         else:
             referral = Drafted[Organization | None](value=None, confidence=0.5)
-        reason = self._reason()
+        reason = drafted_reason(self._reasons)
         if not orgs and reason.value in lx.REASON_ORG and reason.confidence >= 0.5:
             # No body heard (or misheard): the one the motif usually goes to, flagged as unsure.
             orgs.append(Drafted[Organization](value=lx.REASON_ORG[reason.value],
                                               evidence=reason.evidence, confidence=0.3))
-        complex_ = Drafted[bool](
-            value=self._complex.score >= COMPLEX_THRESHOLD,
-            evidence=tuple(self._complex.evidence),
-            confidence=min(0.95, 0.5 + 0.1 * abs(self._complex.score - COMPLEX_THRESHOLD + 0.5)),
-        )
         draft = CaseNoteDraft(
             appointment_date=self.appointment_date,
             segments_seen=self._segments,
             organizations=tuple(orgs),
             reason=reason,
-            documents_requested=self._items("doc", self._docs, _drafted_document),
-            identifiers=self._items("id", self._ids, _drafted_identifier),
-            amounts_eur=self._items("amount", self._amounts, _drafted_amount),
-            dates=self._items("date", self._dates, _drafted_date),
+            documents_requested=self._list_fields.items("doc", self._docs, drafted_document),
+            identifiers=self._list_fields.items("id", self._ids, drafted_identifier),
+            amounts_eur=self._list_fields.items("amount", self._amounts, drafted_amount),
+            dates=self._list_fields.items("date", self._dates, drafted_date),
             follow_ups=tuple(
                 Drafted[FollowUp](value=f, evidence=(ev,), confidence=0.5)
                 for f, ev in self._follow_ups.values()
             ),
-            complex_situation=complex_,
+            complex_situation=drafted_complex(self._complex),
             referral=referral,
-            to_ask_again=self._to_ask_again(),
+            to_ask_again=to_ask_again(self._unread, self._ids),
         )
         # Composed from the fields, never quoted (notes.fields.summary).
         return draft.model_copy(update={"summary": compose_summary(draft)})
-
-    def _items(self, kind: str, items: Mapping[Any, _Item],
-               make: Callable[[Any, _Item], Drafted[Any]]) -> tuple[Drafted[Any], ...]:
-        """Drafted values of a list field, reusing those that did not change: an update
-        costs the new values, not the whole session's."""
-        out = []
-        for key, item in items.items():
-            sig = (len(item.evidence), item.confidence)
-            cached = self._built.get((kind, key))
-            if cached is None or cached[0] != sig:
-                cached = (sig, make(key, item))
-                self._built[(kind, key)] = cached
-            out.append(cached[1])
-        return tuple(out)
-
-    def _reason(self) -> Drafted[Reason]:
-        if not self._reasons:
-            return Drafted[Reason](value=Reason.AUTRE, confidence=0.3)
-        ranked = sorted(self._reasons.items(), key=lambda kv: (-kv[1].score, kv[1].first))
-        code, tally = ranked[0]
-        if tally.score < REASON_MIN_SCORE:
-            return Drafted[Reason](value=Reason.AUTRE, confidence=0.3)
-        total = sum(t.score for t in self._reasons.values())
-        return Drafted[Reason](value=code, evidence=tuple(tally.evidence),
-                               confidence=round(min(0.95, tally.score / total), 3))
-
-
-def _cues_in(text: str) -> tuple[IdentifierKind, ...]:
-    """The identifier kinds a sentence's working text names (« votre numéro allocataire »)."""
-    return tuple(dict.fromkeys(c.code for c in lx.IDENTIFIER_CUES if c.pattern.search(text)))
-
-
-def _drafted_document(key: DocumentKind, i: _Item) -> Drafted[DocumentKind]:
-    return Drafted[DocumentKind](value=key, evidence=tuple(i.evidence), confidence=i.confidence)
-
-
-def _drafted_identifier(key: tuple[IdentifierKind, str], i: _Item) -> Drafted[Identifier]:
-    return Drafted[Identifier](value=Identifier(kind=key[0], value=key[1]),
-                               evidence=tuple(i.evidence), confidence=i.confidence)
-
-
-def _drafted_amount(key: float, i: _Item) -> Drafted[float]:
-    return Drafted[float](value=key, evidence=tuple(i.evidence), confidence=i.confidence)
-
-
-def _drafted_date(key: dt.date, i: _Item) -> Drafted[dt.date]:
-    return Drafted[dt.date](value=key, evidence=tuple(i.evidence), confidence=i.confidence)
 
 
 def draft_from_segments(segments: Sequence[Segment], appointment_date: dt.date,
                         model: str | None = DEFAULT_MODEL) -> CaseNoteDraft:
     """Convenience: the draft of a whole transcript (``model``: the recogniser's name)."""
     return Drafter(appointment_date, model).add_segments(segments)
-
-
-_TURN = re.compile(r"^(Agent|Usager|Autre) : ")
-"""« Agent : » / « Usager : » before a turn, as the txt export writes it."""
-
-
-def segments_from_text(text: str) -> list[Segment]:
-    """A plain-text transcript as segments: one per non-empty line. A line that opens with
-    « Agent : », « Usager : » or « Autre : » (the txt export of a labelled transcript) gives
-    its speaker to that line and the lines after it, up to the next such line."""
-    out: list[Segment] = []
-    speaker: str | None = None
-    for line in (ln.strip() for ln in text.splitlines()):
-        if not line:
-            continue
-        turn = _TURN.match(line)
-        if turn is not None:
-            speaker, line = turn.group(1).lower(), line[turn.end():].strip()
-        out.append(Segment(id=len(out), start=0.0, end=0.0, text=line, speaker=speaker))
-    return out
 
 
 def draft_from_text(text: str, appointment_date: dt.date,
