@@ -73,6 +73,17 @@ def test_a_plates_loose_groups_need_a_plate_asked_and_no_french_word() -> None:
     assert ids("La plaque ?\nC'est le 151, 7 de la rue.") == []
 
 
+def test_a_phones_shape_is_not_a_phone_where_another_number_was_asked() -> None:
+    # A numéro fiscal misheard into ten digits starting with 0 is no phone...
+    text = "Quel est votre numéro fiscal de référence ?\n0,244, 646, 330."
+    assert ids(text) == []
+    assert _asked_again(text) == [("NUMERO_FISCAL", "0,244, 646, 330")]
+    # ... but a phone asked for after it is one, and a phone nobody asked for too.
+    assert ids("Votre numéro fiscal ?\nJe ne l'ai pas. Mon portable : 06 12 48 97 30.") == [
+        ("TELEPHONE", "0612489730")]
+    assert ids("C'est le 06 12 48 97 30.") == [("TELEPHONE", "0612489730")]
+
+
 def test_a_number_that_fails_its_check_is_not_kept() -> None:
     assert ids("Mon numéro de sécurité sociale : 1 85 05 78 006 084, clé 92.") == []
     assert ids("L'IBAN c'est FR76 3000 6000 0112 3456 7890 188.") == []

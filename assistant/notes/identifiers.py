@@ -248,6 +248,12 @@ def _corrected_plate(text: str, first: re.Match[str], second: re.Match[str],
                            0.9 if K.IMMATRICULATION in cues else 0.6)
 
 
+_OTHER_NUMBERS = frozenset({K.NIR, K.NUMERO_FISCAL, K.NUMERO_ALLOCATAIRE,
+                            K.IDENTIFIANT_FRANCE_TRAVAIL, K.IBAN})
+"""The numeric kinds other than the phone: one of them asked for, and not the
+phone, a number shaped like a phone is not kept as one."""
+
+
 def _classify_run(text: str, start: int, end: int, cues: Collection[IdentifierKind]
                   ) -> FoundIdentifier | None:
     after = text[end:]
@@ -268,10 +274,13 @@ def _classify_run(text: str, start: int, end: int, cues: Collection[IdentifierKi
     if n == 13 and check(K.NUMERO_FISCAL, digits):
         return FoundIdentifier(K.NUMERO_FISCAL, digits, start, end,
                                0.9 if K.NUMERO_FISCAL in cues else 0.7)
-    if n == 10 and digits.startswith("0") and digits[1] != "0":
+    # Another number asked for, and not a phone: a phone's shape (no key to check)
+    # is that number misheard more often than a phone nobody asked for.
+    phone = K.TELEPHONE in cues or not any(k in cues for k in _OTHER_NUMBERS)
+    if phone and n == 10 and digits.startswith("0") and digits[1] != "0":
         return FoundIdentifier(K.TELEPHONE, digits, start, end,
                                0.9 if K.TELEPHONE in cues else 0.75)
-    if n == 11 and digits.startswith("33") and digits[2] != "0":
+    if phone and n == 11 and digits.startswith("33") and digits[2] != "0":
         return FoundIdentifier(K.TELEPHONE, "0" + digits[2:], start, end, 0.8)
     if n == 7:
         letter = _LETTER_AFTER.match(after)
