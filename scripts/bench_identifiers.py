@@ -327,6 +327,10 @@ def report(records: Sequence[Record], paths: Sequence[str]) -> None:
             rows = [r for r in records if key(r) == k]
             print(f"  {k:{width}}" + "".join(f"{_rate(rows, p):>32}" for p in paths))
     print(f"  {'ALL':{width}}" + "".join(f"{_rate(records, p):>32}" for p in paths))
+    # A value drafted as another kind than the one asked is wrong in the note too.
+    other = [sum(bool(r.results[p].other) for r in records if p in r.results) for p in paths]
+    print(f"  {'another kind kept':{width}}" + "".join(
+        f"{f'{n}/{len(records)}':>32}" for n in other))
 
     sure = [p for p in paths if any(p in r.results and r.results[p].confidence is not None
                                     for r in records)]
