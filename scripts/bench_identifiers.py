@@ -84,7 +84,8 @@ from assistant.pipeline import LivePipeline  # noqa: E402
 from assistant.replay import FileSource  # noqa: E402
 from assistant.settings import IdentifySettings, Settings  # noqa: E402
 from assistant.streaming.events import PipelineEvent, TranscriptUpdate  # noqa: E402
-from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
+from assistant.tui.numberentry import NumberEntry, Utterance  # noqa: E402
+from assistant.types import SAMPLE_RATE, AudioArray, Segment  # noqa: E402
 from scripts.identifier_exchanges import (  # noqa: E402
     AGENT_VOICE,
     DEV_JSON,
@@ -139,6 +140,9 @@ class PathResult:
     """live: seconds the second look added to each commit it ran on."""
     confidence: float | None = None
     """capture: the share of the vote the value won."""
+    shown: str | None = None
+    """capture: the value « Dictée d'un numéro » shows for the agent to read back:
+    the reading's, or the groups heard when they check (then « à vérifier »)."""
     asked_again: bool | None = None
     """Drafting paths: the draft tells the agent to have a number of the
     exchange's kind said again (``CaseNoteDraft.to_ask_again``)."""
@@ -249,8 +253,11 @@ def run_capture(model: SpeechModel, audio: AudioArray, kind: IdentifierKind,
     t0 = time.perf_counter()
     result = read_identifier(model, audio, kind, rescore=rescore, verify=verify)
     seconds = time.perf_counter() - t0
+    said = Utterance((Segment(0, 0.0, len(audio) / SAMPLE_RATE, result.heard),))
+    shown = NumberEntry(kind).heard(result, said).value
     return PathResult(got=[result.value] if result.value else [], heard=result.heard,
-                      seconds=seconds, valid=result.valid, confidence=result.confidence)
+                      seconds=seconds, valid=result.valid, confidence=result.confidence,
+                      shown=shown)
 
 
 # ---------------------------------------------------------------------------
@@ -364,6 +371,16 @@ def report(records: Sequence[Record], paths: Sequence[str]) -> None:
                          if p in r.results and pick(r.results[p], r.gold)]
                 cells.append(f"{sum(bool(a) for a in asked):3}/{len(asked):<3}")
             print(f"  {label:{width}}" + "".join(f"{c:>32}" for c in cells))
+
+    showing = [p for p in paths if p.startswith("capture")]
+    if showing:
+        print("\ncapture as the dialog shows it (a value withheld by the vote shows the"
+              " groups heard when they check, « à vérifier »; exact / wrong shown):")
+        for p in showing:
+            rows = [r for r in records if p in r.results]
+            ok = sum(r.results[p].shown == r.gold for r in rows)
+            bad = sum(r.results[p].shown not in (None, r.gold) for r in rows)
+            print(f"  {p:{width}}{ok:3}/{len(rows):<3} wrong {bad:2}/{len(rows):<3}")
 
     print("\ntime per exchange:")
     audio = statistics.mean(r.audio_s for r in records)
