@@ -164,6 +164,40 @@ def test_session_review_with_evidence(snap_compare: Any, settings: Settings,
     assert snap_compare(_app(settings, tmp_path), terminal_size=SIZE, run_before=review)
 
 
+PHONE_SAID = "Mon portable, c'est le 06 12 48 97."
+
+
+class AskingDrafter(FixedDrafter):
+    """The fixed draft, and a phone heard two digits short: to have said again."""
+
+    def add_segment(self, segment: Segment) -> CaseNoteDraft:
+        draft = super().add_segment(segment)
+        if self.seen <= len(SPOKEN):
+            return draft
+        start = PHONE_SAID.index("06")
+        heard = Evidence(segment_id=len(SPOKEN), start=start, end=start + 11,
+                         quote=PHONE_SAID[start:start + 11])
+        return draft.model_copy(update={"to_ask_again": (Drafted[IdentifierKind](
+            value=IdentifierKind.TELEPHONE, confidence=0.5, evidence=(heard,)),)})
+
+
+def test_session_review_with_a_number_to_say_again(
+        snap_compare: Any, settings: Settings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Services, "new_drafter", lambda self, day: AskingDrafter(day))
+    phone = TranscriptUpdate((Segment(len(SPOKEN), 15.5, 18.0, PHONE_SAID),), "")
+    events = [*_committed(), phone, EndEvent("eof", 18.5, 5)]
+
+    async def review(pilot: Pilot[Any]) -> None:
+        await pilot.pause(0.3)
+        await _feed(pilot, events, listening=False)
+        # The yellow row under the identifiers, its words lit in the transcript.
+        await pilot.press("home", "down", "down", "down", "down", "down")
+        await pilot.pause()
+
+    assert snap_compare(_app(settings, tmp_path), terminal_size=SIZE, run_before=review)
+
+
 def test_help_screen(snap_compare: Any, settings: Settings, tmp_path: Path) -> None:
     async def ready(pilot: Pilot[Any]) -> None:
         await pilot.pause(0.3)

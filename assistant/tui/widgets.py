@@ -249,7 +249,7 @@ class DraftPanel(OptionList):
             return text
         if row.status is RowStatus.ASK_AGAIN:
             kind = S.IDENTIFIER_LABELS.get(row.value, row.value)
-            text.append(f"{kind} — {S.ASK_AGAIN}", style="bold yellow")
+            text.append(f"{kind} {S.ASK_AGAIN}", style="bold yellow")
             return text
         style = "strike dim" if row.status is RowStatus.REJECTED else ""
         shown = display_value(row.field, row.value)
