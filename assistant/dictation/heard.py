@@ -44,6 +44,14 @@ context that tells the noun: "à la ligne" run by Whisper into the next word
 ("à l'alignitiré", ``line_run_into_next``), and "point à la ligne" with its
 head heard as one word ending with its last sound ("voilà la ligne" before
 a new clause, ``line_loose_head``).
+
+Where the recogniser's word probabilities are known (the live dictation
+screen), a run read by sound whose first word, heard in place of the
+command's first word, Whisper was sure of (at least ``SURE_HEAD``) is words,
+not a command (``sure_head``): a command misheard comes with that word
+unsure ("moins" 0.22 for "points"), the same words said for real mostly
+with it sure ("moins" 0.98; docs/dictation.md has the measure). Not for "à
+la ligne" run into the next word: its head is heard as said.
 """
 
 from __future__ import annotations
@@ -76,6 +84,11 @@ SPOKEN: tuple[tuple[Cmd, str, str], ...] = (
 )
 """The commands read by sound over runs (those that end with a long word):
 the command, its head, its long word (anchor)."""
+_FIRST_WORD: dict[Cmd, str] = {
+    **{cmd: head.split()[0].removesuffix("'").removesuffix("s") for cmd, head, _ in SPOKEN},
+    Cmd.PERIOD_NEWLINE: "point",
+}
+"""The first word of each command read by sound, as a bare key."""
 
 FEMININE = frozenset({"interrogation", "exclamation", "suspension"})
 """Long words that are feminine nouns: after a masculine article, the command."""
@@ -86,6 +99,27 @@ MAX_RUN = 4
 MIN_RUN_KEY = 10
 """Commands of fewer sounds are not matched as whole runs."""
 _COMPLEMENT = frozenset({"de", "d", "du", "des"})
+SURE_HEAD = 0.8
+"""Whisper's probability from which the first word of a run read by sound,
+heard in place of the command's first word, is taken as said
+(scripts/probe_dictation_confidence.py, docs/dictation.md: on the dev voices
+that word was at most 0.77 where the command was said, and 0.78 or more in
+19 of the 23 readings of the same words said for real)."""
+
+
+def sure_head(cmd: Cmd, first: str, prob: float | None) -> bool:
+    """Whether a run read by sound as ``cmd`` is the words Whisper wrote:
+    its first word (``first``, with the recogniser's probability ``prob``,
+    None where unknown) is not the command's own first word and Whisper was
+    sure of it ("moins" 0.98 in "il y a moins de suspension"; "moins" 0.22
+    for "points"). The words after it ("de", "la") are the command's as
+    heard, whatever was said, and weigh nothing; a head heard as the
+    command's own ("nouveau pari graphé") is the command whatever Whisper's
+    certainty. Text alone (None) keeps the readings."""
+    if prob is None or prob < SURE_HEAD:
+        return False
+    own = _FIRST_WORD.get(cmd)
+    return own is None or [_bare(k) for k in keys_of(first)][:1] != [own]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,10 @@ that very command, or a duplicate of it).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.dictation.heard import (
     MAX_RUN,
@@ -24,6 +25,7 @@ from assistant.dictation.heard import (
     line_loose_head,
     line_run_into_next,
     loose_line_is_word,
+    sure_head,
 )
 from assistant.dictation.lexicon import (
     COMMAND_STARTS,
@@ -41,6 +43,7 @@ from assistant.dictation.lexicon import (
 )
 from assistant.folding import fold
 from assistant.slips import DEFAULT_MODEL
+from assistant.types import Word
 
 _TOKEN = re.compile(
     r"[\w@%€$+&/][\w@%€$+&/'’\-‑.]*[\w%€$]"  # a word with inner ' - . (keeps "M." out)
@@ -65,6 +68,8 @@ class RawToken:
     text: str
     mark: bool
     keys: tuple[str, ...] = ()
+    prob: float | None = None
+    """The recogniser's probability for the word, None where unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +117,34 @@ def tokenize(text: str, after_sentence_end: bool = True) -> list[RawToken]:
             word = word[0].lower() + word[1:]
         sentence_start = False
         out.append(RawToken(word, mark=False, keys=heard_keys(word)))
+    return out
+
+
+def _whisper_words(words: Sequence[Word]) -> list[tuple[str, float]]:
+    """Whisper's words, one that starts with an apostrophe or a hyphen glued
+    back to the word before ("l" + "'interrogation"), with the lower probability."""
+    out: list[tuple[str, float]] = []
+    for w in words:
+        if out and w.text[:1] in ("'", "’", "-", "‑"):
+            out[-1] = (out[-1][0] + w.text, min(out[-1][1], w.probability))
+        elif w.text:
+            out.append((w.text, w.probability))
+    return out
+
+
+def with_probabilities(tokens: Sequence[RawToken], words: Sequence[Word]) -> list[RawToken]:
+    """``tokens`` with the probabilities of the recogniser's ``words`` (the
+    same transcript's, with word timestamps), matched word for word; a token
+    none matches keeps None."""
+    heard = [(t.text.casefold(), p) for text, p in _whisper_words(words)
+             for t in tokenize(text, after_sentence_end=False) if not t.mark]
+    index = [k for k, t in enumerate(tokens) if not t.mark]
+    matcher = difflib.SequenceMatcher(a=[tokens[k].text.casefold() for k in index],
+                                      b=[h for h, _ in heard], autojunk=False)
+    out = list(tokens)
+    for a, b, n in matcher.get_matching_blocks():
+        for d in range(n):
+            out[index[a + d]] = replace(out[index[a + d]], prob=heard[b + d][1])
     return out
 
 
@@ -210,13 +243,15 @@ def find_command(words: Sequence[RawToken], i: int, before: tuple[str, ...],
     if glued and not glued_line_is_word(_keys_after(words, i + glued, at_end, following)):
         return Cmd.NEWLINE, glued
     loose = line_loose_head([w.text for w in words[i : i + 3]])
-    if loose and not loose_line_is_word(_keys_after(words, i + loose, at_end, following)):
+    if (loose and not loose_line_is_word(_keys_after(words, i + loose, at_end, following))
+            and not sure_head(Cmd.PERIOD_NEWLINE, words[i].text, words[i].prob)):
         return Cmd.PERIOD_NEWLINE, loose
     # Misheard as other words: matched by sound over a run of words.
     heard = heard_at([w.text for w in words[i : i + MAX_RUN]], 0)
     if heard is not None:
         after = _keys_after(words, i + heard.words, at_end, following)
-        if not is_heard_word(heard.cmd, before, after) and (
+        if not is_heard_word(heard.cmd, before, after) and not sure_head(
+                heard.cmd, words[i].text, words[i].prob) and (
                 not heard.at_end_only or ends_a_line(after)
                 or (i + heard.words - 1 in marked and after[:1] not in _DICTATED_MARKS)):
             return heard.cmd, heard.words

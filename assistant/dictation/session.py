@@ -24,10 +24,18 @@ from dataclasses import dataclass, field
 from assistant.dictation.heard import may_grow
 from assistant.dictation.lexicon import Cmd, glued_verb, keys_of, phrase_table
 from assistant.dictation.numbers import numbers_as_digits
-from assistant.dictation.parse import ELISIONS, Piece, RawToken, parse, tokenize
+from assistant.dictation.parse import (
+    ELISIONS,
+    Piece,
+    RawToken,
+    parse,
+    tokenize,
+    with_probabilities,
+)
 from assistant.dictation.render import Token, render
 from assistant.frnumbers import NUMBER_WORDS
 from assistant.slips import DEFAULT_MODEL
+from assistant.types import Word
 
 _MARK_OF: dict[Cmd, tuple[Token, ...]] = {
     Cmd.COMMA: (Token("mark", ","),),
@@ -82,9 +90,12 @@ class DictationSession:
 
     # -- input ---------------------------------------------------------------
 
-    def feed(self, text: str) -> None:
-        """Apply one piece of committed transcript."""
-        self._held.extend(tokenize(text, after_sentence_end=True))
+    def feed(self, text: str, words: Sequence[Word] | None = None) -> None:
+        """Apply one piece of committed transcript (``words``: its words with
+        the recogniser's probabilities, where known: a command read by sound
+        whose head Whisper was sure of is then words, ``heard.sure_head``)."""
+        tokens = tokenize(text, after_sentence_end=True)
+        self._held.extend(with_probabilities(tokens, words) if words else tokens)
         hold = self._snap(self._held, self._hold_count(self._held))
         ready = self._held[: len(self._held) - hold]
         self._held = self._held[len(self._held) - hold :]
@@ -290,10 +301,12 @@ def _retokenize(text: str) -> list[Token]:
 
 
 def apply_dictation(text: str, keep_whisper_marks: bool = False,
-                    model: str | None = DEFAULT_MODEL) -> str:
+                    model: str | None = DEFAULT_MODEL,
+                    words: Sequence[Word] | None = None) -> str:
     """Batch: the voice commands of a whole transcript applied at once (``model``:
-    the recogniser's name, whose observed slips are read as commands)."""
+    the recogniser's name, whose observed slips are read as commands;
+    ``words``: the transcript's words with their probabilities, where known)."""
     session = DictationSession(keep_whisper_marks=keep_whisper_marks, model=model)
-    session.feed(text)
+    session.feed(text, words)
     session.finish()
     return session.text
