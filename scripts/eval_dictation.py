@@ -37,7 +37,7 @@ from assistant.asr import DecodeOptions, SpeechModel, load_model  # noqa: E402
 from assistant.dictation import apply_dictation  # noqa: E402
 from assistant.dictation.prompt import DICTATION_PROMPT  # noqa: E402
 from assistant.settings import Settings, load_settings  # noqa: E402
-from assistant.types import SAMPLE_RATE, AudioArray  # noqa: E402
+from assistant.types import SAMPLE_RATE, AudioArray, Word  # noqa: E402
 from tools.dictation_cases import (  # noqa: E402
     DictationCase,
     WerCount,
@@ -85,7 +85,7 @@ def recording(case: DictationCase, set_name: str, voice: str, pauses: bool, wpm:
 
 
 def live(model: SpeechModel, audio: AudioArray, settings: Settings,
-         keep_whisper_marks: bool) -> tuple[str, str]:
+         keep_whisper_marks: bool, word_probs: bool = False) -> tuple[str, str]:
     """The dictation screen's path: replay through LivePipeline as fast as the
     model goes, each committed segment fed to a DictationSession."""
     from assistant.dictation import DictationSession
@@ -101,7 +101,7 @@ def live(model: SpeechModel, audio: AudioArray, settings: Settings,
         if isinstance(event, TranscriptUpdate):
             for seg in event.committed:
                 pieces.append(seg.text)
-                session.feed(seg.text)
+                session.feed(seg.text, seg.words if word_probs else None)
 
     pipeline = LivePipeline(FileSource(audio, realtime=False), model,
                             dictation_settings(settings), on_event)
@@ -121,6 +121,26 @@ def _raw_cache(args: argparse.Namespace, model_name: str, options: DecodeOptions
            f"{cond}")
     digest = hashlib.sha1(key.encode()).hexdigest()[:16]
     return Path(args.raw_cache) / f"{args.set}-{case.id}-{digest}.json"
+
+
+def _word_probs(args: argparse.Namespace, model: SpeechModel, options: DecodeOptions,
+                audio: AudioArray, cached: Path | None) -> list[Word]:
+    """The recording's words with their probabilities (``--word-probs``): a
+    decode with word timestamps, kept beside the raw text. Only for the
+    probabilities: with word timestamps faster-whisper decodes the silence
+    after the last word again (often the prompt's commands), so the text
+    stays the plain decode's; its words are matched to these."""
+    path = cached.with_suffix(".words.json") if cached is not None else None
+    if path is not None and path.is_file():
+        rows = json.loads(path.read_text(encoding="utf-8"))["words"]
+        return [Word(0.0, 0.0, t, p) for t, p in rows]
+    words = [w for s in model.transcribe(audio, replace(options, word_timestamps=True))
+             for w in s.words]
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"words": [(w.text, w.probability) for w in words]},
+                                   ensure_ascii=False), encoding="utf-8")
+    return words
 
 
 def _apply_live(raw: str, keep_whisper_marks: bool, model_name: str) -> str:
@@ -169,10 +189,16 @@ def main() -> int:
                         help="keep what Whisper wrote for each recording in this folder (keyed "
                              "by model, decoding options and recording) and reuse it: rules "
                              "compared before/after on the very same transcripts")
+    parser.add_argument("--word-probs", action="store_true",
+                        help="give the rules Whisper's word probabilities (batch: from a "
+                             "second decode with word timestamps; live: the engine's own), "
+                             "as the dictation screen does (heard.sure_head)")
     parser.add_argument("--live", action="store_true",
                         help="go through the live path instead (LivePipeline, greedy streaming "
                              "engine, commands applied piece by piece as on the dictation screen)")
     args = parser.parse_args()
+    if args.live and args.word_probs and args.raw_cache is not None:
+        parser.error("--live --word-probs needs the engine's words: not with --raw-cache")
 
     from assistant.audiofile import load_audio
 
@@ -199,7 +225,8 @@ def main() -> int:
                     out = (_apply_live(raw, args.keep_whisper_marks, model.name) if args.live
                            else apply_dictation(raw, args.keep_whisper_marks, model.name))
                 elif args.live:
-                    raw, out = live(model, audio, settings, args.keep_whisper_marks)
+                    raw, out = live(model, audio, settings, args.keep_whisper_marks,
+                                    args.word_probs)
                 else:
                     if args.margin:
                         segments = model.transcribe_short(
@@ -208,6 +235,9 @@ def main() -> int:
                         segments = model.transcribe(audio, options)
                     raw = " ".join(s.text for s in segments)
                     out = apply_dictation(raw, args.keep_whisper_marks, model.name)
+                if args.word_probs and not args.live:
+                    out = apply_dictation(raw, args.keep_whisper_marks, model.name,
+                                          _word_probs(args, model, options, audio, cached))
                 if cached is not None and not cached.is_file():
                     cached.parent.mkdir(parents=True, exist_ok=True)
                     cached.write_text(json.dumps({"raw": raw}, ensure_ascii=False),
