@@ -378,6 +378,7 @@ def main() -> int:
     options = replace(decode_options(settings, "dictation"), word_timestamps=True)
     rows: list[dict[str, Any]] = []
     inexact = recordings = 0
+    outputs: list[tuple[str, DictationCase, str, str]] = []
     for cond in args.conds.split(","):
         for spoken in texts():
             if cond != "150" and spoken.set_name == "probe_words":
@@ -403,6 +404,8 @@ def main() -> int:
                         tokens, probs, exact = cut_to(tokens, probs, real)
                         inexact += not exact
                         fired = firings(with_probs(tokens, probs, args.rule))
+                    if fired:
+                        outputs.append(_outputs(name, spoken.case, real, words))
                     plain = [t for t in tokens if not t.mark]
                     for f in fired:
                         p = probs[f.start: f.start + f.n]
@@ -422,7 +425,50 @@ def main() -> int:
     print(f"\nrecordings: {recordings}")
     print(f"recordings whose timestamped words did not start with the real text: {inexact}")
     report(rows)
+    compare(outputs)
     return 0
+
+
+def _outputs(name: str, case: DictationCase, real: str,
+             words: Sequence[dict[str, Any]]) -> tuple[str, DictationCase, str, str]:
+    """The dictation of the real text, from the text alone and with Whisper's
+    word probabilities (only recordings where a reading fires can differ)."""
+    from assistant.dictation import apply_dictation
+    from assistant.types import Word
+
+    heard = [Word(0.0, 0.0, str(w["text"]), float(w["p"])) for w in words]
+    return name, case, apply_dictation(real), apply_dictation(real, words=heard)
+
+
+def compare(outputs: Sequence[tuple[str, DictationCase, str, str]]) -> None:
+    """Before (text alone) and after (with the probabilities), against each
+    case's expected text: command words left, line breaks, WER, marks WER."""
+    from tools.dictation_cases import (
+        command_words_left,
+        line_breaks,
+        mark_errors,
+        total,
+        word_errors,
+    )
+
+    print(f"\noutputs of the {len(outputs)} recordings where a reading fired, "
+          "text alone -> with word probabilities:")
+    for weighed, label in ((False, "text alone"), (True, "with probabilities")):
+        pairs = [(o[1].expected, o[3] if weighed else o[2]) for o in outputs]
+        left = sum(command_words_left(e, out) for e, out in pairs)
+        br = [line_breaks(e, out) for e, out in pairs]
+        w = total([word_errors(e, out) for e, out in pairs])
+        m = total([mark_errors(e, out) for e, out in pairs])
+        print(f"  {label:19} command words left {left}, line breaks "
+              f"{sum(b.present for b in br)}/{sum(b.expected for b in br)} "
+              f"(+{sum(b.extra for b in br)}), WER {w.rate:.1%} ({w.errors}/{w.words}), "
+              f"marks WER {m.rate:.1%} ({m.errors}/{m.words})")
+    for name, case, before, after in outputs:
+        if before != after:
+            better = mark_errors(case.expected, after).errors - mark_errors(
+                case.expected, before).errors
+            print(f"  {name}: marks errors {better:+d}\n    before {before!r}\n"
+                  f"    after  {after!r}\n    exp    {case.expected!r}")
 
 
 def report(rows: Sequence[dict[str, Any]]) -> None:
