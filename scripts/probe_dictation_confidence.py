@@ -30,9 +30,13 @@ dictation_words probes, the commands the rules find in the ``said`` text,
 which tests/test_probes.py checks against the expected text).
 
 Printed: per reading, the head words' min and mean probability and the long
-word's, for commands really said and for ordinary words, and for each
-threshold X how many readings "every head word's probability >= X: words, not
-a command" would turn back, true and false. Transcripts are cached under
+word's, for commands really said and for ordinary words; for each threshold
+X how many applied readings "every head word's (or the first head word's)
+probability >= X: words, not a command" would turn back, true and false; and
+the dictated outputs of the recordings where a reading fired, from the text
+alone and with the word probabilities (``heard.sure_head``), against the
+expected texts (a reading turned back may let the written command one word
+later apply: the outputs, not the firings, tell what the rule costs). Transcripts are cached under
 tests/tmp/dictation_confidence/ (never committed); the recordings go where
 scripts/eval_dictation.py puts them (tests/tmp/dictation/<set>/).
 
