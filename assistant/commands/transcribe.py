@@ -182,7 +182,13 @@ def _to_stdout(args: argparse.Namespace, settings: Settings, options: DecodeOpti
     if getattr(args, "dictation", False):
         from assistant.dictation import apply_dictation
 
-        text = apply_dictation(transcript.text, settings.dictation.keep_whisper_marks) + "\n"
+        # Word probabilities weigh the commands read by sound (heard.sure_head),
+        # but only where --words computed them: turned on here, word timestamps
+        # would change the decode (faster-whisper decodes the silence after the
+        # last word again, often into the prompt's commands; docs/dictation.md).
+        heard = [w for s in transcript.segments for w in s.words] or None
+        text = apply_dictation(transcript.text, settings.dictation.keep_whisper_marks,
+                               words=heard) + "\n"
     sys.stdout.write(text)
     sys.stdout.flush()
     return 0

@@ -157,7 +157,8 @@ class DictationApp(App[None]):
         if isinstance(event, TranscriptUpdate):
             self._absorb_hand_edits()
             for segment in event.committed:
-                self.session.feed(segment.text)
+                # the engine's word probabilities weigh commands read by sound
+                self.session.feed(segment.text, segment.words)
             self._show(event.tentative)
         elif isinstance(event, EndEvent):
             self._absorb_hand_edits()
