@@ -285,11 +285,15 @@ async def test_a_number_to_say_again_opens_the_dictation_of_its_kind_or_the_edit
         await _wait(pilot, lambda: isinstance(app.screen, SessionScreen), 20, "session screen")
         screen = app.screen
         assert isinstance(screen, SessionScreen)
+        told: list[str] = []
+        screen.notify = lambda text, **_kw: told.append(str(text))  # type: ignore[method-assign]
         await _wait(pilot, lambda: screen.review.row("ask:TELEPHONE") is not None
                     and "allocataire" in _said(screen), 30, "the number to say again")
         panel = screen.query_one(DraftPanel)
         assert [(r.status, r.value) for r in panel.rows if r.field == "identifiers"] == [
             (RowStatus.EMPTY, ""), (RowStatus.ASK_AGAIN, "TELEPHONE")]
+        # Said once, as it appears: the agent is looking at the usager.
+        assert told == [S.ASK_AGAIN_TOLD.format(kind="Téléphone")]
         await _to_row(pilot, screen, "ask:TELEPHONE")
         shown = str(panel.get_option_at_index(panel.highlighted or 0).prompt)
         assert "Téléphone" in shown and S.ASK_AGAIN in shown

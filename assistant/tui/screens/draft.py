@@ -41,6 +41,7 @@ class DraftReviewScreen(CounterScreen):
         self.session_id = session_id
         self.review = ReviewState(notebridge.normalise)
         self._recorded = 0  # the review's edits already written to the store
+        self._told: set[str] = set()  # kinds of numbers to say again already notified
         self.draft: CaseNoteDraft | None = None
         self._saved_note: CaseNote | None = None
         self._appointment_date = dt.date.today()
@@ -49,8 +50,13 @@ class DraftReviewScreen(CounterScreen):
         """A committed segment (already in the store): update and keep the draft."""
         with self._reported():
             self.draft = self._drafter.add_segment(segment)
-            self.review.update_draft(notebridge.items_from_draft(self.draft),
-                                     notebridge.ask_again_from_draft(self.draft))
+            ask_again = notebridge.ask_again_from_draft(self.draft)
+            self.review.update_draft(notebridge.items_from_draft(self.draft), ask_again)
+            for kind in sorted({a.kind for a in ask_again} - self._told):
+                # Said once per kind: the agent is looking at the usager, not the panel.
+                self._told.add(kind)
+                self.notify(S.ASK_AGAIN_TOLD.format(kind=S.IDENTIFIER_LABELS.get(kind, kind)),
+                            severity="warning", timeout=8)
             note = self.draft.note()
             if self.session_id is not None and note != self._saved_note:
                 # A new version only when a value changed (not on every segment):
