@@ -387,6 +387,10 @@ def _asked_again(text: str) -> list[tuple[str, str]]:
         # Of the kinds cued, the one whose length is nearest.
         ("Il me faut votre téléphone et votre numéro allocataire.\nAlors 48 21 93.",
          [("NUMERO_ALLOCATAIRE", "48 21 93")]),
+        # A plate asked for last: its three digits are enough, each piece is evidence.
+        ("Quelle est l'immatriculation du véhicule ?\nAlors, BC-0239D-022KX.",
+         [("IMMATRICULATION", "0239D")]),
+        ("La plaque, s'il vous plaît ?\nLe 18 bis, rue des Lilas.", []),
         # Said again right: nothing left to ask.
         ("Votre numéro allocataire ?\n48 21 93.\nPardon, 48 21 937.", []),
         ("Votre téléphone ?\n06 12 48 97.\nJe répète : 06 12 48 97 30.", []),
@@ -399,6 +403,12 @@ def _asked_again(text: str) -> list[tuple[str, str]]:
 def test_a_number_heard_but_not_kept_is_to_be_said_again(
         text: str, asked: list[tuple[str, str]]) -> None:
     assert _asked_again(text) == asked
+
+
+def test_a_number_heard_in_pieces_is_one_to_say_again_with_each_piece() -> None:
+    draft = draft_from_text("L'immatriculation ?\nAlors, BC-0239D-022KX.", DAY)
+    (plate,) = draft.to_ask_again
+    assert [e.quote for e in plate.evidence] == ["0239D", "022KX"]
 
 
 def test_a_number_the_recogniser_was_unsure_of_is_to_be_said_again() -> None:

@@ -30,7 +30,13 @@ from assistant.notes.fields.documents import requested_documents
 from assistant.notes.fields.follow_ups import follow_up
 from assistant.notes.fields.summary import compose as compose_summary
 from assistant.notes.heard import HeardConfidence
-from assistant.notes.identifiers import find_identifiers, likely_kind, unread_numbers
+from assistant.notes.identifiers import (
+    PLATE_MIN_DIGITS,
+    UNREAD_MIN_DIGITS,
+    find_identifiers,
+    likely_kind,
+    unread_numbers,
+)
 from assistant.notes.models import (
     DROP_BELOW,
     CaseNoteDraft,
@@ -280,12 +286,18 @@ class Drafter:
             if key not in self._ids:
                 self._ids[key] = Item([ev], confidence, s.index)
             self._last[field_name] = (key, s.index)
-        for n in unread_numbers(s.text, found):
+        for n in unread_numbers(s.text, found, min(UNREAD_MIN_DIGITS, PLATE_MIN_DIGITS)):
             kind = likely_kind(cues, n.digits)
             if kind is None or n.end <= self._min_end:
                 continue
             ev = self._evidence(s, n.start, n.end, original)
-            self._unread[kind] = Item([ev], self._heard.weigh(0.5, ev), s.index)
+            confidence = self._heard.weigh(0.5, ev)
+            same = self._unread.get(kind)
+            if same is not None and same.sentence == s.index:  # one number in pieces
+                same.evidence.append(ev)
+                same.confidence = min(same.confidence, confidence)
+            else:
+                self._unread[kind] = Item([ev], confidence, s.index)
 
     def _read_amounts(self, s: Sentence, original: str, corrected: re.Match[str] | None) -> None:
         for m, value in find_amounts(s.text):

@@ -118,6 +118,9 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
 UNREAD_MIN_DIGITS = 5
 """Digits a number must hold to be worth having said again when no identifier
 could be read from it: fewer is a count, a year, a street number."""
+PLATE_MIN_DIGITS = 3
+"""Where the plate is the identifier asked for last, a plate's three digits
+are enough (« BC-0239D-022KX » read as no plate)."""
 EXPECTED_DIGITS: dict[IdentifierKind, int] = {
     K.NIR: 15, K.NUMERO_FISCAL: 13, K.TELEPHONE: 10, K.IDENTIFIANT_FRANCE_TRAVAIL: 8,
     K.NUMERO_ALLOCATAIRE: 7, K.IBAN: 25,
@@ -142,9 +145,10 @@ class UnreadNumber:
     digits: int
 
 
-def unread_numbers(text: str, found: Collection[FoundIdentifier]) -> list[UnreadNumber]:
+def unread_numbers(text: str, found: Collection[FoundIdentifier],
+                   min_digits: int = UNREAD_MIN_DIGITS) -> list[UnreadNumber]:
     """The digit runs of ``text`` outside ``found`` that hold at least
-    ``UNREAD_MIN_DIGITS`` digits and are not an amount, a date, a count or a
+    ``min_digits`` digits and are not an amount, a date, a count or a
     postal code (« 12 500 euros », « 15 mars 2024 », « 69003 Lyon » are not);
     the caller decides whether an identifier was asked for (its cues)."""
     text = name_two_word_letters(text)
@@ -155,16 +159,21 @@ def unread_numbers(text: str, found: Collection[FoundIdentifier]) -> list[Unread
         if _NOT_AN_ID_AFTER.match(text[m.end():]) or _POSTAL_CODE.fullmatch(m.group()):
             continue
         digits = sum(c.isdigit() for c in m.group())
-        if digits >= UNREAD_MIN_DIGITS:
+        if digits >= min_digits:
             out.append(UnreadNumber(m.start(), m.end(), digits))
     return out
 
 
 def likely_kind(cued: Sequence[IdentifierKind], digits: int) -> IdentifierKind | None:
-    """Of the kinds ``cued`` (nearest cue first), the numeric one whose length is
-    nearest ``digits`` (the first on a tie); None when none is numeric."""
+    """Of the kinds ``cued`` (nearest cue first), the one a number of ``digits``
+    digits that gave no identifier was probably meant as: the plate when it was
+    asked for last (``PLATE_MIN_DIGITS`` or more); else, from
+    ``UNREAD_MIN_DIGITS``, the numeric kind whose length is nearest (the first
+    on a tie); None when none fits."""
+    if cued and cued[0] is K.IMMATRICULATION and digits >= PLATE_MIN_DIGITS:
+        return K.IMMATRICULATION
     numeric = [k for k in cued if k in EXPECTED_DIGITS]
-    if not numeric:
+    if not numeric or digits < UNREAD_MIN_DIGITS:
         return None
     return min(numeric, key=lambda k: abs(EXPECTED_DIGITS[k] - digits))
 
