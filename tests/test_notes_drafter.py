@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from assistant.identify.kinds import check
 from assistant.notes.drafter import Drafter, draft_from_text
-from assistant.notes.models import Organization, Reason
+from assistant.notes.models import IdentifierKind, Organization, Reason
 from assistant.types import Segment, Word
 
 DAY = dt.date(2026, 5, 20)
@@ -82,6 +83,17 @@ def test_a_phones_shape_is_not_a_phone_where_another_number_was_asked() -> None:
     assert ids("Votre numéro fiscal ?\nJe ne l'ai pas. Mon portable : 06 12 48 97 30.") == [
         ("TELEPHONE", "0612489730")]
     assert ids("C'est le 06 12 48 97 30.") == [("TELEPHONE", "0612489730")]
+
+
+def test_a_nir_opens_as_insee_writes_it_not_only_with_its_key() -> None:
+    # A numéro fiscal misheard into 15 digits whose last two pass a NIR key
+    # (held-out 8): no NIR opens with 0, nor with the month 13.
+    assert ids("Il me faut votre numéro fiscal.\nOui alors, 0,12,261,188,188,060.") == []
+    assert check(IdentifierKind.NIR, "012261188188060") is None
+    assert check(IdentifierKind.NIR, "185137800608425") is None  # its key passes
+    assert check(IdentifierKind.NIR, "185057800608491") == "185057800608491"
+    # A provisional number (7), month unknown (20).
+    assert check(IdentifierKind.NIR, "799205412300158") == "799205412300158"
 
 
 def test_a_number_that_fails_its_check_is_not_kept() -> None:

@@ -76,6 +76,11 @@ _NOT_ON_PLATES = re.compile(r"[IOU]")
 """SIV plates (since 2009) use neither I, O nor U (read as 1, 0, V), nor SS, nor
 000: a plate heard with one of them was misheard."""
 _SEPARATORS = re.compile(r"[\s.\-]")
+_NIR_HEAD = re.compile(r"[1-478]\d\d(?:0[1-9]|1[0-2]|20|3\d|4[0-2]|[5-9]\d)")
+"""What a NIR opens with (INSEE): the sex (1, 2; 3, 4, 7, 8 for provisional
+numbers), the year, the month of birth (01-12; 20, 30-42, 50-99 where it is
+unknown or for provisional numbers). python-stdnum checks the key only, and a
+misheard number of another kind passes a key one time in 97."""
 
 
 def check(kind: IdentifierKind, value: str) -> str | None:
@@ -91,7 +96,8 @@ def check(kind: IdentifierKind, value: str) -> str | None:
         v = value.strip().lower()
         return v if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v) else None
     if kind is K.NIR:
-        return compact if len(compact) == 15 and std_nir.is_valid(compact) else None
+        return compact if (len(compact) == 15 and _NIR_HEAD.match(compact)
+                           and std_nir.is_valid(compact)) else None
     if kind is K.NUMERO_FISCAL:
         return compact if std_nif.is_valid(compact) else None
     if kind is K.IBAN:
