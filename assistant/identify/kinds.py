@@ -77,10 +77,11 @@ _NOT_ON_PLATES = re.compile(r"[IOU]")
 000: a plate heard with one of them was misheard."""
 _SEPARATORS = re.compile(r"[\s.\-]")
 _NIR_HEAD = re.compile(r"[1-478]\d\d(?:0[1-9]|1[0-2]|20|3\d|4[0-2]|[5-9]\d)")
-"""What a NIR opens with (INSEE): the sex (1, 2; 3, 4, 7, 8 for provisional
-numbers), the year, the month of birth (01-12; 20, 30-42, 50-99 where it is
-unknown or for provisional numbers). python-stdnum checks the key only, and a
-misheard number of another kind passes a key one time in 97."""
+"""What a NIR opens with (INSEE): the sex (1, 2; 7, 8 in provisional numbers,
+and 3, 4 let through as older special cases), the year, the month of birth
+(01-12; 20, 30-42, 50-99 where it is unknown or for special and provisional
+numbers). python-stdnum checks the key only, and a misheard number of
+another kind passes a key one time in 97."""
 
 
 def check(kind: IdentifierKind, value: str) -> str | None:
