@@ -65,6 +65,7 @@ from assistant.dictation.lexicon import Cmd  # noqa: E402
 from assistant.dictation.parse import RawToken, parse, tokenize  # noqa: E402
 from assistant.folding import fold  # noqa: E402
 from tools.dictation_cases import DictationCase, load_cases  # noqa: E402
+from tools.wer import aligned  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 CACHE = ROOT / "tests" / "tmp" / "dictation_confidence"
@@ -298,26 +299,9 @@ def firings(tokens: Sequence[RawToken]) -> list[Firing]:
 
 def align(heard: Sequence[str], said: Sequence[str]) -> list[int | None]:
     """For each heard word, the spoken word it aligns with (edit distance)."""
-    rows, cols = len(heard) + 1, len(said) + 1
-    d = [[0] * cols for _ in range(rows)]
-    for i in range(rows):
-        d[i][0] = i
-    for j in range(cols):
-        d[0][j] = j
-    for i in range(1, rows):
-        for j in range(1, cols):
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (heard[i - 1] != said[j - 1]))
     out: list[int | None] = [None] * len(heard)
-    i, j = len(heard), len(said)
-    while i > 0 and j > 0:
-        if d[i][j] == d[i - 1][j - 1] + (heard[i - 1] != said[j - 1]):
-            out[i - 1] = j - 1
-            i, j = i - 1, j - 1
-        elif d[i][j] == d[i - 1][j] + 1:
-            i -= 1
-        else:
-            j -= 1
+    for i, j in aligned(heard, said):
+        out[i] = j
     return out
 
 

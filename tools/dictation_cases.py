@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.folding import fold
-from tools.wer import WerCount, edit_distance, normalize
+from tools.wer import WerCount, aligned, edit_distance, normalize
 
 NBSP = "\u00a0"
 
@@ -95,27 +95,7 @@ class BreakCount:
 def line_breaks(expected: str, output: str) -> BreakCount:
     """Align words and breaks; count the expected breaks matched in place."""
     ref, hyp = _layout_tokens(expected), _layout_tokens(output)
-    rows, cols = len(ref) + 1, len(hyp) + 1
-    dist = [[0] * cols for _ in range(rows)]
-    for i in range(rows):
-        dist[i][0] = i
-    for j in range(cols):
-        dist[0][j] = j
-    for i in range(1, rows):
-        for j in range(1, cols):
-            dist[i][j] = min(dist[i - 1][j] + 1, dist[i][j - 1] + 1,
-                             dist[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]))
-    present = 0
-    i, j = len(ref), len(hyp)
-    while i > 0 and j > 0:
-        if dist[i][j] == dist[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
-            if ref[i - 1] == hyp[j - 1] and ref[i - 1] in ("<br>", "<par>"):
-                present += 1
-            i, j = i - 1, j - 1
-        elif dist[i][j] == dist[i - 1][j] + 1:
-            i -= 1
-        else:
-            j -= 1
+    present = sum(ref[i] == hyp[j] and ref[i] in ("<br>", "<par>") for i, j in aligned(ref, hyp))
     n_exp = sum(t in ("<br>", "<par>") for t in ref)
     n_out = sum(t in ("<br>", "<par>") for t in hyp)
     return BreakCount(present, n_exp, max(0, n_out - present))

@@ -29,6 +29,33 @@ def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
     return prev[-1]
 
 
+def aligned(ref: Sequence[str], hyp: Sequence[str]) -> list[tuple[int, int]]:
+    """The (ref index, hyp index) pairs an optimal word alignment puts side by
+    side (matches and substitutions), in order; a match or substitution is
+    preferred over a deletion, a deletion over an insertion, from the end."""
+    rows, cols = len(ref) + 1, len(hyp) + 1
+    dist = [[0] * cols for _ in range(rows)]
+    for i in range(rows):
+        dist[i][0] = i
+    for j in range(cols):
+        dist[0][j] = j
+    for i in range(1, rows):
+        for j in range(1, cols):
+            dist[i][j] = min(dist[i - 1][j] + 1, dist[i][j - 1] + 1,
+                             dist[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]))
+    pairs: list[tuple[int, int]] = []
+    i, j = len(ref), len(hyp)
+    while i > 0 and j > 0:
+        if dist[i][j] == dist[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif dist[i][j] == dist[i - 1][j] + 1:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
 @dataclass(frozen=True, slots=True)
 class WerCount:
     errors: int
