@@ -72,6 +72,11 @@ def test_identifiers_are_found_joined_and_normalised(text: str,
 def test_a_plates_loose_groups_need_a_plate_asked_and_no_french_word() -> None:
     assert ids("Alors MH-446, CH.") == []
     assert ids("La plaque ?\nC'est le 151, 7 de la rue.") == []
+    # A word taken for its letters (live, held-out 8): to be said again instead.
+    taken_back = "L'immatriculation ?\nOui, ZDL 749, pardon, je me trompe de 149 FV."
+    assert ids(taken_back) == []
+    assert [k for k, _ in _asked_again(taken_back)] == ["IMMATRICULATION"]
+    assert ids("La plaque ?\nDE-149-FV.") == [("IMMATRICULATION", "DE-149-FV")]
 
 
 def test_a_phones_shape_is_not_a_phone_where_another_number_was_asked() -> None:

@@ -80,7 +80,7 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
             letters = "".join(g for g in m.groups() if g.isalpha())
             if len(letters) != 4 or not free(*m.span()):
                 continue
-            if pat is _PLATE_LOOSE and _short_word_around(m):
+            if pat is not _PLATE_SPELT and _short_word_around(m):
                 continue
             digits = re.sub(r"\D", "", next(g for g in m.groups() if g[:1].isdigit()))
             value = check(K.IMMATRICULATION, f"{letters[:2]}-{digits}-{letters[2:]}")
@@ -233,12 +233,14 @@ _PLATE_TAIL = re.compile(r"^(?:, |[ -])?([a-z])[ -]?([a-z])\b")
 
 
 def _short_word_around(m: re.Match[str]) -> bool:
-    """Whether a loosely read plate's letters are a two-letter French word
-    (« le 151, 7 de … » is no plate)."""
+    """Whether a plate's letters are a two-letter French word written apart
+    from its digits (« je me trompe de 149 FV », « le 151, 7 de … » are no
+    plates; « DE-149-FV », written with hyphens, is one)."""
     text = m.string
-    head = text[m.start():m.start(3)].strip(" ,-")
-    tail = text[m.end(3):m.end()].strip(" ,-")
-    return head in _SHORT_WORDS or tail in _SHORT_WORDS
+    digits = next(i for i, g in enumerate(m.groups(), start=1) if g[:1].isdigit())
+    head = text[m.start():m.start(digits)]
+    tail = text[m.end(digits):m.end()]
+    return any(part.strip(" ,-") in _SHORT_WORDS and "-" not in part for part in (head, tail))
 
 
 def _corrected_plate(text: str, first: re.Match[str], second: re.Match[str],
