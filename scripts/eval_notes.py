@@ -31,7 +31,7 @@ import json
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +64,14 @@ def text_segments(case: dict[str, Any], roles: bool = False) -> list[Segment]:
 def draft(case: dict[str, Any], segments: list[Segment],
           model: str | None = DEFAULT_MODEL) -> dict[str, Any]:
     """The contract of the draft (``model``: the recogniser the segments came from)."""
-    drafter = Drafter(dt.date.fromisoformat(case["date"]), model)
-    contract: dict[str, Any] = drafter.add_segments(segments).to_contract()
+    contract: dict[str, Any] = draft_of(case, segments, model).to_contract()
     return contract
+
+
+def draft_of(case: dict[str, Any], segments: list[Segment],
+            model: str | None = DEFAULT_MODEL) -> Any:
+    """The draft itself, every value with its confidence."""
+    return Drafter(dt.date.fromisoformat(case["date"]), model).add_segments(segments)
 
 
 class Recogniser:
@@ -78,6 +83,7 @@ class Recogniser:
         self._options: Any = None
         self.audio_s = 0.0
         self.decode_s = 0.0
+        self.check_s = 0.0
 
     def _load(self) -> None:
         if self._model is None:
@@ -116,6 +122,44 @@ class Recogniser:
             [{"id": s.id, "start": s.start, "end": s.end, "text": s.text} for s in segments],
             ensure_ascii=False), encoding="utf-8")
         return segments
+
+
+    def transcribe_words(self, audio: Any, key_text: str) -> list[Segment]:
+        """The batch decoding with word times (``transcribe --format json --words``),
+        before the number check, which ``checked`` runs on it at every evaluation."""
+        from dataclasses import replace
+
+        from assistant.batch.decode import transcribe_audio
+        from assistant.types import SAMPLE_RATE, Word
+
+        path = self._key("words|" + key_text)
+        if not path.is_file():
+            options = replace(self._options, word_timestamps=True)
+            t0 = time.perf_counter()
+            transcript = transcribe_audio(self._model, audio, options)
+            self.decode_s += time.perf_counter() - t0
+            self.audio_s += len(audio) / SAMPLE_RATE
+            self.cache.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(
+                [{"id": s.id, "start": s.start, "end": s.end, "text": s.text,
+                  "words": [[w.text, w.start, w.end, w.probability] for w in s.words]}
+                 for s in transcript.segments], ensure_ascii=False), encoding="utf-8")
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return [Segment(id=s["id"], start=s["start"], end=s["end"], text=s["text"],
+                        words=tuple(Word(start=a, end=b, text=t, probability=p)
+                                    for t, a, b, p in s["words"]))
+                for s in raw]
+
+    def checked(self, audio: Any, segments: list[Segment]) -> list[Segment]:
+        """``segments`` after the batch number check (``identify.verify``), as
+        ``assistant transcribe --format json --words`` writes them."""
+        from assistant.identify.second_look import CUE_SEGMENTS
+        from assistant.identify.verify import verify_transcript_segments
+
+        t0 = time.perf_counter()
+        out, _verdicts = verify_transcript_segments(self._model, audio, segments, CUE_SEGMENTS)
+        self.check_s += time.perf_counter() - t0
+        return list(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,17 +203,26 @@ def parse_conditions(pairs: str, rates: str, noises: str) -> list[Condition]:
 
 def recorded_segments(rec: Recogniser, name: str, case: dict[str, Any],
                       tmp: Path, cond: Condition = Condition()) -> list[Segment] | None:
-    from assistant.audiofile import load_audio
-
     if name == "shared":
         flac = SHARED / "audio" / "dialogues" / f"{case['id']}.flac"
         if not flac.is_file() or not cond.default:
             return None
-        return rec.transcribe(load_audio(flac), f"shared|{flac.name}|{flac.stat().st_size}")
+        return rec.transcribe(case_audio(name, case, tmp, cond),
+                              f"shared|{flac.name}|{flac.stat().st_size}")
     key = f"{name}|tts|" + json.dumps(case["turns"], ensure_ascii=False) + cond.key()
     cached = rec._key(key)
     if cached.is_file():
         return rec.transcribe(None, key)
+    return rec.transcribe(case_audio(name, case, tmp, cond), key)
+
+
+def case_audio(name: str, case: dict[str, Any], tmp: Path, cond: Condition) -> Any:
+    """The recording of ``case``: the team's file for ``shared``, else spoken in
+    ``cond`` (rendered in a temporary folder only, never kept in the project)."""
+    if name == "shared":
+        from assistant.audiofile import load_audio
+
+        return load_audio(SHARED / "audio" / "dialogues" / f"{case['id']}.flac")
     from tools.noise import add_noise
     from tools.tts import Turn, speak_dialogue, write_wav
 
@@ -179,8 +232,61 @@ def recorded_segments(rec: Recogniser, name: str, case: dict[str, Any],
     if cond.snr_db is not None:
         seed = int(hashlib.sha1(f"{case['id']}{cond.key()}".encode()).hexdigest()[:8], 16)
         audio = add_noise(audio, cond.snr_db, seed)
-    write_wav(tmp / f"{case['id']}.wav", audio)  # rendered in a temp dir only
-    return rec.transcribe(audio, key)
+    write_wav(tmp / f"{case['id']}.wav", audio)
+    return audio
+
+
+def word_segments(rec: Recogniser, name: str, case: dict[str, Any], tmp: Path,
+                  cond: Condition) -> tuple[list[Segment], list[Segment]] | None:
+    """``--words``: the word-timed decoding, without and with the number check."""
+    if name == "shared":
+        flac = SHARED / "audio" / "dialogues" / f"{case['id']}.flac"
+        if not flac.is_file() or not cond.default:
+            return None
+        key = f"shared|{flac.name}|{flac.stat().st_size}"
+    else:
+        key = f"{name}|tts|" + json.dumps(case["turns"], ensure_ascii=False) + cond.key()
+    audio = case_audio(name, case, tmp, cond)
+    plain = rec.transcribe_words(audio, key)
+    return plain, rec.checked(audio, plain)
+
+
+@dataclass(slots=True)
+class Trust:
+    """Of the identifiers, amounts and dates drafted: right or wrong (in the gold
+    note or not), shown sure or « à vérifier » (confidence under VERIFY_BELOW)."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, draft: Any, gold: dict[str, Any]) -> None:
+        from assistant.notes.models import VERIFY_BELOW
+
+        rows = {
+            "identifiers": ([f"{d.value.kind.value}:{d.value.value}" for d in draft.identifiers],
+                            {f"{i['kind']}:{i['value']}" for i in gold["identifiers"]},
+                            draft.identifiers),
+            "amounts_eur": ([f"{round(float(d.value), 2):g}" for d in draft.amounts_eur],
+                            {f"{round(float(a), 2):g}" for a in gold["amounts_eur"]},
+                            draft.amounts_eur),
+            "dates": ([d.value.isoformat() for d in draft.dates], set(gold["dates"]),
+                      draft.dates),
+        }
+        for name, (values, wanted, items) in rows.items():
+            tally = self.counts.setdefault(name, {})
+            for value, item in zip(values, items, strict=True):
+                what = ("right" if value in wanted else "wrong") + (
+                    " flagged" if item.confidence < VERIFY_BELOW else " sure")
+                tally[what] = tally.get(what, 0) + 1
+
+    def report(self, title: str) -> str:
+        lines = [f"{title}: drafted values, right/wrong x sure/« à vérifier »",
+                 f"  {'field':14s} {'right sure':>10s} {'right flag':>10s} "
+                 f"{'wrong sure':>10s} {'wrong flag':>10s}"]
+        for name, tally in self.counts.items():
+            lines.append(f"  {name:14s} " + " ".join(
+                f"{tally.get(k, 0):10d}" for k in
+                ("right sure", "right flagged", "wrong sure", "wrong flagged")))
+        return "\n".join(lines)
 
 
 def live_segments(rec: Recogniser, name: str, case: dict[str, Any],
@@ -228,6 +334,11 @@ def main() -> int:
                         help="sets scored end to end with --audio")
     parser.add_argument("--text", action=argparse.BooleanOptionalAction, default=True,
                         help="score from clean text")
+    parser.add_argument("--words", action="store_true",
+                        help="end to end as `transcribe --format json --words`: word times, "
+                             "the number check, values weighed by their words; prints how "
+                             "many drafted identifiers, amounts and dates were right or wrong, "
+                             "sure or « à vérifier », without and with the check")
     parser.add_argument("--errors", action="store_true", help="list every difference")
     parser.add_argument("--voices", default="fr4/fr1",
                         help="end to end, our sets spoken by these agent/usager voice pairs "
@@ -265,7 +376,10 @@ def main() -> int:
         rec = Recogniser(args.cache)
         conditions = parse_conditions(args.voices, args.wpm, args.noise)
         table: list[tuple[str, str, Score]] = []
-        how = "live engine" if args.live else "batch"
+        how = ("live engine" if args.live
+               else "batch, word times and the number check" if args.words else "batch")
+        trust: dict[str, tuple[Trust, Trust]] = {c.label(): (Trust(), Trust())
+                                                 for c in conditions}
         with tempfile.TemporaryDirectory(prefix="eval-notes-") as tmpdir:
             for cond in conditions:
                 if args.live and not cond.default:
@@ -275,14 +389,23 @@ def main() -> int:
                 for name in [n for n in args.audio_sets.split(",") if n in names]:
                     score = Score()
                     for case in load_set(name):
-                        segments = (live_segments(rec, name, case, Path(tmpdir)) if args.live
-                                    else recorded_segments(rec, name, case, Path(tmpdir), cond))
+                        if args.words:
+                            both = word_segments(rec, name, case, Path(tmpdir), cond)
+                            if both is None:
+                                continue
+                            for segs, tally in zip(both, trust[cond.label()], strict=True):
+                                tally.add(draft_of(case, segs, rec.model_name()), case["gold"])
+                            segments: list[Segment] | None = both[1]
+                        else:
+                            segments = (live_segments(rec, name, case, Path(tmpdir)) if args.live
+                                        else recorded_segments(rec, name, case, Path(tmpdir),
+                                                               cond))
                         if segments is None:
                             continue
-                        drafted = draft(case, segments, rec.model_name())
-                        score.add(case["id"], drafted, case["gold"])
+                        contract = draft(case, segments, rec.model_name())
+                        score.add(case["id"], contract, case["gold"])
                         if name.startswith("heldout"):
-                            unseen_cond.add(case["id"], drafted, case["gold"])
+                            unseen_cond.add(case["id"], contract, case["gold"])
                     if not score.cases:
                         continue
                     reports.append(score.report(
@@ -296,6 +419,11 @@ def main() -> int:
                     table.append((cond.label(), "all held-out", unseen_cond))
         if len(conditions) > 1:
             reports.append(_condition_table(table))
+        if args.words:
+            for label, (without, with_check) in trust.items():
+                reports.append(without.report(f"[{label}] word times, no check"))
+                reports.append(with_check.report(f"[{label}] word times and the check"))
+            reports.append(f"(the check took {rec.check_s:.0f} s)")
         if rec.audio_s:
             reports.append(f"(decoded {rec.audio_s:.0f} s of audio in {rec.decode_s:.0f} s)")
     print("\n".join(reports))
