@@ -23,8 +23,15 @@ from itertools import zip_longest
 from num2words import num2words
 
 from assistant.identify.spoken import Heard, values_for
-from assistant.notes.models import IdentifierKind
+from assistant.notes.models import DROP_BELOW, IdentifierKind
 
+MARGIN = 0.0
+"""How much better (summed log probability) a neighbour must score to doubt a
+value written (``verify``, ``quantities``)."""
+DOUBTED = round(DROP_BELOW / 2, 2)
+"""The probability given to the words of a doubted value: under ``DROP_BELOW``,
+so that the drafter drops an identifier and shows an amount or a date
+« à vérifier »."""
 MAX_STARTS = 2
 """Readings whose groups get neighbours (the best first)."""
 MAX_CANDIDATES = 64
@@ -66,7 +73,7 @@ def say_group(group: str) -> str:
     return " ".join(words)
 
 
-def _one_word_apart(a: Sequence[str], b: Sequence[str]) -> bool:
+def one_word_apart(a: Sequence[str], b: Sequence[str]) -> bool:
     if abs(len(a) - len(b)) > 1 or a == b:
         return False
     if len(a) == len(b):
@@ -80,7 +87,7 @@ def _near_numbers(rest: str) -> tuple[str, ...]:
     n = int(rest)
     low, high = 10 ** (len(rest) - 1), 10 ** len(rest)
     return tuple(str(m) for m in range(low, high)
-                 if m != n and _one_word_apart(_words(n), _words(m)))
+                 if m != n and one_word_apart(_words(n), _words(m)))
 
 
 def neighbours(group: str) -> tuple[str, ...]:

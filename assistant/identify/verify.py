@@ -29,21 +29,18 @@ from assistant.asr import SpeechModel
 from assistant.asr_constrained import count_tokens, score_texts
 from assistant.identify.choose import Reading, letters_mode, withheld
 from assistant.identify.kinds import RULES, cued_kinds
-from assistant.identify.neighbours import candidates
+from assistant.identify.neighbours import DOUBTED, MARGIN, candidates
+from assistant.identify.quantities import QuantityVerdict, check_quantities
 from assistant.identify.spans import SpanAudio, number_spans, span_audio
 from assistant.identify.spoken import heard_groups, values_for
 from assistant.notes.heard import HeardConfidence
-from assistant.notes.models import DROP_BELOW, IdentifierKind
+from assistant.notes.models import IdentifierKind
 from assistant.types import AudioArray, Segment
 
 MIN_NUMBER_WORDS = 2
 """Words a number must be said in to be checked (as the second look)..."""
 MIN_DIGITS = 5
 """... or digits it must hold ("185-26-79" is one word)."""
-MARGIN = 0.0
-"""How much better (summed log probability) a neighbour must score to doubt the value."""
-DOUBTED = round(DROP_BELOW / 2, 2)
-"""The probability given to the words of a doubted value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +73,22 @@ def cues(segments: Sequence[Segment]) -> list[IdentifierKind]:
 
 def verify_segment(model: SpeechModel, audio: AudioArray, seg: Segment,
                    earlier: Sequence[Segment], offset_s: float = 0.0
-                   ) -> tuple[Segment, list[Verdict]]:
-    """``seg`` with the words of each value a neighbour out-scores made unsure.
+                   ) -> tuple[Segment, list[Verdict | QuantityVerdict]]:
+    """``seg`` with the words of each value a neighbour out-scores made unsure:
+    its identifiers, then its amounts and dates (``quantities``).
 
     Each number is checked as every kind cued in ``seg`` or the ``earlier``
     segments; ``audio`` starts at ``offset_s`` and must cover the segment's
     words (word times needed)."""
+    seg, verdicts = verify_identifiers(model, audio, seg, earlier, offset_s)
+    seg, amounts_and_dates = check_quantities(model, audio, seg, offset_s)
+    return seg, [*verdicts, *amounts_and_dates]
+
+
+def verify_identifiers(model: SpeechModel, audio: AudioArray, seg: Segment,
+                       earlier: Sequence[Segment], offset_s: float = 0.0
+                       ) -> tuple[Segment, list[Verdict]]:
+    """``verify_segment`` for the identifiers alone."""
     if not seg.words:
         return seg, []
     kinds = cues([*earlier, seg])
@@ -151,11 +158,11 @@ def checked_reading(model: SpeechModel, cut: SpanAudio, reading: Reading) -> Rea
 
 def verify_transcript_segments(model: SpeechModel, audio: AudioArray,
                                segments: Sequence[Segment], context: int
-                               ) -> tuple[tuple[Segment, ...], list[Verdict]]:
+                               ) -> tuple[tuple[Segment, ...], list[Verdict | QuantityVerdict]]:
     """Every segment of a decoded recording checked (``context``: earlier
     segments whose cues still count)."""
     out: list[Segment] = []
-    verdicts: list[Verdict] = []
+    verdicts: list[Verdict | QuantityVerdict] = []
     for i, seg in enumerate(segments):
         checked, found = verify_segment(model, audio, seg, segments[max(0, i - context):i])
         out.append(checked)
