@@ -117,3 +117,19 @@ def test_values_one_word_away_are_doubted_and_drafted_to_check(
     draft = Drafter(dt.date(2026, 12, 3)).add_segments([checked])
     assert [(a.value, a.confidence < VERIFY_BELOW) for a in draft.amounts_eur] == [(80.0, True)]
     assert draft.dates and all(d.confidence < VERIFY_BELOW for d in draft.dates)
+
+
+@pytest.mark.model
+def test_values_already_unsure_are_not_checked(speech_model: SpeechModel,
+                                               said: tuple[AudioArray, Segment]) -> None:
+    """Under ``VERIFY_BELOW`` a value is drafted « à vérifier » anyway: no scoring."""
+    audio, seg = said
+    wrong = written_as(seg, "80", "15", "2017")
+    found = {q.what: q for q in quantities(wrong.text, wrong.words)}
+    amount = found["amount"]
+    unsure = replace(wrong, words=tuple(
+        replace(w, probability=0.5) if amount.first <= k <= amount.last else w
+        for k, w in enumerate(wrong.words)))
+    checked, verdicts = check_quantities(speech_model, audio, unsure)
+    assert [v.what for v in verdicts] == ["day", "year"]
+    assert checked.words[amount.first].probability == 0.5

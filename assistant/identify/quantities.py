@@ -15,7 +15,10 @@ words get ``DOUBTED`` as their probability.
 The drafter keeps amounts and dates whatever their confidence (unlike an
 identifier, a sum of money is worth having to read back): a doubted one is
 drafted « à vérifier » (under ``VERIFY_BELOW``), for the agent to check with
-the usager. The text is never rewritten.
+the usager. The text is never rewritten. So a value whose words Whisper was
+already unsure of (their mean probability under ``VERIFY_BELOW``: drafted
+« à vérifier » anyway) is not checked: only the values that would be shown
+sure are.
 
 What is checked: the number of a sum in euros (whole euros; in thousands,
 each group of two or three digits in turn: "1 150" has rivals for 150, not
@@ -41,6 +44,7 @@ from assistant.identify.neighbours import DOUBTED, MARGIN, one_word_apart
 from assistant.identify.spans import NumberSpan, span_audio
 from assistant.notes.fields.amounts import find_amounts
 from assistant.notes.fields.dates import find_dates
+from assistant.notes.models import VERIFY_BELOW
 from assistant.notes.text import normalise
 from assistant.types import AudioArray, Segment, Word
 
@@ -88,6 +92,9 @@ def check_quantities(model: SpeechModel, audio: AudioArray, seg: Segment,
     verdicts: list[QuantityVerdict] = []
     words = seg.words
     for said in quantities(seg.text, words, model.name):
+        probs = [w.probability for w in words[said.first:said.last + 1]]
+        if sum(probs) / len(probs) < VERIFY_BELOW:
+            continue  # drafted « à vérifier » already: the check could only say so again
         verdict = _check(model, audio, words, said, seg.id, offset_s)
         if verdict is None:
             continue
