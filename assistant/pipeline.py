@@ -312,7 +312,8 @@ class LivePipeline:
                                               offset_s=lo)
                 else:
                     seg, looks = verify_segment(self._look_model, audio, seg,
-                                                list(self._earlier), offset_s=lo)
+                                                list(self._earlier), offset_s=lo,
+                                                amounts=self.settings.identify.verify_amounts)
                 if looks:
                     self.look_seconds.append(time.monotonic() - started)
             self._earlier.append(seg)

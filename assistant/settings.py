@@ -378,6 +378,17 @@ class IdentifySettings(BaseModel):
             "exchanges, right ones from 19 to 18 (docs/identifiers.md)."
         ),
     )
+    verify_amounts: bool = Field(
+        default=False,
+        description=(
+            "With `verify` (and live with `verify_live`): the same check on sums in euros "
+            "and on the day and year of dates whose words Whisper was sure of; a doubted "
+            "one is drafted « à vérifier » (`assistant.identify.quantities`). Off: on the "
+            "held-out appointments (five voice and noise conditions) Whisper's word "
+            "probabilities already flagged every wrong amount and date, and the check "
+            "flagged four right ones more (docs/identifiers.md)."
+        ),
+    )
     verify_live: bool = Field(
         default=False,
         description=(

@@ -81,6 +81,7 @@ class Recogniser:
         self.cache = cache
         self._model: Any = None
         self._options: Any = None
+        self._settings: Any = None
         self.audio_s = 0.0
         self.decode_s = 0.0
         self.check_s = 0.0
@@ -91,6 +92,7 @@ class Recogniser:
             from assistant.settings import load_settings
 
             settings = load_settings()
+            self._settings = settings
             self._model = load_model(settings)
             self._options = DecodeOptions.from_settings(settings)
 
@@ -157,7 +159,8 @@ class Recogniser:
         from assistant.identify.verify import verify_transcript_segments
 
         t0 = time.perf_counter()
-        out, _verdicts = verify_transcript_segments(self._model, audio, segments, CUE_SEGMENTS)
+        out, _verdicts = verify_transcript_segments(self._model, audio, segments, CUE_SEGMENTS,
+                                                    self._settings.identify.verify_amounts)
         self.check_s += time.perf_counter() - t0
         return list(out)
 
@@ -338,7 +341,8 @@ def main() -> int:
                         help="end to end as `transcribe --format json --words`: word times, "
                              "the number check, values weighed by their words; prints how "
                              "many drafted identifiers, amounts and dates were right or wrong, "
-                             "sure or « à vérifier », without and with the check")
+                             "sure or « à vérifier », without and with the check (amounts and "
+                             "dates too with ASSISTANT_IDENTIFY__VERIFY_AMOUNTS=true)")
     parser.add_argument("--errors", action="store_true", help="list every difference")
     parser.add_argument("--voices", default="fr4/fr1",
                         help="end to end, our sets spoken by these agent/usager voice pairs "

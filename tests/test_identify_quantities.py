@@ -15,6 +15,7 @@ import pytest
 from assistant.asr import DecodeOptions, SpeechModel
 from assistant.identify.neighbours import DOUBTED
 from assistant.identify.quantities import check_quantities, quantities, rivals
+from assistant.identify.verify import verify_segment
 from assistant.notes.drafter import Drafter
 from assistant.notes.models import VERIFY_BELOW
 from assistant.types import AudioArray, Segment, Word
@@ -113,6 +114,11 @@ def test_values_one_word_away_are_doubted_and_drafted_to_check(
     assert [w.text for w in changed] == ["80", "euros", "15", "mars", "2017."]
     assert all(w.probability == DOUBTED for w in changed)
     assert checked.text == wrong.text
+    # Through the batch and live check, only with ``identify.verify_amounts``.
+    assert verify_segment(speech_model, audio, wrong, []) == (wrong, [])
+    again, found = verify_segment(speech_model, audio, wrong, [], amounts=True)
+    assert again == checked
+    assert [replace(v, seconds=0.0) for v in found] == [replace(v, seconds=0.0) for v in verdicts]
     # The drafter keeps a sum and a date whatever their confidence: « à vérifier ».
     draft = Drafter(dt.date(2026, 12, 3)).add_segments([checked])
     assert [(a.value, a.confidence < VERIFY_BELOW) for a in draft.amounts_eur] == [(80.0, True)]

@@ -90,6 +90,6 @@ def transcribe_audio(model: SpeechModel, audio: AudioArray, options: DecodeOptio
         transcript, _looks = second_look(model, audio, transcript, look.keep_confidence)
     elif look is not None and look.verify and options.word_timestamps:
         checked, _verdicts = verify_transcript_segments(model, audio, transcript.segments,
-                                                        CUE_SEGMENTS)
+                                                        CUE_SEGMENTS, look.verify_amounts)
         transcript = replace(transcript, segments=checked)
     return transcript

@@ -72,15 +72,18 @@ def cues(segments: Sequence[Segment]) -> list[IdentifierKind]:
 
 
 def verify_segment(model: SpeechModel, audio: AudioArray, seg: Segment,
-                   earlier: Sequence[Segment], offset_s: float = 0.0
-                   ) -> tuple[Segment, list[Verdict | QuantityVerdict]]:
+                   earlier: Sequence[Segment], offset_s: float = 0.0,
+                   amounts: bool = False) -> tuple[Segment, list[Verdict | QuantityVerdict]]:
     """``seg`` with the words of each value a neighbour out-scores made unsure:
-    its identifiers, then its amounts and dates (``quantities``).
+    its identifiers, then (``amounts``: ``identify.verify_amounts``) its
+    amounts and dates (``quantities``).
 
     Each number is checked as every kind cued in ``seg`` or the ``earlier``
     segments; ``audio`` starts at ``offset_s`` and must cover the segment's
     words (word times needed)."""
     seg, verdicts = verify_identifiers(model, audio, seg, earlier, offset_s)
+    if not amounts:
+        return seg, [*verdicts]
     seg, amounts_and_dates = check_quantities(model, audio, seg, offset_s)
     return seg, [*verdicts, *amounts_and_dates]
 
@@ -157,14 +160,16 @@ def checked_reading(model: SpeechModel, cut: SpanAudio, reading: Reading) -> Rea
 
 
 def verify_transcript_segments(model: SpeechModel, audio: AudioArray,
-                               segments: Sequence[Segment], context: int
+                               segments: Sequence[Segment], context: int,
+                               amounts: bool = False
                                ) -> tuple[tuple[Segment, ...], list[Verdict | QuantityVerdict]]:
     """Every segment of a decoded recording checked (``context``: earlier
-    segments whose cues still count)."""
+    segments whose cues still count; ``amounts``: amounts and dates too)."""
     out: list[Segment] = []
     verdicts: list[Verdict | QuantityVerdict] = []
     for i, seg in enumerate(segments):
-        checked, found = verify_segment(model, audio, seg, segments[max(0, i - context):i])
+        checked, found = verify_segment(model, audio, seg, segments[max(0, i - context):i],
+                                        amounts=amounts)
         out.append(checked)
         verdicts.extend(found)
     return tuple(out), verdicts
