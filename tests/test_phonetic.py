@@ -174,6 +174,29 @@ def test_an_unsure_word_is_matched_more_loosely() -> None:
     assert unsure["documents_requested"] == ["PIECE_IDENTITE"]
 
 
+def test_a_common_word_is_not_read_as_a_term_it_sounds_a_little_like() -> None:
+    """« je crois », « la carte », « le carnet » heard unsure are not CARSAT (the
+    third held-out appointments, three voices of five); a slip that is no common
+    word still is, and so is « employer » for « employeur »."""
+    def unsure(text: str) -> dict[str, object]:
+        words = tuple(Word(start=float(i), end=float(i) + 1, text=w, probability=0.2)
+                      for i, w in enumerate(text.split()))
+        seg = Segment(id=0, start=0.0, end=float(len(words)), text=text, words=words)
+        return Drafter(DAY, model=None).add_segment(seg).to_contract()
+
+    for said in ("Il est resté dans la boîte à gants, enfin, je crois.",
+                 "Bonjour, j'ai perdu ma carte vitale, je crois dans le métro.",
+                 "J'ai pris le livret de famille et son carnet de santé.",
+                 "Il faut attendre les appels de la banque."):
+        c = unsure(said)
+        assert "ASSURANCE_RETRAITE" not in c["organizations"], said
+        assert "CPAM" not in c["organizations"] or "vitale" in said, said
+    assert unsure("J'ai écrit à la carsate pour ma retraite.")["organizations"] == [
+        "ASSURANCE_RETRAITE"]
+    assert "ATTESTATION_EMPLOYEUR" in unsure(
+        "Il faudra l'attestation de votre employer.")["documents_requested"]
+
+
 def test_a_first_name_is_not_a_site() -> None:
     c = draft_from_text("Ma fille Amélie m'accompagne.", DAY).to_contract()
     assert c["organizations"] == []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from assistant import phonetic
 from assistant.folding import fold
 from assistant.frnumbers import NUMBER_WORDS, find_numbers
+from assistant.notes.common import is_common
 from assistant.notes.lexicon import SOUND_TERMS
 from assistant.slips import DEFAULT_MODEL, note_slips
 
@@ -210,10 +211,13 @@ def _nearest_term(words: tuple[str, ...], unsure: bool) -> tuple[int, str] | Non
     and the whole is within the term's tolerance ("bultins de salaire"). Heard
     as other words ("en ployeur" for "employeur"): the same sounds exactly, or
     one edit off when the recogniser was unsure (``unsure``: of a word under
-    ``phonetic.UNSURE_BELOW``)."""
+    ``phonetic.UNSURE_BELOW``). One common French word: the same sounds only."""
     probability = 0.0 if unsure else None
     keys = [phonetic.key(w) for w in words]
     k = "".join(keys)
+    # A common word that sounds a little like a term is what was said (« je crois »
+    # is not « CARSAT »): only the same sounds exactly (``notes.common``).
+    common = len(words) == 1 and is_common(words[0])
     best: tuple[int, str] | None = None
     for term in _terms().get(k[:1], ()):
         allowed = phonetic.tolerance(term.key, probability)
@@ -221,6 +225,8 @@ def _nearest_term(words: tuple[str, ...], unsure: bool) -> tuple[int, str] | Non
             allowed = 1 if unsure else 0
         elif "".join(w[:1] for w in keys) != term.initials:
             continue
+        if common:
+            allowed = 0
         if abs(len(term.key) - len(k)) > allowed:
             continue
         d = phonetic.distance(k, term.key)
