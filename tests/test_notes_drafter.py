@@ -56,6 +56,13 @@ def seg(i: int, text: str) -> Segment:
          "zéro cinq.", ("TELEPHONE", "0642187705")),
         ("Mon mail : A.Benali@Gmail.com.", ("EMAIL", "a.benali@gmail.com")),
         ("C'est karim point haddad arobase orange point fr.", ("EMAIL", "karim.haddad@orange.fr")),
+        # Digits said after a name are part of it; after a common word they start it.
+        ("Martine point lefebvre 62 arobase orange point fr.",
+         ("EMAIL", "martine.lefebvre62@orange.fr")),
+        ("Mon adresse, c'est jdupont 75 arobase free point fr.", ("EMAIL", "jdupont75@free.fr")),
+        ("Mon mail c'est 62 arobase orange point fr.", ("EMAIL", "62@orange.fr")),
+        ("C'est soixante-deux arobase orange point fr.", ("EMAIL", "62@orange.fr")),
+        ("Jean tiret marc 1987 arobase gmail point com.", ("EMAIL", "jean-marc1987@gmail.com")),
         ("L'IBAN c'est FR76 3000 6000 0112 3456 7890 189.",
          ("IBAN", "FR7630006000011234567890189")),
         ("La plaque d'immatriculation ?\nG H 215 T B.", ("IMMATRICULATION", "GH-215-TB")),

@@ -139,18 +139,27 @@ _MONTHS = (
 )
 _PREMIER = re.compile(rf"\b(?:premier|1 ?er)\b(?= (?:{_MONTHS})\b)")
 _EMAIL_SPOKEN = re.compile(
-    r"\b([a-z0-9][a-z0-9._-]*(?: (?:point|tiret|tiret du bas|underscore) [a-z0-9]+)*)"
+    r"\b([a-z0-9][a-z0-9._-]*(?: (?:point|tiret|tiret du bas|underscore) [a-z0-9]+| \d+)*)"
     r" arobase ([a-z0-9-]+(?: point [a-z0-9-]+)+)\b"
 )
+_WORD_THEN_DIGITS = re.compile(r"[a-z][a-z._-]* (?=\d)")
 
 
 def _spoken_email(m: re.Match[str]) -> str:
+    """« martine point lefebvre 62 arobase orange point fr »: the digits said after
+    a name are part of it; after a common word (« c'est 62 arobase… ») they begin
+    the address, and the word stays as it was."""
     def glue(s: str) -> str:
         s = re.sub(r" (?:tiret du bas|underscore) ", "_", s)
         s = re.sub(r" tiret ", "-", s)
+        s = re.sub(r" (?=\d)", "", s)
         return re.sub(r" point ", ".", s)
 
-    return f"{glue(m.group(1))}@{glue(m.group(2))}"
+    local, head = m.group(1), ""
+    before = _WORD_THEN_DIGITS.match(local)
+    if before and is_common(before.group().strip()):
+        head, local = before.group(), local[before.end():]
+    return f"{head}{glue(local)}@{glue(m.group(2))}"
 
 
 def normalise(original: str, model: str | None = DEFAULT_MODEL,
