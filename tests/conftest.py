@@ -10,13 +10,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from assistant.paths import default_model_store
 from assistant.settings import Settings, load_settings
-from assistant.types import SAMPLE_RATE, AudioArray
+from assistant.types import SAMPLE_RATE, AudioArray, Segment
+
+if TYPE_CHECKING:
+    from assistant.asr import SpeechModel
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -74,6 +78,19 @@ def french_speech(text: str, voice: str = "mb-fr1") -> AudioArray:
     from tools.tts import speak
 
     return speak(text, voice)
+
+
+def said_with_word_times(model: SpeechModel, text: str,
+                         voice: str = "mb-fr1") -> tuple[AudioArray, Segment]:
+    """``text`` spoken, and the real model's reading of it as one segment with its
+    word times and probabilities."""
+    from assistant.asr import DecodeOptions
+
+    audio = french_speech(text, voice)
+    segments = model.transcribe(audio, DecodeOptions(word_timestamps=True))
+    words = tuple(w for s in segments for w in s.words)
+    return audio, Segment(0, words[0].start, words[-1].end,
+                          " ".join(w.text for w in words), words=words)
 
 
 def silence(seconds: float) -> AudioArray:

@@ -12,14 +12,14 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.asr import DecodeOptions, SpeechModel
+from assistant.asr import SpeechModel
 from assistant.identify.neighbours import DOUBTED
 from assistant.identify.quantities import check_quantities, quantities, rivals
 from assistant.identify.verify import verify_segment
 from assistant.notes.drafter import Drafter
 from assistant.notes.models import VERIFY_BELOW
 from assistant.types import AudioArray, Segment, Word
-from tests.conftest import french_speech
+from tests.conftest import said_with_word_times
 
 SAID = ("Il vous reste quatre-vingt-treize euros à payer avant le seize mars "
         "deux mille vingt-sept.")
@@ -59,11 +59,7 @@ def test_the_words_of_each_amount_day_and_year_are_found() -> None:
 
 @pytest.fixture(scope="module")
 def said(speech_model: SpeechModel) -> tuple[AudioArray, Segment]:
-    audio = french_speech(SAID)
-    segments = speech_model.transcribe(audio, DecodeOptions(word_timestamps=True))
-    words = tuple(w for s in segments for w in s.words)
-    return audio, Segment(0, words[0].start, words[-1].end,
-                          " ".join(w.text for w in words), words=words)
+    return said_with_word_times(speech_model, SAID)
 
 
 def written_as(seg: Segment, amount: str, day: str, year: str) -> Segment:

@@ -26,7 +26,7 @@ from assistant.settings import IdentifySettings, Settings
 from assistant.streaming.events import PipelineEvent, TranscriptUpdate
 from assistant.types import AudioArray, Segment, Word
 from scripts.bench_identifiers import APPOINTMENT_DAY
-from tests.conftest import french_speech
+from tests.conftest import french_speech, said_with_word_times
 from tools.tts import write_wav
 
 pytestmark = pytest.mark.model
@@ -39,11 +39,7 @@ RIGHT = ("07", "41", "59", "57", "93")
 
 @pytest.fixture(scope="module")
 def said(speech_model: SpeechModel) -> tuple[AudioArray, Segment]:
-    audio = french_speech(SAID)
-    segments = speech_model.transcribe(audio, DecodeOptions(word_timestamps=True))
-    words = tuple(w for s in segments for w in s.words)
-    return audio, Segment(0, words[0].start, words[-1].end,
-                          " ".join(w.text for w in words), words=words)
+    return said_with_word_times(speech_model, SAID)
 
 
 def written_as(seg: Segment, groups: tuple[str, ...]) -> Segment:
