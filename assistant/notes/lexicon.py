@@ -276,7 +276,8 @@ LANDMARK_BEFORE = re.compile(
 
 # Words a cue keys on, used in their everyday sense: these spans are read by no
 # cue ("permis de construire", "ça m'a permis de", "le mode d'emploi", "j'ai bloqué
-# mon après-midi", "je vous signale que...", "prenez place", "reçu par la poste").
+# mon après-midi", "je vous signale que...", "prenez place", "reçu par la poste",
+# "je vous montre une photo").
 EVERYDAY: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"\bpermis de (?:construire|demolir|amenager|chasse|peche|bateau|port d'arme)\b",
     r"\b(?:a|ont|avait|avaient|aurait|auraient|ait|aura|as|avons|avez) (?:\w+ )?permis\b",
@@ -297,6 +298,9 @@ EVERYDAY: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"|imprimante|velo|cle|clavier|souris)(?: \w+){0,2} bloque\w*",
     r"\bje (?:vous |te )?signale (?:que|qu')",
     r"\bpar la poste\b",
+    r"\b(?:montr\w*|regard\w*|voyez) (?:\w+ ){0,2}photos?\b(?! d'identite)",
+    r"\bphotos? (?:sur|dans) (?:mon|ma|son|sa|votre|le|la) (?:telephone|portable|ordinateur"
+    r"|tablette|appareil)\b",
     r"\bavocats? (?:\w+ ){0,2}(?:trop |bien |pas )?murs?\b",
     r"\b(?:achete\w*|acheter|manger|mange|kilo|barquette|salade|guacamole|epluch\w*)"
     r"(?: \w+){0,4} avocats?\b",
