@@ -8,6 +8,7 @@ inside their adapter module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,6 +69,24 @@ class Segment:
     speaker: str | None = None
     """Who said it: ``"agent"``, ``"usager"`` or ``"autre"`` (the channel that
     carries it, ``assistant.speakers``); None when unknown (one channel)."""
+
+    def word_spans(self) -> list[tuple[int, int]] | None:
+        """Each word's character span in ``text`` (None: the words cannot be
+        placed in it, so no span of the text can be tied to a word)."""
+        return word_spans(self.text, self.words)
+
+
+def word_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int]] | None:
+    """Where each of ``words`` lies in ``text``, in order (None: one is not there)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for w in words:
+        at = text.find(w.text, pos)
+        if at < 0:
+            return None
+        out.append((at, at + len(w.text)))
+        pos = at + len(w.text)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ from assistant.notes.fields.amounts import find_amounts
 from assistant.notes.fields.dates import find_dates
 from assistant.notes.models import VERIFY_BELOW
 from assistant.notes.text import normalise
-from assistant.types import AudioArray, Segment, Word
+from assistant.types import AudioArray, Segment, Word, word_spans
 
 What = Literal["amount", "day", "year"]
 
@@ -110,7 +110,7 @@ def quantities(text: str, words: Sequence[Word], model: str | None = None) -> li
     """The amounts, days and years ``text`` writes, with the words that say them,
     read as the drafter reads them (``notes.text.normalise``; ``model``: the
     recogniser's name, for its known slips)."""
-    spans = _word_spans(text, words)
+    spans = word_spans(text, words)
     if spans is None:
         return []
     mt = normalise(text, model)
@@ -200,19 +200,6 @@ def _check(model: SpeechModel, audio: AudioArray, words: Sequence[Word], said: _
     return QuantityVerdict(segment_id, said.what, said.value, scores[0], others[keep[best] - 1],
                            scores[best + 1], scores[best + 1] > scores[0] + MARGIN,
                            len(keep) + 1, round(time.perf_counter() - t0, 3))
-
-
-def _word_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int]] | None:
-    """Where each word lies in ``text`` (None: words and text do not match)."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for w in words:
-        at = text.find(w.text, pos)
-        if at < 0:
-            return None
-        spans.append((at, at + len(w.text)))
-        pos = at + len(w.text)
-    return spans
 
 
 def _covering(spans: Sequence[tuple[int, int]], start: int, end: int

@@ -93,19 +93,6 @@ def look_segment(model: SpeechModel, audio: AudioArray, seg: Segment, earlier: S
     return new_seg, looks
 
 
-def _word_offsets(seg: Segment) -> list[tuple[int, int]] | None:
-    """Each word's character span in ``seg.text`` (None if they cannot be placed)."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for w in seg.words:
-        at = seg.text.find(w.text, pos)
-        if at < 0:
-            return None
-        out.append((at, at + len(w.text)))
-        pos = at + len(w.text)
-    return out
-
-
 def written(reading: Reading) -> str:
     """How a kept value is written into the transcript."""
     assert reading.value is not None
@@ -127,7 +114,7 @@ def _doubted(seg: Segment, span: NumberSpan, reading: Reading) -> Segment:
 
 
 def _rewritten(seg: Segment, span: NumberSpan, reading: Reading) -> Segment:
-    offsets = _word_offsets(seg)
+    offsets = seg.word_spans()
     if offsets is None:
         return seg
     a = offsets[span.first][0]

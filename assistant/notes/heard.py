@@ -25,16 +25,9 @@ class HeardConfidence:
         self._spans: OrderedDict[int, tuple[tuple[int, int, float], ...]] = OrderedDict()
 
     def add(self, segment: Segment) -> None:
-        spans: list[tuple[int, int, float]] = []
-        pos = 0
-        for w in segment.words:
-            at = segment.text.find(w.text, pos)
-            if at < 0:
-                spans = []  # words that do not match the text: no word confidence
-                break
-            spans.append((at, at + len(w.text), w.probability))
-            pos = at + len(w.text)
-        self._spans[segment.id] = tuple(spans)
+        placed = segment.word_spans()  # None: words that do not match the text
+        self._spans[segment.id] = () if placed is None else tuple(
+            (a, b, w.probability) for (a, b), w in zip(placed, segment.words, strict=True))
         while len(self._spans) > KEEP_SEGMENTS:
             self._spans.popitem(last=False)
 
