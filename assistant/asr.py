@@ -23,10 +23,10 @@ from assistant.guards import (
     SegmentLoop,
     comparable_words,
     cut_text_loop,
+    cut_words_loop,
     ends_with_repeat,
     fix_year_artifacts,
     is_hallucination,
-    words_before_loop,
 )
 from assistant.modelstore import active_model_path, check_model_folder
 from assistant.settings import Settings
@@ -202,7 +202,7 @@ class SpeechModel:
                 for w in (raw.words or ())
                 if w.word.strip()
             )
-            words = words[: words_before_loop([w.text for w in words])]
+            words = cut_words_loop(words)
             yield Segment(id=0, start=raw.start, end=raw.end, text=text, words=words,
                           avg_logprob=raw.avg_logprob, no_speech_prob=raw.no_speech_prob)
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.folding import fold
 from assistant.frnumbers import words_to_digits
+from assistant.types import Word
 
 _PUNCT = re.compile(r"[^\w\s']", re.UNICODE)
 _KNOWN_INVENTIONS = (
@@ -124,10 +127,48 @@ def loop_cut(keys: list[str], max_word: int = 4, max_phrase: int = 2) -> int:
     return len(keys)
 
 
+_PIECE = re.compile(r"[^\s,;:.!?…«»\"()]+")
+"""A piece of a word for the loop search: Whisper writes a looping number as one
+word, its groups joined by commas ("1,3907,1198,1198,1198,…"), which a search over
+the spaces between words never sees."""
+
+
+_CLOSING = re.compile(r"[.!?…»\")]*")
+
+
+def _pieces(text: str) -> list[tuple[str, int]]:
+    """(comparison key, end offset in ``text``) of each piece of ``text``; the end
+    takes in the closing marks stuck to the piece ("jours." keeps its full stop)."""
+    return [(fold(m.group()), _CLOSING.match(text, m.end()).end())  # type: ignore[union-attr]
+            for m in _PIECE.finditer(text)]
+
+
 def words_before_loop(words: list[str]) -> int:
     """How many of ``words`` come before a decoding loop's excess copies
-    (``loop_cut``, comparing words without case, accents or punctuation)."""
-    return loop_cut([fold(w).strip(".,;:!?…«»\"") for w in words])
+    (``loop_cut``, comparing words without case, accents or punctuation); a word
+    the loop starts inside counts as kept (``cut_words_loop`` also shortens it)."""
+    owner = [i for i, w in enumerate(words) for _ in _pieces(w)]
+    keep = loop_cut([k for w in words for k, _ in _pieces(w)])
+    if keep == len(owner):
+        return len(words)
+    return owner[keep - 1] + 1 if keep else 0
+
+
+def cut_words_loop(words: Sequence[Word]) -> tuple[Word, ...]:
+    """``words`` (timed) without a decoding loop's excess copies, batch and live
+    alike: the rule of ``loop_cut`` over the words' pieces, so a loop inside one
+    word ("1198,1198,1198,1198,1198,…") is cut too, inside that word."""
+    pieces = [(i, key, end) for i, w in enumerate(words) for key, end in _pieces(w.text)]
+    keep = loop_cut([key for _, key, _ in pieces])
+    if keep == len(pieces):
+        return tuple(words)
+    if keep == 0:
+        return ()
+    last, _, end = pieces[keep - 1]
+    cut = words[last]
+    shortened = cut.text[:end]
+    return (*words[:last], replace(cut, text=shortened)) if shortened != cut.text \
+        else tuple(words[: last + 1])
 
 
 class SegmentLoop:
@@ -153,9 +194,9 @@ class SegmentLoop:
 
 
 def cut_text_loop(text: str) -> str:
-    """``text`` without the end of a decoding loop."""
-    words = text.split()
-    keep = words_before_loop(words)
-    if keep == len(words):
+    """``text`` without the end of a decoding loop (``loop_cut`` over its pieces)."""
+    pieces = _pieces(text)
+    keep = loop_cut([key for key, _ in pieces])
+    if keep == len(pieces):
         return text
-    return " ".join(words[:keep]).rstrip(",;:")
+    return text[: pieces[keep - 1][1]].rstrip(",;: ") if keep else ""

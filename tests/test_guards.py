@@ -7,11 +7,14 @@ import pytest
 from assistant.guards import (
     SegmentLoop,
     cut_text_loop,
+    cut_words_loop,
     ends_with_repeat,
     fix_year_artifacts,
     is_hallucination,
     is_repetition_loop,
+    words_before_loop,
 )
+from assistant.types import Word
 from tools.wer import wer, wer_count
 
 
@@ -80,10 +83,31 @@ def test_a_short_window_ending_with_its_own_repeat_is_a_loop(text: str, loop: bo
         ("non non non, ce n'est pas ça", "non non non, ce n'est pas ça"),
         ("merci merci, au revoir", "merci merci, au revoir"),
         ("", ""),
+        # A number looping inside one word, its groups joined by commas (a NIR said
+        # in noise, held-out 4): cut inside the word, after the copies speech may hold.
+        ("1,3907,1198,1198,1198,1198,1198,1198,1198,1198,1196.", "1,3907,1198,1198,1198,1198"),
+        ("c'était 1,6264," + "000," * 60 + "000.", "c'était 1,6264,000,000,000,000"),
+        # ... while numbers people say stay.
+        ("1 000 000 euros, 1,5 million", "1 000 000 euros, 1,5 million"),
+        ("le 06 00 00 00 00", "le 06 00 00 00 00"),
     ],
 )
 def test_a_decoding_loop_is_cut_after_the_copies_speech_may_hold(text: str, kept: str) -> None:
     assert cut_text_loop(text) == kept
+
+
+def test_timed_words_are_cut_by_the_same_rule_inside_a_word_too() -> None:
+    said = [Word(float(i), i + 0.5, t) for i, t in enumerate(
+        ["Oui,", "c'était", "1,6264," + "000," * 40 + "000.", "Merci."])]
+    kept = cut_words_loop(said)
+    assert [w.text for w in kept] == ["Oui,", "c'était", "1,6264,000,000,000,000"]
+    assert kept[-1].start == 2.0 and kept[-1].end == 2.5  # the word keeps its times
+    assert words_before_loop([w.text for w in said]) == 3
+    five = [Word(float(i), i + 0.5, "oui") for i in range(5)] + [Word(5.0, 5.5, "non")]
+    assert [w.text for w in cut_words_loop(five)] == ["oui"] * 4
+    people = [Word(0.0, 0.5, t) for t in ["non", "non", "non,", "ce", "n'est", "pas", "ça"]]
+    assert cut_words_loop(people) == tuple(people)
+    assert cut_words_loop([]) == ()
 
 
 def test_a_loop_of_whole_segments_keeps_the_copies_speech_may_hold() -> None:

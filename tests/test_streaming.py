@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pytest
 
 from assistant.streaming import EngineConfig, StreamingEngine, TranscriptUpdate
-from assistant.streaming.hypotheses import agreed_prefix, cut_repetition, join_words
+from assistant.streaming.hypotheses import agreed_prefix, join_words
 from assistant.types import SAMPLE_RATE, AudioArray, AudioChunk, Segment, Word
 
 
@@ -252,8 +252,6 @@ def test_helpers() -> None:
     a = tuple(Word(0, 0.1, t) for t in ["Bonjour", "le", "35", "17"])
     b = tuple(Word(0, 0.1, t) for t in ["bonjour", "le", "35", "17", "804"])
     assert agreed_prefix(a, b) == 2  # the number is not closed yet
-    c = tuple(Word(0, 0.1, t) for t in ["oui", "oui", "oui", "oui", "oui", "non"])
-    assert [x.text for x in cut_repetition(c)] == ["oui", "oui"]
 
 
 def test_a_pass_that_skips_the_start_of_the_buffer_loses_nothing() -> None:

@@ -3,10 +3,11 @@
 Each decoding pass over the growing buffer gives a ``Hypothesis``. Words are
 compared folded (case, accents, punctuation: ``word_key``). LocalAgreement
 commits the prefix two consecutive hypotheses agree on (``agreed_prefix``),
-holding back a number that may still grow; ``cut_repetition`` cuts decoding
-loops; ``after_committed`` and ``drop_committed_overlap`` keep only what a
-pass heard after the text already committed, when the buffer still holds
-its audio as context. Pure functions over ``Word`` tuples.
+holding back a number that may still grow; ``after_committed`` and
+``drop_committed_overlap`` keep only what a pass heard after the text already
+committed, when the buffer still holds its audio as context. Pure functions
+over ``Word`` tuples. (Decoding loops are cut by ``guards.cut_words_loop``,
+the batch rule.)
 """
 
 from __future__ import annotations
@@ -76,26 +77,6 @@ def join_words(words: tuple[Word, ...]) -> str:
             out += " "
         out += text
     return out
-
-
-def cut_repetition(words: tuple[Word, ...], max_repeats: int = 2) -> tuple[Word, ...]:
-    """Cut a hypothesis where an n-gram (n <= 4) repeats more than ``max_repeats``
-    times in a row (a decoding loop); keeps the first ``max_repeats`` copies."""
-    keys = [word_key(w) for w in words]
-    n_words = len(keys)
-    for i in range(n_words):
-        for n in range(1, 5):
-            if i + n * (max_repeats + 1) > n_words:
-                break
-            gram = keys[i : i + n]
-            repeats = 1
-            j = i + n
-            while j + n <= n_words and keys[j : j + n] == gram:
-                repeats += 1
-                j += n
-            if repeats > max_repeats:
-                return words[: i + n * max_repeats]
-    return words
 
 
 def agreed_prefix(previous: tuple[Word, ...], current: tuple[Word, ...]) -> int:

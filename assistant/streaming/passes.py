@@ -21,10 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from assistant.guards import is_hallucination
+from assistant.guards import cut_words_loop, is_hallucination
 from assistant.streaming.hypotheses import (
     after_committed,
-    cut_repetition,
     drop_committed_overlap,
     word_key,
 )
@@ -94,7 +93,7 @@ def clean_pass(segments: Sequence[Segment], context: PassContext) -> CleanPass:
     hyp = tuple(w for w in hyp
                 if speech_around(context.speech_probs, context.neg_threshold,
                                  w.start, w.end, context.buffer_start_s))
-    kept = cut_repetition(hyp)
+    kept = cut_words_loop(hyp)
     return CleanPass(kept, guarded or len(kept) < len(hyp))
 
 
