@@ -22,6 +22,7 @@ from assistant.errors import ModelError
 from assistant.guards import (
     SegmentLoop,
     comparable_words,
+    count_pieces,
     cut_text_loop,
     cut_words_loop,
     ends_with_repeat,
@@ -39,6 +40,15 @@ FULL_WINDOW_FRAMES = 3000
 """Whisper's 30 s window in mel frames (10 ms each); the encoder halves it."""
 WHISPER_FALLBACK = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 """Whisper's temperature fallback (sampling: the text changes from run to run)."""
+LOOP_PIECE_S = 0.5
+"""How long each piece of a looping segment's kept text is taken to have lasted when
+no word times say it (``guards.count_pieces``; a word or a number group took 0.3 to
+0.6 s in the word times of the held-out decodings)."""
+RECOVERY_ROUNDS = 4
+"""How many times speech no segment covers is decoded again between two segments:
+a decoding of it may loop in turn and cover only its start."""
+_Decoded = tuple[Segment, bool]
+"""A decoded segment and whether its text was cut out of a decoding loop."""
 BATCHED_VAD = {"speech_pad_ms": 800, "threshold": 0.35}
 """Silero VAD for the batched pipeline's chunks: with faster-whisper's defaults
 (pad 400 ms, threshold 0.5) a five-minute recording lost whole turns; with
@@ -152,15 +162,17 @@ class SpeechModel:
         """Decode ``audio`` lazily, segment by segment (times shifted by ``offset_s``)."""
         options = options.for_audio(len(audio) / SAMPLE_RATE)
         if options.batch_size > 0:
-            pieces = self._decode_batched(audio, options)
+            decoded = self._decode_batched(audio, options)
         else:
-            pieces = self._decode(audio, options)
+            decoded = self._decode(audio, options)
         if options.recover_uncovered and options.batch_size <= 0:
-            pieces = self._with_uncovered(audio, options, pieces)
+            pieces = self._with_uncovered(audio, options, decoded)
+        else:
+            pieces = (seg for seg, _looped in decoded)
         for next_id, seg in enumerate(pieces):
             yield _shifted(seg, offset_s, next_id)
 
-    def _decode(self, audio: AudioArray, options: DecodeOptions) -> Iterator[Segment]:
+    def _decode(self, audio: AudioArray, options: DecodeOptions) -> Iterator[_Decoded]:
         """One faster-whisper pass, hallucinations dropped, times local to ``audio``."""
         vad_parameters = {"min_silence_duration_ms": options.vad_min_silence_ms}
         raw_segments, _info = self._model.transcribe(
@@ -172,7 +184,7 @@ class SpeechModel:
         )
         return self._translated(raw_segments, options)
 
-    def _decode_batched(self, audio: AudioArray, options: DecodeOptions) -> Iterator[Segment]:
+    def _decode_batched(self, audio: AudioArray, options: DecodeOptions) -> Iterator[_Decoded]:
         """faster-whisper's BatchedInferencePipeline: the audio cut at the VAD's
         silences into chunks of at most 30 s, ``batch_size`` decoded at once,
         each without the previous text (one segment per chunk)."""
@@ -185,12 +197,14 @@ class SpeechModel:
             **_decoding_kwargs(options))
         return self._translated(raw_segments, options)
 
-    def _translated(self, raw_segments: Any, options: DecodeOptions) -> Iterator[Segment]:
+    def _translated(self, raw_segments: Any, options: DecodeOptions) -> Iterator[_Decoded]:
         """faster-whisper segments as the project's, hallucinations dropped, and a loop
-        cut whether it stays inside a segment or repeats whole segments."""
+        cut whether it stays inside a segment or repeats whole segments; each with
+        whether its text was cut out of a loop."""
         loop = SegmentLoop()
         for raw in raw_segments:
-            text = cut_text_loop(fix_year_artifacts(raw.text.strip()))
+            whole = fix_year_artifacts(raw.text.strip())
+            text = cut_text_loop(whole)
             if options.drop_hallucinations and is_hallucination(
                 text, raw.no_speech_prob, raw.avg_logprob
             ):
@@ -203,11 +217,19 @@ class SpeechModel:
                 if w.word.strip()
             )
             words = cut_words_loop(words)
-            yield Segment(id=0, start=raw.start, end=raw.end, text=text, words=words,
-                          avg_logprob=raw.avg_logprob, no_speech_prob=raw.no_speech_prob)
+            end = raw.end
+            if text != whole:
+                # The loop's timestamps claim speech it never wrote (up to a whole
+                # window): the segment ends where its kept text does, so that the
+                # speech after it counts as not covered (``_with_uncovered``).
+                end = min(end, words[-1].end if words
+                          else raw.start + LOOP_PIECE_S * max(1, count_pieces(text)))
+            yield (Segment(id=0, start=raw.start, end=end, text=text, words=words,
+                           avg_logprob=raw.avg_logprob, no_speech_prob=raw.no_speech_prob),
+                   text != whole)
 
     def _with_uncovered(self, audio: AudioArray, options: DecodeOptions,
-                        pieces: Iterator[Segment]) -> Iterator[Segment]:
+                        pieces: Iterator[_Decoded]) -> Iterator[Segment]:
         """``pieces``, with the speech that none of them covers decoded again
         and put in its place (the text before it as the prompt)."""
         from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -218,23 +240,38 @@ class SpeechModel:
         again = replace(options, recover_uncovered=False)
         said: list[str] = []
         last_end = 0.0
+        after_loop = False
 
         def recovered(before: float) -> Iterator[Segment]:
-            gap = uncovered_speech(spans, last_end, before)
-            if gap is None:
-                return
-            lo = int(gap.start * SAMPLE_RATE)
-            hi = min(len(audio), int((gap.end + 0.2) * SAMPLE_RATE))
-            prompt = " ".join(said)[-400:] or options.initial_prompt
-            for seg in self._decode(audio[lo:hi], replace(again, initial_prompt=prompt)):
-                if not _repeats(seg.text, said):
-                    yield _shifted(seg, lo / SAMPLE_RATE, 0)
+            nonlocal last_end, after_loop
+            for _ in range(RECOVERY_ROUNDS):
+                gap = uncovered_speech(spans, last_end, before)
+                if gap is None:
+                    return
+                lo = int(gap.start * SAMPLE_RATE)
+                hi = min(len(audio), int((gap.end + 0.2) * SAMPLE_RATE))
+                # The text before as the prompt, for continuity; but a loop's kept
+                # copies in a prompt prime the same loop: then the job's prompt.
+                prompt = ("" if after_loop else " ".join(said)[-400:]) or options.initial_prompt
+                reached = last_end
+                for seg, looped in self._decode(audio[lo:hi],
+                                                replace(again, initial_prompt=prompt)):
+                    seg = _shifted(seg, lo / SAMPLE_RATE, 0)
+                    reached = max(reached, min(seg.end, before))
+                    if not _repeats(seg.text, said):
+                        said.append(seg.text)
+                        after_loop = looped
+                        yield seg
+                # A decoding that looped covers only the start of the gap: the
+                # rest is decoded again, as long as each round gets further.
+                if reached <= last_end:
+                    return
+                last_end = reached
 
-        for seg in pieces:
-            for extra in recovered(seg.start):
-                said.append(extra.text)
-                yield extra
+        for seg, looped in pieces:
+            yield from recovered(seg.start)
             said.append(seg.text)
+            after_loop = looped
             last_end = max(last_end, seg.end)
             yield seg
         yield from recovered(len(audio) / SAMPLE_RATE)

@@ -143,6 +143,12 @@ def _pieces(text: str) -> list[tuple[str, int]]:
             for m in _PIECE.finditer(text)]
 
 
+def count_pieces(text: str) -> int:
+    """How many pieces the loop search reads in ``text`` (words, and the groups of a
+    comma-joined number)."""
+    return len(_PIECE.findall(text))
+
+
 def words_before_loop(words: list[str]) -> int:
     """How many of ``words`` come before a decoding loop's excess copies
     (``loop_cut``, comparing words without case, accents or punctuation); a word

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -89,13 +90,43 @@ def test_speech_no_segment_covers_is_decoded_again(speech_model: SpeechModel) ->
     stopped_early = speech_model.transcribe(audio[: int(cut * 16000)], options)
     assert "mars" not in " ".join(s.text for s in stopped_early)
     # The private step under test: what ``segments`` does after each pass.
-    pieces = list(speech_model._with_uncovered(audio, options, iter(stopped_early)))
+    pieces = list(speech_model._with_uncovered(audio, options,
+                                               iter((s, False) for s in stopped_early)))
     texts = [p.text for p in pieces]
     recovered = pieces[len(stopped_early):]
     assert recovered, texts
     assert "mars" in " ".join(p.text for p in recovered).lower(), texts
     assert recovered[0].start >= cut - 0.6
     assert " ".join(texts).lower().count("dossier") == 1
+
+
+def test_speech_a_decoding_loop_swallowed_is_decoded_again(speech_model: SpeechModel) -> None:
+    """Whisper loops on a number said in noise and writes it as one comma-joined
+    word whose timestamps claim the rest of the window ("1,3907,1198,1198,1198,…"
+    over 10 s on held-out 4, the end of the appointment never written). The loop
+    is cut, the segment ends where its kept text does, and the speech after it is
+    decoded again by the real Silero VAD and the real model, with the job's prompt
+    rather than a text that ends in the loop."""
+    import numpy as np
+    from faster_whisper.transcribe import Segment as RawSegment
+
+    first = french_speech("Mon numéro, c'est onze cent quatre-vingt-dix-huit.")
+    second = french_speech("Le versement arrive le douze mars.")
+    audio = np.concatenate([silence(0.3), first, silence(0.8), second, silence(0.5)])
+    end = len(audio) / 16000
+    looping = RawSegment(id=1, seek=0, start=0.3, end=end, tokens=[], avg_logprob=-0.3,
+                         compression_ratio=3.0, no_speech_prob=0.0, words=None,
+                         temperature=0.0,
+                         text=" Mon numéro, c'est 1198," + "1198," * 30 + "1198.")
+    options = DecodeOptions(initial_prompt=None, vad_filter=False)
+    decoded = list(speech_model._translated([looping], options))
+    (cut, looped), = decoded
+    assert looped and cut.text == "Mon numéro, c'est 1198,1198,1198,1198"
+    assert cut.end < 0.3 + len(first) / 16000 + 0.8 + 0.5 < end  # not over the next sentence
+    pieces = list(speech_model._with_uncovered(audio, options, iter(decoded)))
+    recovered = " ".join(p.text for p in pieces[1:]).lower()
+    assert "mars" in recovered and "1198" not in recovered, [p.text for p in pieces]
+    assert all(a.end <= b.start + 0.5 for a, b in pairwise(pieces))
 
 
 def test_same_recording_same_text_even_where_whisper_would_fall_back(
