@@ -253,6 +253,19 @@ def test_recogniser_slips_are_mended() -> None:
     assert c["documents_requested"] == ["ATTESTATION_EMPLOYEUR"]
 
 
+def test_a_papers_name_heard_as_its_homophone_or_a_near_sound_is_the_paper() -> None:
+    """Papers' names are matched by sound like bodies' (``lexicon.SOUND_TERMS``):
+    Whisper writes « certificat de cession » as its homophone « certificat de
+    session » in every development voice, and « coordonnée bancaire » or
+    « relevé d'identité bancair » for the RIB; a paper of another name stays it."""
+    c = contract("Le vendeur vous a donné le certificat de session ? Il me le faut.")
+    assert c["documents_requested"] == ["CERTIFICAT_CESSION"]
+    c = contract("Il faut votre relevé d'identités bancaire et une atestation de loyer.")
+    assert sorted(c["documents_requested"]) == ["BAIL_OU_QUITTANCE", "RIB"]
+    c = contract("Apportez votre certificat de scolarité et votre certificat de vie.")
+    assert c["documents_requested"] == []
+
+
 def test_documents_named_as_the_object_or_not_needed_are_not_requested() -> None:
     c = contract("J'ai perdu ma carte Vitale.\n"
                  "Apportez une photo d'identité. Pas besoin de RIB.")

@@ -52,6 +52,9 @@ SOUND_TERMS: tuple[str, ...] = (
     "pension de reversion", "certificat d'immatriculation", "timbre fiscal",
     "listes electorales", "cheque energie", "naturalisation", "surendettement",
     "mot de passe", "carte d'identite", "retraite",
+    "releve d'identite bancaire", "photo d'identite", "piece d'identite",
+    "coordonnees bancaires", "attestation de loyer", "certificat de cession",
+    "attestation de salaire", "extrait de naissance", "contrat de location",
 )
 
 Og = Organization
