@@ -266,6 +266,36 @@ def test_a_papers_name_heard_as_its_homophone_or_a_near_sound_is_the_paper() -> 
     assert c["documents_requested"] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "papers"),
+    [
+        # asked about, answered no: nothing to bring
+        ("Vous avez une décision du juge qui fixe une pension ?\nNon, rien, on s'était juste "
+         "mis d'accord.", []),
+        ("Il y a un jugement ou une convention qui fixe la pension ? Non, non, on n'était pas "
+         "mariés.", []),
+        # answered yes: shown
+        ("Vous avez un jugement qui fixe la pension ?\nOui, le jugement du 12 juin.",
+         ["JUGEMENT"]),
+        # answered no, but it must be got
+        ("Vous avez une photo d'identité récente ?\nNon, il faut que j'en fasse une.",
+         ["PHOTO_IDENTITE"]),
+        # not yet: the paper is to come
+        ("Votre employeur vous a remis l'attestation employeur ?\nPas encore, j'ai rien "
+         "récupéré.", ["ATTESTATION_EMPLOYEUR"]),
+        ("Vous avez l'attestation employeur ?\nNon, pas encore.", ["ATTESTATION_EMPLOYEUR"]),
+        # asked for before the question: the no does not take the request back
+        ("Il me faudra votre RIB. Vous avez votre RIB sur vous ?\nNon, pas sur moi.", ["RIB"]),
+        # a no that answers something else, later
+        ("Vous avez votre dernier avis d'imposition ? Oui, tenez. Vous êtes marié ? Non.",
+         ["AVIS_IMPOSITION"]),
+    ],
+)
+def test_a_paper_asked_about_and_answered_no_is_not_requested(text: str,
+                                                               papers: list[str]) -> None:
+    assert contract(text)["documents_requested"] == papers
+
+
 def test_documents_named_as_the_object_or_not_needed_are_not_requested() -> None:
     c = contract("J'ai perdu ma carte Vitale.\n"
                  "Apportez une photo d'identité. Pas besoin de RIB.")

@@ -121,6 +121,9 @@ class Drafter:
         # The agent's last sentence asked about papers ("le vendeur vous a donné le
         # certificat de cession ?"): the usager's answer may name more of them.
         self._paper_question = False
+        # Papers first named in the agent's last question ("vous avez une décision du
+        # juge ?"): a bare « non » in answer takes them back (sentence, codes).
+        self._asked_papers: tuple[int, tuple[DocumentKind, ...]] | None = None
 
     @property
     def draft(self) -> CaseNoteDraft:
@@ -234,11 +237,15 @@ class Drafter:
                 hit.weight * factor, self._evidence(s, hit.start, hit.end, original), s.index)
 
     def _read_documents(self, s: Sentence, original: str) -> None:
+        self._take_back_papers_answered_no(s)
         # An answer to the agent's question about papers is read as the agent's request.
         who = None if self._speaker == "usager" and self._paper_question else self._speaker
         found = requested_documents(s.text, self._min_end, who)
         if self._speaker == "agent":
             self._paper_question = s.question and bool(found)
+        first = tuple(dict.fromkeys(code for code, _, _ in found if code not in self._docs))
+        if s.question and first and self._speaker != "usager":
+            self._asked_papers = (s.index, first)
         for code, start, end in found:
             ev = self._evidence(s, start, end, original)
             item = self._docs.get(code)
@@ -247,6 +254,22 @@ class Drafter:
             elif len(item.evidence) < 4:
                 item.evidence.append(ev)
                 item.confidence = min(0.95, item.confidence + 0.05)
+
+    def _take_back_papers_answered_no(self, s: Sentence) -> None:
+        """A paper asked about, not asked for ("vous avez une décision du juge ?"), is
+        not requested when the answer is a bare no ("non, rien"): what the usager
+        does not have is no paper to bring, unless the answer says it must be got
+        ("non, il faut que j'en fasse une")."""
+        asked = self._asked_papers
+        if asked is None or s.index != asked[0] + 1:
+            return
+        self._asked_papers = None
+        if not lx.NEGATIVE_ANSWER.match(s.text) or lx.USAGER_REQUEST.search(s.text):
+            return
+        for code in asked[1]:
+            item = self._docs.get(code)
+            if item is not None and item.sentence == asked[0]:
+                del self._docs[code]
 
     def _correct(self, field_name: str, s: Sentence, corrected: re.Match[str] | None,
                  at: int, store: dict[Any, Item]) -> None:

@@ -209,6 +209,13 @@ USAGER_REQUEST = re.compile(
     r"|besoin|manqu\w*|exig\w*|reclam\w*|obligatoire|a (?:fournir|envoyer|apporter|ramener"
     r"|renvoyer|transmettre|joindre))\b"
 )
+# A bare no in answer to a question ("non, rien", "non, non, on n'était pas mariés");
+# "pas encore" is a not yet: the paper is to come.
+NEGATIVE_ANSWER = re.compile(
+    r"^\W*(?!(?:non,? )?pas encore\b)(?:non|pas (?:de|du|d'|du tout)|rien|aucun\w*|jamais"
+    r"|(?:je|j'|on|nous) (?:n'(?:en )?(?:ai|a|avons)|ne l'(?:ai|a|avons))"
+    r" (?:pas|rien|jamais|aucun))\b"
+)
 DOCUMENT_NEGATED = re.compile(
     r"(?:pas besoin d(?:e |u |es |')|inutile d(?:e |')|pas la peine d(?:e |')|sans )"
     r"(?:\w+ ){0,3}$"
