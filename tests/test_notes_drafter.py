@@ -284,6 +284,25 @@ def test_a_papers_name_heard_as_its_homophone_or_a_near_sound_is_the_paper() -> 
         ("Votre employeur vous a remis l'attestation employeur ?\nPas encore, j'ai rien "
          "récupéré.", ["ATTESTATION_EMPLOYEUR"]),
         ("Vous avez l'attestation employeur ?\nNon, pas encore.", ["ATTESTATION_EMPLOYEUR"]),
+        # brought « au cas où », then said not to be needed
+        ("J'ai pris le livret de famille et son carnet de santé, au cas où.\nVous n'en aurez "
+         "pas besoin, la naissance se déclare en ligne.", []),
+        ("Je vous ai apporté mon avis d'imposition.\nAh, ce n'est pas la peine.", []),
+        # « pas besoin de … » names its own paper: the one before stays
+        ("Apportez une photo d'identité.\nPas besoin de RIB.", ["PHOTO_IDENTITE"]),
+        # lost or stolen: the object of the démarche, not a paper to bring
+        ("Voilà, j'ai perdu mon portefeuille samedi, avec ma carte bleue, ma carte Vitale, "
+         "tout.", []),
+        ("On m'a volé mon sac avec mon passeport dedans.", []),
+        # ... for the rest of the talk, unless asked for with a word of request
+        ("J'ai perdu mon portefeuille, avec ma carte Vitale.\nC'est surtout la carte Vitale "
+         "qui m'embête.", []),
+        ("J'ai perdu mon portefeuille, avec ma carte Vitale.\nC'est surtout la carte Vitale "
+         "qui m'embête.\nIl faudra la déclaration de perte et votre carte Vitale si vous la "
+         "retrouvez.", ["CARTE_VITALE"]),
+        # ... unless a paper is asked for after the loss
+        ("Vous avez perdu votre carte Vitale, alors il faut une photo d'identité.",
+         ["PHOTO_IDENTITE"]),
         # asked for before the question: the no does not take the request back
         ("Il me faudra votre RIB. Vous avez votre RIB sur vous ?\nNon, pas sur moi.", ["RIB"]),
         # a no that answers something else, later
@@ -291,8 +310,8 @@ def test_a_papers_name_heard_as_its_homophone_or_a_near_sound_is_the_paper() -> 
          ["AVIS_IMPOSITION"]),
     ],
 )
-def test_a_paper_asked_about_and_answered_no_is_not_requested(text: str,
-                                                               papers: list[str]) -> None:
+def test_a_paper_taken_back_lost_or_answered_no_is_not_requested(
+        text: str, papers: list[str]) -> None:
     assert contract(text)["documents_requested"] == papers
 
 

@@ -26,7 +26,7 @@ from assistant.notes import lexicon as lx
 from assistant.notes.fields import bodies
 from assistant.notes.fields.amounts import find_amounts
 from assistant.notes.fields.dates import LEADING_YEAR, said_dates
-from assistant.notes.fields.documents import requested_documents
+from assistant.notes.fields.documents import lost_documents, names_a_paper, requested_documents
 from assistant.notes.fields.follow_ups import follow_up
 from assistant.notes.fields.summary import compose as compose_summary
 from assistant.notes.heard import HeardConfidence
@@ -121,9 +121,12 @@ class Drafter:
         # The agent's last sentence asked about papers ("le vendeur vous a donné le
         # certificat de cession ?"): the usager's answer may name more of them.
         self._paper_question = False
-        # Papers first named in the agent's last question ("vous avez une décision du
-        # juge ?"): a bare « non » in answer takes them back (sentence, codes).
-        self._asked_papers: tuple[int, tuple[DocumentKind, ...]] | None = None
+        # Papers first named in the last sentence (its index, their codes, whether it was
+        # the agent's question): the next sentence may take them back.
+        self._named_papers: tuple[int, tuple[DocumentKind, ...], bool] | None = None
+        # Papers said lost or stolen: the object of the démarche from then on, asked for
+        # only with a word of request in the sentence ("il faut une nouvelle carte").
+        self._lost_papers: set[DocumentKind] = set()
 
     @property
     def draft(self) -> CaseNoteDraft:
@@ -237,15 +240,18 @@ class Drafter:
                 hit.weight * factor, self._evidence(s, hit.start, hit.end, original), s.index)
 
     def _read_documents(self, s: Sentence, original: str) -> None:
-        self._take_back_papers_answered_no(s)
+        self._take_back_papers(s)
         # An answer to the agent's question about papers is read as the agent's request.
         who = None if self._speaker == "usager" and self._paper_question else self._speaker
         found = requested_documents(s.text, self._min_end, who)
+        self._lost_papers |= lost_documents(s.text)
+        if self._lost_papers and not lx.DOCUMENT_REQUEST.search(s.text):
+            found = [f for f in found if f[0] not in self._lost_papers]
         if self._speaker == "agent":
             self._paper_question = s.question and bool(found)
         first = tuple(dict.fromkeys(code for code, _, _ in found if code not in self._docs))
-        if s.question and first and self._speaker != "usager":
-            self._asked_papers = (s.index, first)
+        if first:
+            self._named_papers = (s.index, first, s.question and self._speaker != "usager")
         for code, start, end in found:
             ev = self._evidence(s, start, end, original)
             item = self._docs.get(code)
@@ -255,20 +261,25 @@ class Drafter:
                 item.evidence.append(ev)
                 item.confidence = min(0.95, item.confidence + 0.05)
 
-    def _take_back_papers_answered_no(self, s: Sentence) -> None:
-        """A paper asked about, not asked for ("vous avez une décision du juge ?"), is
-        not requested when the answer is a bare no ("non, rien"): what the usager
-        does not have is no paper to bring, unless the answer says it must be got
-        ("non, il faut que j'en fasse une")."""
-        asked = self._asked_papers
-        if asked is None or s.index != asked[0] + 1:
+    def _take_back_papers(self, s: Sentence) -> None:
+        """Papers first named in the sentence before are not requested when this one
+        takes them back: the reply that they are not needed ("vous n'en aurez pas
+        besoin", after « j'ai pris le livret de famille, au cas où »), or a bare no to
+        a question about them ("vous avez une décision du juge ?" « non, rien »): what
+        the usager does not have is no paper to bring, unless the answer says it must
+        be got ("non, il faut que j'en fasse une", "pas encore")."""
+        named = self._named_papers
+        if named is None or s.index != named[0] + 1:
             return
-        self._asked_papers = None
-        if not lx.NEGATIVE_ANSWER.match(s.text) or lx.USAGER_REQUEST.search(s.text):
+        self._named_papers = None
+        index, codes, asked = named
+        if not ((lx.NOT_NEEDED_REPLY.match(s.text) and not names_a_paper(s.text))
+                or (asked and lx.NEGATIVE_ANSWER.match(s.text)
+                    and not lx.USAGER_REQUEST.search(s.text))):
             return
-        for code in asked[1]:
+        for code in codes:
             item = self._docs.get(code)
-            if item is not None and item.sentence == asked[0]:
+            if item is not None and item.sentence == index:
                 del self._docs[code]
 
     def _correct(self, field_name: str, s: Sentence, corrected: re.Match[str] | None,

@@ -216,6 +216,22 @@ NEGATIVE_ANSWER = re.compile(
     r"|(?:je|j'|on|nous) (?:n'(?:en )?(?:ai|a|avons)|ne l'(?:ai|a|avons))"
     r" (?:pas|rien|jamais|aucun))\b"
 )
+# A reply that the papers just named are not needed ("vous n'en aurez pas besoin").
+NOT_NEEDED_REPLY = re.compile(
+    r"^\W*(?:(?:non|ah|alors|bon|oui|d'accord|merci|en fait)\W+)*"
+    r"(?:vous n'en (?:aurez|avez|auriez) pas besoin|(?:ce n'est |c'est )?pas (?:besoin|la peine"
+    r"|necessaire|utile)|(?:ce n'est|c'est) pas (?:la peine|necessaire|utile)|inutile"
+    r"|(?:ca|cela) ne sert (?:a )?rien|on n'en a pas besoin)\b"
+)
+# The paper was lost or stolen ("j'ai perdu mon portefeuille avec ma carte Vitale"):
+# the object of the démarche, not a paper to bring, unless asked for after the loss.
+DOCUMENT_LOST = re.compile(
+    r"\b(?:perdu|perdue|perdus|vole|volee|voles|egare|egaree|cambriol\w*|n'ai plus|n'a plus)\b"
+)
+DOCUMENT_REQUEST = re.compile(
+    r"\b(?:faut|faudra|faudrait|apport\w*|fourni\w*|envoy\w*|joindre|donnez|montrez"
+    r"|besoin|demand\w*|dois|devez|merci de)\b"
+)
 DOCUMENT_NEGATED = re.compile(
     r"(?:pas besoin d(?:e |u |es |')|inutile d(?:e |')|pas la peine d(?:e |')|sans )"
     r"(?:\w+ ){0,3}$"

@@ -2,7 +2,8 @@
 
 A paper that is the object of the démarche ("refaire ma carte d'identité"),
 the subject of what went wrong with it ("ma carte d'identité a expiré") or
-said not to be needed ("pas besoin de RIB") is not a request, nor is the person's
+said not to be needed ("pas besoin de RIB") or lost ("j'ai perdu mon portefeuille,
+avec ma carte Vitale") is not a request, nor is the person's
 own paper as the subject of what they say ("ma facture de gaz a doublé"). When the
 speakers are known, a paper the usager names without a word of request is their own
 account ("j'ai apporté mon RIB"), not a request.
@@ -23,7 +24,26 @@ def requested_documents(text: str, min_end: int = 0,
     text = lx.cue_text(text)
     if speaker == "usager" and not lx.USAGER_REQUEST.search(text):
         return []
-    out: list[tuple[DocumentKind, int, int]] = []
+    return [(code, a, b) for code, a, b, lost in _papers(text, min_end) if not lost]
+
+
+def lost_documents(text: str) -> set[DocumentKind]:
+    """The papers ``text`` says were lost or stolen ("j'ai perdu mon portefeuille,
+    avec ma carte Vitale"): what the démarche is about for the rest of the talk."""
+    return {code for code, _a, _b, lost in _papers(lx.cue_text(text), 0) if lost}
+
+
+def names_a_paper(text: str) -> bool:
+    """Whether ``text`` names any paper ("pas besoin de RIB")."""
+    text = lx.cue_text(text)
+    return any(cue.pattern.search(text) for cue in lx.DOCUMENTS)
+
+
+def _papers(text: str, min_end: int) -> list[tuple[DocumentKind, int, int, bool]]:
+    """(kind, start, end, lost) of each paper ``text`` (cue text) names as a paper
+    to bring or as lost; the others (the object of the démarche, not needed, the
+    person's own as the subject) are left out."""
+    out: list[tuple[DocumentKind, int, int, bool]] = []
     seen: set[tuple[int, int]] = set()
     for cue in lx.DOCUMENTS:
         for m in cue.pattern.finditer(text):
@@ -36,5 +56,12 @@ def requested_documents(text: str, min_end: int = 0,
                     or lx.DOCUMENT_AS_SUBJECT.search(after)
                     or (lx.DOCUMENT_OWNED.search(before) and lx.DOCUMENT_VERB_AFTER.search(after))):
                 continue
-            out.append((cue.code, m.start(), m.end()))
+            out.append((cue.code, m.start(), m.end(), _lost(text[: m.start()])))
     return out
+
+
+def _lost(before: str) -> bool:
+    """The sentence says the paper was lost or stolen, and asks for nothing after that
+    ("vous avez perdu votre carte Vitale, il faut une photo" asks for the photo)."""
+    ends = [m.end() for m in lx.DOCUMENT_LOST.finditer(before)]
+    return bool(ends) and not lx.DOCUMENT_REQUEST.search(before[ends[-1]:])
