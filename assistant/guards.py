@@ -149,17 +149,6 @@ def count_pieces(text: str) -> int:
     return len(_PIECE.findall(text))
 
 
-def words_before_loop(words: list[str]) -> int:
-    """How many of ``words`` come before a decoding loop's excess copies
-    (``loop_cut``, comparing words without case, accents or punctuation); a word
-    the loop starts inside counts as kept (``cut_words_loop`` also shortens it)."""
-    owner = [i for i, w in enumerate(words) for _ in _pieces(w)]
-    keep = loop_cut([k for w in words for k, _ in _pieces(w)])
-    if keep == len(owner):
-        return len(words)
-    return owner[keep - 1] + 1 if keep else 0
-
-
 def cut_words_loop(words: Sequence[Word]) -> tuple[Word, ...]:
     """``words`` (timed) without a decoding loop's excess copies, batch and live
     alike: the rule of ``loop_cut`` over the words' pieces, so a loop inside one

@@ -137,7 +137,7 @@ def test_same_recording_same_text_even_where_whisper_would_fall_back(
     decodes it the same way each time, and its text holds no loop."""
     import numpy as np
 
-    from assistant.guards import words_before_loop
+    from assistant.guards import cut_text_loop
     from tools.tts import speak
 
     phrase = speak(" ".join(["oui, d'accord"] * 14), "mb-fr4", speed=170)
@@ -147,8 +147,8 @@ def test_same_recording_same_text_even_where_whisper_would_fall_back(
     texts = {" | ".join(s.text for s in speech_model.transcribe(audio, options))
              for _ in range(3)}
     assert len(texts) == 1, texts
-    words = next(iter(texts)).replace("|", " ").split()
-    assert words and words_before_loop(words) == len(words), texts
+    text = next(iter(texts)).replace("|", " ")
+    assert text.split() and cut_text_loop(text) == text, texts
 
 
 def test_recovery_changes_nothing_when_every_word_is_covered(
