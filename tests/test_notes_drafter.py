@@ -49,6 +49,16 @@ def seg(i: int, text: str) -> Segment:
         ("Mon numéro fiscal est le 30 23 217 600 053.", ("NUMERO_FISCAL", "3023217600053")),
         ("Votre identifiant France Travail ?\n4 5 1 8 2 2 6 R.",
          ("IDENTIFIANT_FRANCE_TRAVAIL", "4518226R")),
+        # The letter said on its own after the digits, with its article.
+        ("Votre identifiant ?\nOui, c'est 4 5 1 8 2 2 6, et un R à la fin.",
+         ("IDENTIFIANT_FRANCE_TRAVAIL", "4518226R")),
+        # A number said on after « et après », when the whole passes its check.
+        ("Votre numéro fiscal ?\nC'est 30 23 217 600, et après 053.",
+         ("NUMERO_FISCAL", "3023217600053")),
+        ("Mon numéro de sécu c'est 1 85 05 78 006, et puis 084, clé 91.",
+         ("NIR", "185057800608491")),
+        ("Votre téléphone ?\nC'est le 06 12 48 97 30, et puis 3 enfants à charge.",
+         ("TELEPHONE", "0612489730")),
         ("Mon portable : 06 12 48 97 30.", ("TELEPHONE", "0612489730")),
         ("Appelez-moi au zéro six, douze, quarante-huit, quatre-vingt-dix-sept, trente.",
          ("TELEPHONE", "0612489730")),
@@ -512,13 +522,13 @@ def test_a_number_the_recogniser_was_unsure_of_is_to_be_said_again() -> None:
 
 def test_no_number_to_say_again_on_the_gold_appointments() -> None:
     # Every identifier of these transcripts is said plainly: asking for one again
-    # would be a false alarm (98 appointments, written by hand).
+    # would be a false alarm (112 appointments, written by hand).
     if not (SHARED / "eval" / "dialogues.json").exists():
         pytest.skip("../shared/eval is not beside this checkout")
     cases = [*json.loads((SHARED / "eval" / "dialogues.json").read_text(encoding="utf-8"))]
-    for name in ("dev", "heldout", "heldout2", "heldout3", "heldout4"):
+    for name in ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"):
         cases += json.loads((APPOINTMENTS / f"{name}.json").read_text(encoding="utf-8"))
-    assert len(cases) >= 98
+    assert len(cases) >= 112
     for case in cases:
         text = "\n".join(t[1] if isinstance(t, list) else t["text"] for t in case["turns"])
         assert draft_from_text(text, DAY).to_ask_again == (), case["id"]

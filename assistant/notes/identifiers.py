@@ -48,7 +48,11 @@ _KEY = re.compile(
     r"^[ ,.]*(?:et )?(?:la |sa |votre )?(?:cles?|que les?) "
     r"(?:c'est |est |:|a |de )?(?:le )?(\d ?\d)\b"
 )
-_LETTER_AFTER = re.compile(r"^(?:[ -]?|,? (?:et )?(?:la )?lettre )([a-z])\b(?!')")
+_LETTER_AFTER = re.compile(r"^(?:[ -]?|,? (?:et )?(?:(?:la )?lettre |un |une ))([a-z])\b(?!')")
+# A number said on after a pause word ("10 74 58 23 16, et après 416"): one number
+# when the whole passes its check.
+_CONTINUED = re.compile(r",? (?:et )?(?:apres|puis|ensuite),? (?=\d)")
+_CHECKED_KINDS = frozenset({K.NIR, K.NUMERO_FISCAL})
 _NOT_AN_ID_AFTER = re.compile(
     r"^\s*(?:d')?(?:euros?|%|pour ?cent|ans?|mois|jours?|semaines?|heures?|h\b|minutes?|fois"
     r"|enfants?|personnes?|trimestres?|janvier|fevrier|mars|avril|mai|juin|juillet|aout"
@@ -96,6 +100,11 @@ def find_identifiers(text: str, cues: Collection[IdentifierKind]) -> list[FoundI
             taken.append(span)
     for m in _RUN.finditer(text):
         if not free(*m.span()):
+            continue
+        joined = _continued_run(text, m, cues)
+        if joined is not None:
+            out.append(joined)
+            taken.append((joined.start, joined.end))
             continue
         found = _classify_run(text, m.start(), m.end(), cues)
         if found is None and ", " in m.group():
@@ -263,6 +272,19 @@ _OTHER_NUMBERS = frozenset({K.NIR, K.NUMERO_FISCAL, K.NUMERO_ALLOCATAIRE,
                             K.IDENTIFIANT_FRANCE_TRAVAIL, K.IBAN})
 """The numeric kinds other than the phone: one of them asked for, and not the
 phone, a number shaped like a phone is not kept as one."""
+
+
+def _continued_run(text: str, m: re.Match[str], cues: Collection[IdentifierKind]
+                   ) -> FoundIdentifier | None:
+    """The number ``m`` begins and the run after "et après" (or "puis", "ensuite")
+    ends, when the two make one number that passes its check (a NIR, a numéro
+    fiscal); None otherwise."""
+    link = _CONTINUED.match(text, m.end())
+    rest = _RUN.match(text, link.end()) if link else None
+    if rest is None:
+        return None
+    found = _classify_run(text, m.start(), rest.end(), cues)
+    return found if found is not None and found.kind in _CHECKED_KINDS else None
 
 
 def _classify_run(text: str, start: int, end: int, cues: Collection[IdentifierKind]
