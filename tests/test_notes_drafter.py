@@ -154,6 +154,10 @@ def test_a_group_taken_back_inside_a_number_is_replaced() -> None:
     # Whisper splits « zéro quatre » in two groups: the last digits are replaced.
     assert ids("Votre numéro de téléphone ?\nOui, c'est le 06, 27, 14, 60, 0, 4, "
                "nous attendez, 0, 3.") == [("TELEPHONE", "0627146003")]
+    # An ellipsis before the correction is a hesitation, not the end of the sentence.
+    assert ids("Votre portable ?\nC'est le zéro six, quarante-sept, dix-huit, cinquante-deux, "
+               "trente-neuf... non pardon, quatre-vingt-treize à la fin.") == [
+        ("TELEPHONE", "0647185293")]
     # The whole number said again after the correction.
     assert ids("Votre numéro de sécurité sociale ?\nC'est le 1 71 12 13 813 087 61, non "
                "pardon, 1 71 12 13 813 087 62.") == [("NIR", "171121381308762")]

@@ -212,7 +212,7 @@ def _corrected_runs(text: str, cues: Collection[IdentifierKind]
         between = text[first.end():second.start()]
         words = re.findall(r"[a-z']+", between)
         if not _TAKE_BACK.search(between) or len(words) > MAX_TAKE_BACK_WORDS \
-                or re.search(r"[.?!;:]", between):
+                or re.search(r"[.?!;:]", re.sub(r"\.\.\.|…", " ", between)):
             continue
         groups = [g for g in first.group().split(", ") if g]
         said_after = re.sub(r"\D", "", second.group())

@@ -320,6 +320,11 @@ class Sentence:
 
 
 _SENTENCE_END = re.compile(r"[.?!;…]+(?=\s|$)|\n+")
+# An ellipsis before a self-correction is a hesitation inside the sentence, not its
+# end ("… 52 39... non pardon, 93 à la fin"): what is corrected stays beside its
+# correction.
+_HESITATION = re.compile(r"\.\.\.|…")
+_CORRECTION_AHEAD = re.compile(r"\s+(?:euh,? )?(?:non|pardon|attendez|enfin non)\b")
 
 
 def sentences(mt: MappedText, segment_id: int, first_index: int) -> list[Sentence]:
@@ -328,6 +333,8 @@ def sentences(mt: MappedText, segment_id: int, first_index: int) -> list[Sentenc
     pos = 0
     text = mt.text
     for m in _SENTENCE_END.finditer(text):
+        if _HESITATION.fullmatch(m.group()) and _CORRECTION_AHEAD.match(text, m.end()):
+            continue
         chunk = text[pos : m.end()]
         if chunk.strip(" .?!;…\n"):
             lead = len(chunk) - len(chunk.lstrip())
