@@ -317,6 +317,17 @@ def test_a_papers_name_heard_as_its_homophone_or_a_near_sound_is_the_paper() -> 
         # ... unless a paper is asked for after the loss
         ("Vous avez perdu votre carte Vitale, alors il faut une photo d'identité.",
          ["PHOTO_IDENTITE"]),
+        # the paper the démarche is about, ending ("mon titre de séjour expire le 30 octobre")
+        ("Mon titre de séjour se termine le 28 février.", []),
+        ("Mon titre de séjour expire le 30 octobre.", []),
+        # what the usager brought of their own accord
+        ("J'ai amené le livret de famille au cas où, et son acte de naissance aussi.", []),
+        ("J'ai aussi apporté mon avis d'imposition, je savais pas trop ce qu'il fallait.", []),
+        # ... unless asked for in the same breath
+        ("J'ai apporté le bail, il me faut aussi votre RIB ?", ["RIB"]),
+        # taking a picture is not an ID photo
+        ("Déposez le RIB depuis l'appli, vous prenez la photo et c'est bon.", ["RIB"]),
+        ("Il faut prendre une photo d'identité chez le photographe.", ["PHOTO_IDENTITE"]),
         # asked for before the question: the no does not take the request back
         ("Il me faudra votre RIB. Vous avez votre RIB sur vous ?\nNon, pas sur moi.", ["RIB"]),
         # a no that answers something else, later

@@ -192,8 +192,15 @@ DOCUMENT_AS_OBJECT = re.compile(
 )
 # ... or the subject of what went wrong with it ("ma carte d'identité a expiré").
 DOCUMENT_AS_SUBJECT = re.compile(
-    r"^ (?:a|est|sont|ont|m'a|m'ont) (?:exp[ie]r\w*|perime|ete (?:vole|perdu|refuse)|plus valable"
-    r"|ete vol|casse|abime)"
+    r"^ (?:(?:a|est|sont|ont|m'a|m'ont) (?:exp[ie]r\w*|perime|ete (?:vole|perdu|refuse)"
+    r"|plus valable|ete vol|casse|abime)"
+    r"|(?:se termine|se finit|expire|arrive a (?:echeance|expiration)|prend fin|finit)\b)"
+)
+# The usager's own account of what they brought ("j'ai amené le livret de famille au
+# cas où"): a paper brought is not, by that, one asked for.
+DOCUMENT_BROUGHT = re.compile(
+    r"\b(?:j'ai|on a|nous avons) (?:aussi |deja |quand meme |meme )?"
+    r"(?:amene|apporte|ramene|pris|emmene)\b"
 )
 # ... or the topic of what the person says ("ma facture de gaz a doublé", "mon RIB est
 # dans le dossier"): their own paper, then a verb of which it is the subject.
@@ -325,6 +332,8 @@ EVERYDAY: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"\bje (?:vous |te )?signale (?:que|qu')",
     r"\bpar la poste\b",
     r"\b(?:montr\w*|regard\w*|voyez) (?:\w+ ){0,2}photos?\b(?! d'identite)",
+    # taking a picture ("vous prenez la photo [du RIB] et c'est bon")
+    r"\b(?:pren\w*|pris|prendre) (?:une |la |des |en )?photos?\b(?! d'identite)",
     r"\bphotos? (?:sur|dans) (?:mon|ma|son|sa|votre|le|la) (?:telephone|portable|ordinateur"
     r"|tablette|appareil)\b",
     r"\bavocats? (?:\w+ ){0,2}(?:trop |bien |pas )?murs?\b",

@@ -56,6 +56,8 @@ def _papers(text: str, min_end: int) -> list[tuple[DocumentKind, int, int, bool]
                     or lx.DOCUMENT_AS_SUBJECT.search(after)
                     or (lx.DOCUMENT_OWNED.search(before) and lx.DOCUMENT_VERB_AFTER.search(after))):
                 continue
+            if _brought(text[: m.start()]):
+                continue
             out.append((cue.code, m.start(), m.end(), _lost(text[: m.start()])))
     return out
 
@@ -64,4 +66,11 @@ def _lost(before: str) -> bool:
     """The sentence says the paper was lost or stolen, and asks for nothing after that
     ("vous avez perdu votre carte Vitale, il faut une photo" asks for the photo)."""
     ends = [m.end() for m in lx.DOCUMENT_LOST.finditer(before)]
+    return bool(ends) and not lx.DOCUMENT_REQUEST.search(before[ends[-1]:])
+
+
+def _brought(before: str) -> bool:
+    """The usager says they brought the paper ("j'ai amené le livret de famille au cas
+    où, et son acte de naissance"), and nothing asks for it after that."""
+    ends = [m.end() for m in lx.DOCUMENT_BROUGHT.finditer(before)]
     return bool(ends) and not lx.DOCUMENT_REQUEST.search(before[ends[-1]:])
