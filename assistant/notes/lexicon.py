@@ -227,8 +227,7 @@ NEGATIVE_ANSWER = re.compile(
 NOT_NEEDED_REPLY = re.compile(
     r"^\W*(?:(?:non|ah|alors|bon|oui|d'accord|merci|en fait)\W+)*"
     r"(?:vous n'en (?:aurez|avez|auriez) pas besoin|(?:ce n'est |c'est )?pas (?:besoin|la peine"
-    r"|necessaire|utile)|(?:ce n'est|c'est) pas (?:la peine|necessaire|utile)|inutile"
-    r"|(?:ca|cela) ne sert (?:a )?rien|on n'en a pas besoin)\b"
+    r"|necessaire|utile)|inutile|(?:ca|cela) ne sert (?:a )?rien|on n'en a pas besoin)\b"
 )
 # The paper was lost or stolen ("j'ai perdu mon portefeuille avec ma carte Vitale"):
 # the object of the démarche, not a paper to bring, unless asked for after the loss.
@@ -333,7 +332,7 @@ EVERYDAY: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"\bpar la poste\b",
     r"\b(?:montr\w*|regard\w*|voyez) (?:\w+ ){0,2}photos?\b(?! d'identite)",
     # taking a picture ("vous prenez la photo [du RIB] et c'est bon")
-    r"\b(?:pren\w*|pris|prendre) (?:une |la |des |en )?photos?\b(?! d'identite)",
+    r"\b(?:pren\w*|pris) (?:une |la |des |en )?photos?\b(?! d'identite)",
     r"\bphotos? (?:sur|dans) (?:mon|ma|son|sa|votre|le|la) (?:telephone|portable|ordinateur"
     r"|tablette|appareil)\b",
     r"\bavocats? (?:\w+ ){0,2}(?:trop |bien |pas )?murs?\b",

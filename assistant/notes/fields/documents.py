@@ -2,8 +2,9 @@
 
 A paper that is the object of the démarche ("refaire ma carte d'identité"),
 the subject of what went wrong with it ("ma carte d'identité a expiré") or
-said not to be needed ("pas besoin de RIB") or lost ("j'ai perdu mon portefeuille,
-avec ma carte Vitale") is not a request, nor is the person's
+said not to be needed ("pas besoin de RIB"), lost ("j'ai perdu mon portefeuille,
+avec ma carte Vitale") or brought of the person's own accord ("j'ai amené le livret
+de famille au cas où") is not a request, nor is the person's
 own paper as the subject of what they say ("ma facture de gaz a doublé"). When the
 speakers are known, a paper the usager names without a word of request is their own
 account ("j'ai apporté mon RIB"), not a request.
@@ -42,7 +43,7 @@ def names_a_paper(text: str) -> bool:
 def _papers(text: str, min_end: int) -> list[tuple[DocumentKind, int, int, bool]]:
     """(kind, start, end, lost) of each paper ``text`` (cue text) names as a paper
     to bring or as lost; the others (the object of the démarche, not needed, the
-    person's own as the subject) are left out."""
+    person's own as the subject, brought of their own accord) are left out."""
     out: list[tuple[DocumentKind, int, int, bool]] = []
     seen: set[tuple[int, int]] = set()
     for cue in lx.DOCUMENTS:
