@@ -150,7 +150,7 @@ def test_end_to_end_from_speech(speech_model, capsys: pytest.CaptureFixture[str]
 
 LABELLED = [
     ("usager", "Bonjour, je viens pour ma demande d'aide au logement."),
-    ("usager", "J'ai apporté mon RIB et mon avis d'imposition."),
+    ("usager", "Voilà mon RIB et mon avis d'imposition."),
     ("agent", "Merci. Il me faudra aussi un justificatif de domicile."),
 ]
 
@@ -159,7 +159,8 @@ LABELLED = [
 def test_a_labelled_transcript_gives_its_roles_to_the_drafter(
         form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The txt (« Usager : » opens a turn) and JSON (``speaker``) that ``transcribe
-    --channels`` writes: the papers the usager says they brought are not requests."""
+    --channels`` writes: the papers the usager hands over unasked are not requests
+    (without the roles, « voilà mon RIB » reads as the agent's)."""
     if form == "txt":
         text = ("Usager : " + LABELLED[0][1] + "\n" + LABELLED[1][1] + "\n"
                 "Agent : " + LABELLED[2][1] + "\n")
