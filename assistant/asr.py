@@ -217,8 +217,9 @@ class SpeechModel:
                 if w.word.strip()
             )
             words = cut_words_loop(words)
+            looped = text != whole
             end = raw.end
-            if text != whole:
+            if looped:
                 # The loop's timestamps claim speech it never wrote (up to a whole
                 # window): the segment ends where its kept text does, so that the
                 # speech after it counts as not covered (``_with_uncovered``).
@@ -226,7 +227,7 @@ class SpeechModel:
                           else raw.start + LOOP_PIECE_S * max(1, count_pieces(text)))
             yield (Segment(id=0, start=raw.start, end=end, text=text, words=words,
                            avg_logprob=raw.avg_logprob, no_speech_prob=raw.no_speech_prob),
-                   text != whole)
+                   looped)
 
     def _with_uncovered(self, audio: AudioArray, options: DecodeOptions,
                         pieces: Iterator[_Decoded]) -> Iterator[Segment]:

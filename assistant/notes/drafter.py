@@ -26,7 +26,7 @@ from assistant.notes import lexicon as lx
 from assistant.notes.fields import bodies
 from assistant.notes.fields.amounts import find_amounts
 from assistant.notes.fields.dates import LEADING_YEAR, said_dates
-from assistant.notes.fields.documents import lost_documents, names_a_paper, requested_documents
+from assistant.notes.fields.documents import names_a_paper, read_papers
 from assistant.notes.fields.follow_ups import follow_up
 from assistant.notes.fields.summary import compose as compose_summary
 from assistant.notes.heard import HeardConfidence
@@ -243,8 +243,9 @@ class Drafter:
         self._take_back_papers(s)
         # An answer to the agent's question about papers is read as the agent's request.
         who = None if self._speaker == "usager" and self._paper_question else self._speaker
-        found = requested_documents(s.text, self._min_end, who)
-        self._lost_papers |= lost_documents(s.text)
+        papers = read_papers(s.text, self._min_end, who)
+        found = papers.requested
+        self._lost_papers |= papers.lost
         if self._lost_papers and not lx.DOCUMENT_REQUEST.search(s.text):
             found = [f for f in found if f[0] not in self._lost_papers]
         if self._speaker == "agent":

@@ -234,9 +234,11 @@ NOT_NEEDED_REPLY = re.compile(
 DOCUMENT_LOST = re.compile(
     r"\b(?:perdu|perdue|perdus|vole|volee|voles|egare|egaree|cambriol\w*|n'ai plus|n'a plus)\b"
 )
+# Words of a request by anyone: the usager's words of obligation, and what the agent
+# says to bring ("apportez", "il me faut", "envoyez-moi").
 DOCUMENT_REQUEST = re.compile(
-    r"\b(?:faut|faudra|faudrait|apport\w*|fourni\w*|envoy\w*|joindre|donnez|montrez"
-    r"|besoin|demand\w*|dois|devez|merci de)\b"
+    USAGER_REQUEST.pattern
+    + r"|\b(?:apport\w*|fourni\w*|envoy\w*|joindre|donnez|montrez|merci de)\b"
 )
 DOCUMENT_NEGATED = re.compile(
     r"(?:pas besoin d(?:e |u |es |')|inutile d(?:e |')|pas la peine d(?:e |')|sans )"

@@ -12,26 +12,34 @@ account ("j'ai apporté mon RIB"), not a request.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from assistant.notes import lexicon as lx
 from assistant.notes.models import DocumentKind
 
 
-def requested_documents(text: str, min_end: int = 0,
-                        speaker: str | None = None) -> list[tuple[DocumentKind, int, int]]:
-    """(kind, start, end) of each paper requested in ``text`` (working text); matches
-    ending at or before ``min_end`` were read already and are skipped. ``speaker``:
-    who said it, when known; the usager names a requested paper only with words of a
-    request (``lexicon.USAGER_REQUEST``), the agent (or an unknown speaker) as before."""
+@dataclass(frozen=True, slots=True)
+class Papers:
+    """The papers one sentence names: those requested, (kind, start, end) each, and
+    those it says were lost or stolen ("j'ai perdu mon portefeuille, avec ma carte
+    Vitale"), what the démarche is about for the rest of the talk."""
+
+    requested: list[tuple[DocumentKind, int, int]]
+    lost: set[DocumentKind]
+
+
+def read_papers(text: str, min_end: int = 0, speaker: str | None = None) -> Papers:
+    """The papers of ``text`` (working text), read once; matches ending at or before
+    ``min_end`` were read already and are skipped. ``speaker``: who said it, when
+    known; the usager names a requested paper only with words of a request
+    (``lexicon.USAGER_REQUEST``), the agent (or an unknown speaker) as before."""
     text = lx.cue_text(text)
+    named = _papers(text, min_end)
+    lost = {code for code, _a, _b, gone in named if gone}
     if speaker == "usager" and not lx.USAGER_REQUEST.search(text):
-        return []
-    return [(code, a, b) for code, a, b, lost in _papers(text, min_end) if not lost]
-
-
-def lost_documents(text: str) -> set[DocumentKind]:
-    """The papers ``text`` says were lost or stolen ("j'ai perdu mon portefeuille,
-    avec ma carte Vitale"): what the démarche is about for the rest of the talk."""
-    return {code for code, _a, _b, lost in _papers(lx.cue_text(text), 0) if lost}
+        return Papers([], lost)
+    return Papers([(code, a, b) for code, a, b, gone in named if not gone], lost)
 
 
 def names_a_paper(text: str) -> bool:
@@ -66,12 +74,16 @@ def _papers(text: str, min_end: int) -> list[tuple[DocumentKind, int, int, bool]
 def _lost(before: str) -> bool:
     """The sentence says the paper was lost or stolen, and asks for nothing after that
     ("vous avez perdu votre carte Vitale, il faut une photo" asks for the photo)."""
-    ends = [m.end() for m in lx.DOCUMENT_LOST.finditer(before)]
-    return bool(ends) and not lx.DOCUMENT_REQUEST.search(before[ends[-1]:])
+    return _told_before(lx.DOCUMENT_LOST, before)
 
 
 def _brought(before: str) -> bool:
     """The usager says they brought the paper ("j'ai amené le livret de famille au cas
     où, et son acte de naissance"), and nothing asks for it after that."""
-    ends = [m.end() for m in lx.DOCUMENT_BROUGHT.finditer(before)]
+    return _told_before(lx.DOCUMENT_BROUGHT, before)
+
+
+def _told_before(pattern: re.Pattern[str], before: str) -> bool:
+    """``pattern`` said in ``before`` and no word of request after its last match."""
+    ends = [m.end() for m in pattern.finditer(before)]
     return bool(ends) and not lx.DOCUMENT_REQUEST.search(before[ends[-1]:])
